@@ -1,0 +1,38 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "fleettickets",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "FleetTicketsCore", targets: ["FleetTicketsCore"]),
+        .library(name: "FleetTicketsTesting", targets: ["FleetTicketsTesting"]),
+        .executable(name: "fleettickets", targets: ["fleettickets"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        .target(
+            name: "FleetTicketsCore",
+            dependencies: [.product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
+            name: "FleetTicketsTesting",
+            dependencies: ["FleetTicketsCore"]
+        ),
+        .executableTarget(
+            name: "fleettickets",
+            dependencies: [
+                "FleetTicketsCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "FleetTicketsCoreTests",
+            dependencies: ["FleetTicketsCore", "FleetTicketsTesting"]
+        ),
+    ]
+)

@@ -1,0 +1,84 @@
+import Foundation
+
+/// Turns a file's header and records into cleaned rows (SPEC 2), in this order per row:
+/// drop alarms, drop the sentinel, drop the seven unwanted columns, lowercase `region`,
+/// uppercase `raw_status`.
+///
+/// Columns are matched by trimmed, lowercased header name, never by position. Unknown
+/// columns are kept in `raw` and listed in `extraColumns`; a header naming a column twice
+/// keeps the last one (as `jsonb` would).
+public struct RowCleaner: Sendable {
+    /// What happened to one record.
+    public enum Outcome: Sendable, Equatable {
+        case kept(TicketRow)
+        case dropped(DropReason)
+    }
+
+    /// Columns in the header that the export is not known to write.
+    public let extraColumns: [String]
+    /// Export columns missing from the header (other than `ticket_id`, which is required).
+    public let missingColumns: [String]
+
+    private let key: String
+    private let width: Int
+    private let rawKeys: [String]
+    private let sourceIndex: [Int]
+    private let ticketIndex: Int
+    private let alarmIndex: Int?
+    private let regionSlot: Int?
+    private let statusSlot: Int?
+
+    /// Prepares cleaning for a file whose first record is `header`.
+    /// - Throws: `CSVDecodingError` when there is no `ticket_id` column.
+    public init(header: [String], key: String) throws {
+        let names = header.map { $0.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() }
+        guard let ticket = names.lastIndex(of: "ticket_id") else {
+            throw CSVDecodingError(
+                key: key, line: 1,
+                reason: "the header has no ticket_id column (found: \(names.prefix(6).joined(separator: ", "))\(names.count > 6 ? ", …" : "")); this does not look like a ticket export")
+        }
+        var keys: [String] = []
+        var indices: [Int] = []
+        for (i, name) in names.enumerated() where !SourceColumns.dropped.contains(name) {
+            if let earlier = keys.firstIndex(of: name) {
+                keys.remove(at: earlier)
+                indices.remove(at: earlier)
+            }
+            keys.append(name)
+            indices.append(i)
+        }
+        let known = Set(SourceColumns.all)
+        self.key = key
+        self.width = names.count
+        self.rawKeys = keys
+        self.sourceIndex = indices
+        self.ticketIndex = ticket
+        self.alarmIndex = names.lastIndex(of: "is_alarm")
+        self.regionSlot = keys.firstIndex(of: "region")
+        self.statusSlot = keys.firstIndex(of: "raw_status")
+        var seen = Set<String>()
+        self.extraColumns = names.filter { !known.contains($0) && seen.insert($0).inserted }
+        self.missingColumns = SourceColumns.all.filter { !names.contains($0) }
+    }
+
+    /// Cleans one record.
+    /// - Throws: `CSVDecodingError` when the record's field count differs from the header's.
+    public func clean(_ record: CSVParser.Record) throws -> Outcome {
+        let f = record.fields
+        guard f.count == width else {
+            throw CSVDecodingError(
+                key: key, line: record.line,
+                reason: "the row has \(f.count) fields but the header has \(width) (an unquoted comma or a cut-off line?)")
+        }
+        if let a = alarmIndex, SourceColumns.boolean(f[a]) == true { return .dropped(.alarm) }
+        let id = f[ticketIndex].trimmingCharacters(in: .whitespacesAndNewlines)
+        if id.uppercased().hasPrefix("EXPORT STOPPED") { return .dropped(.sentinel) }
+        if id.isEmpty { return .dropped(.missingTicketID) }
+        var values = [String]()
+        values.reserveCapacity(sourceIndex.count)
+        for i in sourceIndex { values.append(f[i]) }
+        if let r = regionSlot { values[r] = values[r].lowercased() }
+        if let s = statusSlot { values[s] = values[s].uppercased() }
+        return .kept(TicketRow(ticketID: id, raw: RawRecord(keys: rawKeys, values: values)))
+    }
+}

@@ -1,0 +1,74 @@
+/// Which keys of a listing a run applies, and which it reports instead.
+///
+/// Pure: built from the listing, the watermark and the ledger's answer, so every ordering,
+/// watermark, stray and late rule is decided here and tested without I/O.
+public struct DrainPlan: Sendable, Hashable {
+    /// Files to apply, oldest first.
+    public var toApply: [PlannedFile] = []
+    /// Keys at or before the watermark that the ledger never recorded (and not applied now).
+    public var late: [String] = []
+    /// Keys at or before the watermark that were applied but are still in `changes/`
+    /// (a move that failed): moved now, never re-applied.
+    public var unarchived: [String] = []
+    /// Keys under `changes/` that are not change files.
+    public var stray: [String] = []
+
+    /// A file the run applies.
+    public struct PlannedFile: Sendable, Hashable {
+        public var object: SourceObject
+        public var key: ChangeKey
+        /// At or before the watermark, applied on request.
+        public var late: Bool
+    }
+
+    /// Splits a listing of `changes/` into stray keys, keys after the watermark, and the rest
+    /// (`settled`, which the ledger must sort into applied-but-unarchived and late).
+    public static func partition(_ listing: [SourceObject], dataset: Dataset, watermark: String?, reseed: Bool)
+        -> (fresh: [(SourceObject, ChangeKey)], settled: [(SourceObject, ChangeKey)], stray: [String])
+    {
+        let mark = watermark.flatMap(ChangeKey.init)
+        var fresh: [(SourceObject, ChangeKey)] = []
+        var settled: [(SourceObject, ChangeKey)] = []
+        var stray: [String] = []
+        for object in listing where object.key.hasPrefix(dataset.changesPrefix) {
+            let name = object.key.dropFirst(dataset.changesPrefix.count)
+            guard !name.contains("/"), let key = ChangeKey(object.key) else {
+                stray.append(object.key)
+                continue
+            }
+            if reseed || isAfter(key, watermark: watermark, parsed: mark) {
+                fresh.append((object, key))
+            } else {
+                settled.append((object, key))
+            }
+        }
+        return (fresh.sorted { $0.1 < $1.1 }, settled.sorted { $0.1 < $1.1 }, stray.sorted())
+    }
+
+    /// The plan, once the ledger has said which settled keys it applied.
+    public static func make(_ listing: [SourceObject], dataset: Dataset, watermark: String?, applied: Set<String>,
+                            reseed: Bool, includeLate: Bool) -> DrainPlan {
+        let (fresh, settled, stray) = partition(listing, dataset: dataset, watermark: watermark, reseed: reseed)
+        var plan = DrainPlan(stray: stray)
+        var lateFiles: [PlannedFile] = []
+        for (object, key) in settled {
+            if applied.contains(object.key) {
+                plan.unarchived.append(object.key)
+            } else if includeLate {
+                lateFiles.append(PlannedFile(object: object, key: key, late: true))
+            } else {
+                plan.late.append(object.key)
+            }
+        }
+        plan.toApply = (lateFiles + fresh.map { PlannedFile(object: $0.0, key: $0.1, late: false) }).sorted { $0.key < $1.key }
+        return plan
+    }
+
+    /// A key is after the watermark when its stamp is later; a watermark that is not a change
+    /// key (hand-edited) is compared as text.
+    static func isAfter(_ key: ChangeKey, watermark: String?, parsed: ChangeKey?) -> Bool {
+        guard let watermark else { return true }
+        if let parsed { return key.stamp > parsed.stamp }
+        return key.key > watermark
+    }
+}

@@ -1,0 +1,199 @@
+import Foundation
+import Logging
+
+/// The change-stream drain (SPEC 3): lists, orders, applies each file atomically, archives it
+/// after its commit, runs the post-apply hooks and reports.
+///
+/// The same engine runs in production (S3 + PostgreSQL), in the demo (a folder + PostgreSQL)
+/// and in the hermetic tests (memory); implementations of the seams own only their I/O.
+///
+/// ```swift
+/// let engine = IngestEngine(source: LocalFolderChangeSource(root: url), store: InMemoryTicketStore())
+/// let report = await engine.run(.inc, options: IngestOptions(apply: true))
+/// ```
+public struct IngestEngine: Sendable {
+    public let source: any ChangeSource
+    public let store: any TicketStore
+    public let clock: WallClock
+    public let logger: Logger
+
+    public init(source: any ChangeSource, store: any TicketStore, clock: WallClock = .system,
+                logger: Logger = Logger(label: "fleettickets.ingest")) {
+        self.source = source
+        self.store = store
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// Drains one dataset. Never throws: a failure is in `report.failure`, with everything
+    /// committed before it kept and described.
+    public func run(_ dataset: Dataset, options: IngestOptions = IngestOptions()) async -> IngestReport {
+        let started = ContinuousClock.now
+        var report = IngestReport(dataset: dataset.name, mode: options.apply ? .apply : .dryRun,
+                                  source: source.location, reseed: options.reseed, startedAt: clock.now)
+        do {
+            let outcome = try await store.withExclusiveAccess(to: dataset) { [self] in
+                var inner = report
+                if options.apply {
+                    try await drain(dataset, options: options, into: store, archive: true, report: &inner)
+                } else {
+                    inner = try await store.rehearse { scratch in
+                        var rehearsed = inner
+                        try await drain(dataset, options: options, into: scratch, archive: false, report: &rehearsed)
+                        return rehearsed
+                    }
+                }
+                return inner
+            }
+            if let outcome {
+                report = outcome
+            } else {
+                report.busy = true
+                logger.notice("dataset busy: another run holds it", metadata: ["dataset": "\(dataset)"])
+            }
+        } catch let failure as DrainStopped {
+            report = failure.report
+        } catch {
+            report.failure = IngestFailure(kind: .dependency, key: nil, line: nil,
+                                           message: "Could not start the \(dataset) run: \(error). Check that the database is reachable and migrated (fleettickets migrate).")
+        }
+        report.seconds = started.duration(to: .now).seconds
+        return report
+    }
+
+    /// The body of a run, inside the dataset lock. Throws `DrainStopped` (carrying the report
+    /// so far) when a file or a dependency fails.
+    private func drain(_ dataset: Dataset, options: IngestOptions, into store: any TicketStore,
+                       archive: Bool, report: inout IngestReport) async throws {
+        let planned: [DrainPlan.PlannedFile]
+        do {
+            report.watermarkBefore = try await store.watermark(of: dataset)
+            report.watermarkAfter = report.watermarkBefore
+            planned = try await plan(dataset, options: options, store: store, report: &report)
+        } catch {
+            report.failure = IngestFailure(kind: .dependency, key: nil, line: nil,
+                                           message: "Could not list the \(dataset) change files in \(source.location): \(error). Check the source settings and that it is reachable.")
+            throw DrainStopped(report: report)
+        }
+        if options.apply && archive && options.looseFiles == nil {
+            for key in report.archiveRetried { await move(key, dataset: dataset, report: &report) }
+        }
+        await source.willRead(planned.map(\.object.key))
+        var appliedAny = false
+        for file in planned {
+            let fileStarted = ContinuousClock.now
+            var fileReport = FileReport(key: file.object.key, bytes: file.object.size)
+            fileReport.late = file.late
+            let change = ChangeFile(dataset: dataset, key: file.object.key, exportedAt: options.looseFiles == nil ? file.key.exportedAt : nil,
+                                    bytes: file.object.size, etag: file.object.etag, advancesWatermark: options.looseFiles == nil)
+            do {
+                let rows = RowBatches(csv: try await source.read(file.object.key), key: file.object.key, batchSize: options.batchSize)
+                let counts = try await store.apply(change, rows: rows)
+                let tally = rows.tally.snapshot
+                fileReport.bytes = tally.bytesRead
+                fileReport.rowsRead = tally.rowsRead
+                fileReport.dropped = tally.dropped
+                let superseded = tally.rowsKept - counts.distinct
+                if superseded > 0 { fileReport.dropped[.superseded] = superseded }
+                fileReport.counts = counts
+                fileReport.extraColumns = tally.extraColumns
+                fileReport.missingColumns = tally.missingColumns
+            } catch {
+                report.failure = failure(for: error, key: file.object.key, dataset: dataset, apply: options.apply)
+                throw DrainStopped(report: report)
+            }
+            appliedAny = true
+            if change.advancesWatermark {
+                report.watermarkAfter = ChangeKey.watermark(report.watermarkAfter, advancedTo: file.object.key)
+            }
+            logFile(fileReport, dataset: dataset, dryRun: !options.apply)
+            fileReport.seconds = fileStarted.duration(to: .now).seconds
+            report.files.append(fileReport)
+            if options.apply && archive && options.looseFiles == nil {
+                let ok = await move(file.object.key, dataset: dataset, report: &report)
+                report.files[report.files.count - 1].archived = ok
+            }
+        }
+        guard appliedAny else { return }
+        for hook in dataset.postApplyHooks {
+            if options.apply {
+                do {
+                    try await store.runHook(hook, for: dataset)
+                } catch {
+                    report.failure = IngestFailure(kind: .dependency, key: nil, line: nil,
+                                                   message: "The \(dataset) files were applied, but the post-apply hook \(hook.rawValue) failed: \(error). The next applying run retries it.")
+                    throw DrainStopped(report: report)
+                }
+            }
+            report.hooks.append(hook.rawValue)
+        }
+    }
+
+    private func plan(_ dataset: Dataset, options: IngestOptions, store: any TicketStore,
+                      report: inout IngestReport) async throws -> [DrainPlan.PlannedFile] {
+        if let loose = options.looseFiles {
+            // Loose files: exactly these, in name order; their size is learnt as they are read.
+            let name = { (k: String) in k.split(separator: "/").last.map(String.init) ?? k }
+            return loose.sorted { (name($0), $0) < (name($1), $1) }.map { key in
+                DrainPlan.PlannedFile(object: SourceObject(key: key, size: 0), key: ChangeKey(key) ?? .unnamed, late: false)
+            }
+        }
+        let listing = try await source.list(prefix: dataset.changesPrefix)
+        let split = DrainPlan.partition(listing, dataset: dataset, watermark: report.watermarkBefore, reseed: options.reseed)
+        let applied = split.settled.isEmpty ? [] : try await store.appliedKeys(of: dataset, among: split.settled.map(\.0.key))
+        let plan = DrainPlan.make(listing, dataset: dataset, watermark: report.watermarkBefore, applied: applied,
+                                  reseed: options.reseed, includeLate: options.includeLate)
+        report.stray = plan.stray
+        report.late = plan.late
+        report.archiveRetried = plan.unarchived
+        for key in plan.stray { logger.warning("ignoring a key that is not a change file", metadata: ["key": "\(key)"]) }
+        for key in plan.late {
+            logger.error("late file: at or before the watermark and never applied; left in place (apply it with --include-late)",
+                         metadata: ["key": "\(key)", "watermark": "\(report.watermarkBefore ?? "-")"])
+        }
+        return plan.toApply
+    }
+
+    /// Moves an applied file to `processed/`; a failure is reported and retried by the next run.
+    @discardableResult
+    private func move(_ key: String, dataset: Dataset, report: inout IngestReport) async -> Bool {
+        do {
+            try await source.move(key, to: dataset.processedKey(for: key))
+            return true
+        } catch {
+            logger.warning("could not archive an applied file; the next run retries the move", metadata: ["key": "\(key)", "error": "\(error)"])
+            report.archiveFailed.append(ArchiveFailure(key: key, message: "\(error)"))
+            return false
+        }
+    }
+
+    private func failure(for error: any Error, key: String, dataset: Dataset, apply: Bool) -> IngestFailure {
+        let kept = apply ? "Files before it stay applied; nothing of it was" : "Nothing was written (dry run)"
+        if let bad = error as? CSVDecodingError {
+            return IngestFailure(kind: .data, key: key, line: bad.line > 0 ? bad.line : nil,
+                                 message: "The \(dataset) file \(key) cannot be decoded\(bad.line > 0 ? " at line \(bad.line)" : ""): \(bad.reason). \(kept) applied; fix or remove the file, then rerun.")
+        }
+        return IngestFailure(kind: .dependency, key: key, line: nil,
+                             message: "Applying the \(dataset) file \(key) failed: \(error). \(kept) applied; rerun once the cause is fixed.")
+    }
+
+    private func logFile(_ file: FileReport, dataset: Dataset, dryRun: Bool) {
+        logger.info(dryRun ? "would apply" : "applied", metadata: [
+            "dataset": "\(dataset)", "key": "\(file.key)", "rows": "\(file.rowsRead)",
+            "inserted": "\(file.counts.inserted)", "updated": "\(file.counts.updated)", "unchanged": "\(file.counts.unchanged)",
+        ])
+    }
+}
+
+/// Carries the report out of the lock when a run stops early.
+private struct DrainStopped: Error {
+    var report: IngestReport
+}
+
+extension Duration {
+    /// The duration in seconds, as a floating-point number.
+    var seconds: Double {
+        let (s, atto) = components
+        return Double(s) + Double(atto) / 1e18
+    }
+}

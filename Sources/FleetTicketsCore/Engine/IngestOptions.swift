@@ -1,0 +1,23 @@
+/// How a run drains a dataset.
+public struct IngestOptions: Sendable, Hashable {
+    /// Commit and archive. Without it the run is a dry run: it reads, validates and reports
+    /// exactly what it would change, and writes nothing anywhere.
+    public var apply: Bool
+    /// Ignore the watermark and apply every file in `changes/` oldest→newest (bucket cutover).
+    public var reseed: Bool
+    /// Also apply late files: keys at or before the watermark that were never applied.
+    public var includeLate: Bool
+    /// Apply exactly these keys of the source, in name order, instead of draining the stream:
+    /// no watermark, no archive, no late or stray detection (`--csv FILE…`).
+    public var looseFiles: [String]?
+    /// Rows per batch handed to the store.
+    public var batchSize: Int
+
+    public init(apply: Bool = false, reseed: Bool = false, includeLate: Bool = false, looseFiles: [String]? = nil, batchSize: Int = 2_000) {
+        self.apply = apply
+        self.reseed = reseed
+        self.includeLate = includeLate
+        self.looseFiles = looseFiles
+        self.batchSize = batchSize
+    }
+}

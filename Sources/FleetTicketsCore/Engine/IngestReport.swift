@@ -1,0 +1,102 @@
+import Foundation
+
+/// What one ingest run did (or, in a dry run, would do): per file and in total.
+///
+/// The CLI prints it; embedders get it as data (`Codable`, for `--json`).
+public struct IngestReport: Sendable, Codable, Hashable {
+    public enum Mode: String, Sendable, Codable { case dryRun = "dry-run", apply }
+
+    public var dataset: String
+    public var mode: Mode
+    /// Where the files came from (bucket, folder or loose files), without credentials.
+    public var source: String
+    public var reseed: Bool
+    public var startedAt: Date
+    public var seconds: Double = 0
+    /// Another run held the dataset: nothing was done (a clean exit).
+    public var busy = false
+    public var watermarkBefore: String?
+    public var watermarkAfter: String?
+    /// Files applied (or that would be), in order.
+    public var files: [FileReport] = []
+    /// Keys under `changes/` that are not change files (ignored).
+    public var stray: [String] = []
+    /// Keys at or before the watermark that were never applied (left in place unless `--include-late`).
+    public var late: [String] = []
+    /// Applied files whose earlier move to `processed/` failed and was retried now.
+    public var archiveRetried: [String] = []
+    /// Moves to `processed/` that failed this run; the next run retries them (never re-applying).
+    public var archiveFailed: [ArchiveFailure] = []
+    /// Post-apply hooks run (or that would run).
+    public var hooks: [String] = []
+    /// Why the run stopped early, if it did.
+    public var failure: IngestFailure?
+
+    public init(dataset: String, mode: Mode, source: String, reseed: Bool, startedAt: Date) {
+        self.dataset = dataset
+        self.mode = mode
+        self.source = source
+        self.reseed = reseed
+        self.startedAt = startedAt
+    }
+
+    /// Nothing to apply, nothing late, nothing failed.
+    public var isNoOp: Bool {
+        !busy && files.isEmpty && late.isEmpty && archiveRetried.isEmpty && archiveFailed.isEmpty && failure == nil
+    }
+
+    public var rowsRead: Int { files.reduce(0) { $0 + $1.rowsRead } }
+    public var counts: ApplyCounts { files.reduce(ApplyCounts()) { $0 + $1.counts } }
+    public var dropped: [DropReason: Int] {
+        files.reduce(into: [:]) { acc, f in for (r, n) in f.dropped { acc[r, default: 0] += n } }
+    }
+}
+
+/// One file's part of a run.
+public struct FileReport: Sendable, Codable, Hashable {
+    public var key: String
+    public var bytes: Int64
+    /// The file was at or before the watermark and applied on request (`--include-late`).
+    public var late = false
+    public var rowsRead = 0
+    /// Rows dropped, by reason (including rows superseded by a later row for the same ticket).
+    public var dropped: [DropReason: Int] = [:]
+    public var counts = ApplyCounts()
+    /// Unknown columns kept in `raw`.
+    public var extraColumns: [String] = []
+    /// Export columns the file lacked.
+    public var missingColumns: [String] = []
+    public var seconds: Double = 0
+    /// Moved to `processed/` after its commit.
+    public var archived = false
+
+    public init(key: String, bytes: Int64) {
+        self.key = key
+        self.bytes = bytes
+    }
+}
+
+/// A move to `processed/` that failed after the file's commit.
+public struct ArchiveFailure: Sendable, Codable, Hashable {
+    public var key: String
+    public var message: String
+}
+
+/// Why a run stopped.
+public struct IngestFailure: Sendable, Codable, Hashable, CustomStringConvertible {
+    public enum Kind: String, Sendable, Codable {
+        /// A file could not be decoded (exit status 3).
+        case data
+        /// The database, the bucket or another dependency failed (exit status 1).
+        case dependency
+    }
+    public var kind: Kind
+    /// The file being worked on, when there was one.
+    public var key: String?
+    /// The line in that file, for data errors.
+    public var line: Int?
+    /// One plain sentence: what failed, where, what to do.
+    public var message: String
+
+    public var description: String { message }
+}

@@ -1,0 +1,143 @@
+/// A file's cleaned rows as a stream of batches, decoded as the store pulls them.
+///
+/// Pull-driven: nothing is read from the source until the store asks for the next batch, so
+/// at most one chunk and one batch are in memory whatever the file's size. Errors — a
+/// `CSVDecodingError` or the source's own read error — surface from `next()`; a store must
+/// rethrow them unchanged so the engine can tell a bad file from a failed dependency.
+///
+/// Iterate it once.
+public struct RowBatches: AsyncSequence, Sendable {
+    public typealias Element = [TicketRow]
+
+    /// What has been read and dropped so far; complete once iteration has ended.
+    public let tally: FileTally
+
+    private enum Origin: Sendable {
+        case csv(key: String, bytes: ByteChunks, batchSize: Int)
+        case rows([[TicketRow]])
+    }
+    private let origin: Origin
+
+    /// Rows decoded and cleaned from a CSV byte stream.
+    public init(csv bytes: ByteChunks, key: String, batchSize: Int = 2_000, tally: FileTally = FileTally()) {
+        self.origin = .csv(key: key, bytes: bytes, batchSize: Swift.max(1, batchSize))
+        self.tally = tally
+    }
+
+    /// Rows already cleaned (fixtures, embedders feeding rows from elsewhere).
+    public init(batches: [[TicketRow]]) {
+        self.origin = .rows(batches)
+        let tally = FileTally()
+        let count = batches.reduce(0) { $0 + $1.count }
+        tally.update {
+            $0.rowsRead = count
+            $0.rowsKept = count
+        }
+        self.tally = tally
+    }
+
+    public func makeAsyncIterator() -> Iterator {
+        switch origin {
+        case let .csv(key, bytes, batchSize):
+            Iterator(mode: .csv(CSVState(key: key, bytes: bytes.makeAsyncIterator(), batchSize: batchSize, tally: tally)))
+        case let .rows(batches):
+            Iterator(mode: .rows(batches[...]))
+        }
+    }
+
+    public struct Iterator: AsyncIteratorProtocol {
+        fileprivate enum Mode {
+            case csv(CSVState)
+            case rows(ArraySlice<[TicketRow]>)
+        }
+        fileprivate var mode: Mode
+
+        public mutating func next() async throws -> [TicketRow]? {
+            switch mode {
+            case var .rows(rest):
+                let batch = rest.popFirst()
+                mode = .rows(rest)
+                return batch
+            case var .csv(state):
+                let batch = try await state.nextBatch()
+                mode = .csv(state)
+                return batch
+            }
+        }
+    }
+}
+
+/// Decoding state for one CSV file: parser, cleaner (once the header is read), counts.
+private struct CSVState {
+    let key: String
+    var bytes: ByteChunks.AsyncIterator
+    let batchSize: Int
+    let tally: FileTally
+    var parser: CSVParser
+    var cleaner: RowCleaner?
+    var records: [CSVParser.Record] = []
+    var cursor = 0  // records before it are done; the array is emptied once all are
+    var ended = false
+    var counts = FileTally.Snapshot()
+
+    init(key: String, bytes: ByteChunks.AsyncIterator, batchSize: Int, tally: FileTally) {
+        self.key = key
+        self.bytes = bytes
+        self.batchSize = batchSize
+        self.tally = tally
+        self.parser = CSVParser(key: key)
+    }
+
+    mutating func nextBatch() async throws -> [TicketRow]? {
+        var batch: [TicketRow] = []
+        batch.reserveCapacity(batchSize)
+        while batch.count < batchSize {
+            if cursor == records.count {
+                records.removeAll(keepingCapacity: true)
+                cursor = 0
+                if ended { break }
+                if let chunk = try await bytes.next() {
+                    counts.bytesRead += Int64(chunk.count)
+                    try parser.feed(chunk, into: &records)
+                } else {
+                    try parser.finish(into: &records)
+                    ended = true
+                    if cleaner == nil && records.isEmpty {
+                        throw CSVDecodingError(key: key, line: 0, reason: "the file is empty (no header row); it may be a partial upload — re-export it or move it out of changes/")
+                    }
+                }
+            }
+            try clean(into: &batch)
+        }
+        publish()
+        return batch.isEmpty && ended ? nil : batch
+    }
+
+    /// Cleans pending records into `batch`, leaving the rest for the next batch.
+    private mutating func clean(into batch: inout [TicketRow]) throws {
+        while cursor < records.count && batch.count < batchSize {
+            let record = records[cursor]
+            cursor += 1
+            guard let cleaner else {
+                let c = try RowCleaner(header: record.fields, key: key)
+                self.cleaner = c
+                counts.extraColumns = c.extraColumns
+                counts.missingColumns = c.missingColumns
+                continue
+            }
+            counts.rowsRead += 1
+            switch try cleaner.clean(record) {
+            case let .kept(row):
+                counts.rowsKept += 1
+                batch.append(row)
+            case let .dropped(reason):
+                counts.dropped[reason, default: 0] += 1
+            }
+        }
+    }
+
+    private func publish() {
+        let c = counts
+        tally.update { $0 = c }
+    }
+}

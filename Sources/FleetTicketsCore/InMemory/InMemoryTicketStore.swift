@@ -1,0 +1,154 @@
+import Foundation
+import Synchronization
+
+/// A ticket store in memory with a database's transactional semantics: an `apply` that throws
+/// leaves no trace, the watermark and ledger move with the rows, the dataset lock is exclusive.
+///
+/// For tests, the demo's dry runs and embedders' tests. Its read accessors (`tickets(of:)`,
+/// `ledger(of:)`, …) let a test compare its state with another store's.
+public final class InMemoryTicketStore: TicketStore {
+    /// A stored ticket and how often it was written (to prove re-emissions do not churn).
+    public struct StoredTicket: Sendable, Hashable {
+        public var raw: RawRecord
+        public var writes: Int
+        public var ingestedAt: Date
+    }
+
+    /// One ledger entry: a file applied.
+    public struct LedgerEntry: Sendable, Hashable {
+        public var key: String
+        public var etag: String?
+        public var bytes: Int64
+        public var rowsRead: Int
+        public var dropped: [DropReason: Int]
+        public var counts: ApplyCounts
+        public var applications: Int
+        public var appliedAt: Date
+    }
+
+    struct State: Sendable {
+        var tables: [String: [String: StoredTicket]] = [:]
+        var watermarks: [String: String] = [:]
+        var metadata: [String: [String: String]] = [:]
+        var ledger: [String: [String: LedgerEntry]] = [:]
+        var hookRuns: [String: [PostApplyHook]] = [:]
+        var applies = 0
+    }
+
+    private let state: Mutex<State>
+    private let locks: Mutex<Set<String>>
+    private let clock: WallClock
+
+    /// An empty store.
+    public convenience init(clock: WallClock = .system) {
+        self.init(state: State(), clock: clock)
+    }
+
+    init(state: State, clock: WallClock) {
+        self.state = Mutex(state)
+        self.locks = Mutex([])
+        self.clock = clock
+    }
+
+    // MARK: TicketStore
+
+    public func watermark(of dataset: Dataset) async throws -> String? {
+        state.withLock { $0.watermarks[dataset.name] }
+    }
+
+    public func appliedKeys(of dataset: Dataset, among keys: [String]) async throws -> Set<String> {
+        state.withLock { s in Set(keys.filter { s.ledger[dataset.name]?[$0] != nil }) }
+    }
+
+    public func apply(_ file: ChangeFile, rows: RowBatches) async throws -> ApplyCounts {
+        // Stage the whole file first (last row wins); commit only once every row has arrived.
+        var staged: [String: RawRecord] = [:]
+        for try await batch in rows {
+            for row in batch { staged[row.ticketID] = row.raw }
+        }
+        let tally = rows.tally.snapshot
+        let now = clock.now
+        return state.withLock { s in
+            var table = s.tables[file.dataset.name] ?? [:]
+            var counts = ApplyCounts()
+            for (id, raw) in staged {
+                if let existing = table[id] {
+                    if existing.raw == raw {
+                        counts.unchanged += 1
+                    } else {
+                        counts.updated += 1
+                        table[id] = StoredTicket(raw: raw, writes: existing.writes + 1, ingestedAt: now)
+                    }
+                } else {
+                    counts.inserted += 1
+                    table[id] = StoredTicket(raw: raw, writes: 1, ingestedAt: now)
+                }
+            }
+            s.tables[file.dataset.name] = table
+            let previous = s.ledger[file.dataset.name]?[file.key]
+            s.ledger[file.dataset.name, default: [:]][file.key] = LedgerEntry(
+                key: file.key, etag: file.etag, bytes: tally.bytesRead, rowsRead: tally.rowsRead, dropped: tally.dropped,
+                counts: counts, applications: (previous?.applications ?? 0) + 1, appliedAt: now)
+            if file.advancesWatermark {
+                s.watermarks[file.dataset.name] = ChangeKey.watermark(s.watermarks[file.dataset.name], advancedTo: file.key)
+            }
+            s.metadata[file.dataset.name] = [
+                "source_max_key": s.watermarks[file.dataset.name] ?? "",
+                "last_file": file.key,
+                "rows_read": "\(tally.rowsRead)",
+            ]
+            s.applies += 1
+            return counts
+        }
+    }
+
+    public func runHook(_ hook: PostApplyHook, for dataset: Dataset) async throws {
+        state.withLock { $0.hookRuns[dataset.name, default: []].append(hook) }
+    }
+
+    public func withExclusiveAccess<T: Sendable>(to dataset: Dataset, _ body: () async throws -> T) async throws -> T? {
+        guard locks.withLock({ $0.insert(dataset.name).inserted }) else { return nil }
+        defer { _ = locks.withLock { $0.remove(dataset.name) } }
+        return try await body()
+    }
+
+    public func rehearse<T: Sendable>(_ body: (any TicketStore) async throws -> T) async throws -> T {
+        let scratch = InMemoryTicketStore(state: state.withLock { $0 }, clock: clock)
+        return try await body(scratch)
+    }
+
+    // MARK: Reading, for tests and embedders
+
+    /// Every ticket of a dataset: `ticket_id` → `raw`.
+    public func tickets(of dataset: Dataset) -> [String: RawRecord] {
+        state.withLock { ($0.tables[dataset.name] ?? [:]).mapValues(\.raw) }
+    }
+
+    /// Every stored ticket of a dataset with its write count.
+    public func storedTickets(of dataset: Dataset) -> [String: StoredTicket] {
+        state.withLock { $0.tables[dataset.name] ?? [:] }
+    }
+
+    /// The file ledger of a dataset, by key.
+    public func ledger(of dataset: Dataset) -> [String: LedgerEntry] {
+        state.withLock { $0.ledger[dataset.name] ?? [:] }
+    }
+
+    /// Hooks run for a dataset, in order.
+    public func hookRuns(of dataset: Dataset) -> [PostApplyHook] {
+        state.withLock { $0.hookRuns[dataset.name] ?? [] }
+    }
+
+    /// Freshness metadata of a dataset (as `tickets.import_meta.metadata` holds it).
+    public func metadata(of dataset: Dataset) -> [String: String] {
+        state.withLock { $0.metadata[dataset.name] ?? [:] }
+    }
+
+    /// How many applies committed.
+    public var commits: Int { state.withLock { $0.applies } }
+
+    /// Sets a watermark directly, as a database taken over from the Python tool would have it.
+    public func setWatermark(_ key: String?, of dataset: Dataset) {
+        state.withLock { $0.watermarks[dataset.name] = key }
+    }
+}

@@ -1,0 +1,51 @@
+/// One object in a change source: its key, size and (where the backend has one) ETag.
+public struct SourceObject: Sendable, Hashable {
+    public var key: String
+    public var size: Int64
+    public var etag: String?
+
+    public init(key: String, size: Int64, etag: String? = nil) {
+        self.key = key
+        self.size = size
+        self.etag = etag
+    }
+}
+
+/// A file's bytes, delivered in chunks so no file has to fit in memory.
+public typealias ByteChunks = AsyncThrowingStream<[UInt8], any Error>
+
+/// Where change files come from: a bucket, a folder laid out like the bucket, or memory.
+///
+/// Implementers own only I/O; ordering, watermarks and cleaning belong to the engine.
+/// Guarantees an implementation must give:
+/// - `list(prefix:)` returns **every** object under the prefix (paginating as needed), in any order.
+/// - `read(_:)` streams the object's bytes exactly as stored; a failure mid-stream is thrown
+///   from the stream, never swallowed or turned into a short file.
+/// - `move(_:to:)` makes the object appear at the destination before it disappears from the
+///   source (copy, then delete), so a failure never loses a file. Moving onto an existing
+///   destination replaces it.
+/// - Errors name the key and the operation and never contain credentials.
+public protocol ChangeSource: Sendable {
+    /// Every object whose key starts with `prefix`.
+    func list(prefix: String) async throws -> [SourceObject]
+    /// The object's bytes as a stream of chunks.
+    func read(_ key: String) async throws -> ByteChunks
+    /// Moves an object: copy to `destination`, then delete `key`.
+    func move(_ key: String, to destination: String) async throws
+    /// A hint that these keys will be read next, in this order. Sources that can fetch
+    /// ahead (a bucket) may start doing so; the default ignores it.
+    func willRead(_ keys: [String]) async
+    /// Where this source reads from, for reports and errors (never with credentials).
+    var location: String { get }
+}
+
+extension ChangeSource {
+    public func willRead(_ keys: [String]) async {}
+
+    /// Reads a whole object into memory. For small files and tests; the engine streams.
+    public func readAll(_ key: String) async throws -> [UInt8] {
+        var out: [UInt8] = []
+        for try await chunk in try await read(key) { out.append(contentsOf: chunk) }
+        return out
+    }
+}

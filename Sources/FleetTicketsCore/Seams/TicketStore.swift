@@ -1,0 +1,81 @@
+import Foundation
+
+/// What the store records about one change file when it is applied.
+public struct ChangeFile: Sendable, Hashable {
+    /// The dataset the file belongs to.
+    public var dataset: Dataset
+    /// The full key (or, for loose files, the path) of the file.
+    public var key: String
+    /// The export time from the key's name, when the name carries one.
+    public var exportedAt: Date?
+    /// Size in bytes as listed.
+    public var bytes: Int64
+    /// The backend's ETag, when it has one.
+    public var etag: String?
+    /// Whether applying the file advances the dataset's watermark (false for loose `--csv` files).
+    public var advancesWatermark: Bool
+
+    public init(dataset: Dataset, key: String, exportedAt: Date?, bytes: Int64, etag: String? = nil, advancesWatermark: Bool = true) {
+        self.dataset = dataset
+        self.key = key
+        self.exportedAt = exportedAt
+        self.bytes = bytes
+        self.etag = etag
+        self.advancesWatermark = advancesWatermark
+    }
+}
+
+/// How one file's rows changed the table. Counted per distinct `ticket_id` in the file.
+public struct ApplyCounts: Sendable, Hashable, Codable {
+    /// Tickets the table did not have.
+    public var inserted: Int
+    /// Tickets whose `raw` differed and was replaced.
+    public var updated: Int
+    /// Tickets whose `raw` was identical, left untouched (full-state re-emissions).
+    public var unchanged: Int
+
+    public init(inserted: Int = 0, updated: Int = 0, unchanged: Int = 0) {
+        self.inserted = inserted
+        self.updated = updated
+        self.unchanged = unchanged
+    }
+
+    /// Distinct tickets the file carried.
+    public var distinct: Int { inserted + updated + unchanged }
+
+    public static func + (a: ApplyCounts, b: ApplyCounts) -> ApplyCounts {
+        ApplyCounts(inserted: a.inserted + b.inserted, updated: a.updated + b.updated, unchanged: a.unchanged + b.unchanged)
+    }
+}
+
+/// Where tickets live: PostgreSQL in production, memory in tests and embedders' tests.
+///
+/// Guarantees an implementation must give:
+/// - `apply` is **atomic**: the file's upserts, its ledger entry, the watermark advance (when
+///   `file.advancesWatermark`) and the freshness metadata all become visible together, or —
+///   if it throws, including when `rows` throws — none of them does.
+/// - Upsert semantics: keyed on `ticket_id`; the last row for a ticket in the file wins; `raw`
+///   is replaced, not merged; a row whose `raw` equals the stored one is not rewritten and
+///   counts as unchanged; rows are never deleted.
+/// - The watermark never moves backwards: it becomes the greater of the stored one and the
+///   file's key (compared by `ChangeKey` order).
+/// - `withExclusiveAccess` admits one holder per dataset across every process sharing the
+///   store; it returns nil at once when another holder has it.
+/// - `rehearse` runs `body` against a store in which everything it does is visible to the
+///   body and discarded afterwards (the dry run), and leaves `self` untouched.
+public protocol TicketStore: Sendable {
+    /// The newest applied key of the dataset's stream, or nil before the first apply.
+    func watermark(of dataset: Dataset) async throws -> String?
+    /// Which of `keys` the file ledger records as applied for the dataset.
+    func appliedKeys(of dataset: Dataset, among keys: [String]) async throws -> Set<String>
+    /// Applies one file's cleaned rows atomically (see the protocol's guarantees).
+    /// After `rows` is exhausted, `rows.tally.snapshot` holds what the decoder read and dropped,
+    /// for the ledger entry and the freshness metadata.
+    func apply(_ file: ChangeFile, rows: RowBatches) async throws -> ApplyCounts
+    /// Runs a post-apply hook for the dataset.
+    func runHook(_ hook: PostApplyHook, for dataset: Dataset) async throws
+    /// Runs `body` holding the dataset's single-writer lock; nil (without running it) when busy.
+    func withExclusiveAccess<T: Sendable>(to dataset: Dataset, _ body: () async throws -> T) async throws -> T?
+    /// Runs `body` against a scratch view of the store whose changes are discarded.
+    func rehearse<T: Sendable>(_ body: (any TicketStore) async throws -> T) async throws -> T
+}
