@@ -116,8 +116,10 @@ package final class PostgresConnection: @unchecked Sendable {
 
     /// `host:port/db` as libpq resolved it (defaults and environment included), if it can say.
     private static func endpoint(of conn: OpaquePointer) -> String? {
-        guard let host = PQhost(conn), let port = PQport(conn), let db = PQdb(conn) else { return nil }
-        return "\(String(cString: host)):\(String(cString: port))/\(String(cString: db))"
+        // Before libpq has parsed its options (a malformed URL) these are NULL or empty.
+        guard let host = PQhost(conn).map({ String(cString: $0) }), !host.isEmpty,
+              let port = PQport(conn), let db = PQdb(conn) else { return nil }
+        return "\(host):\(String(cString: port))/\(String(cString: db))"
     }
 
     /// The password from a URI or keyword string, in every spelling that libpq might echo.
@@ -144,12 +146,18 @@ package final class PostgresConnection: @unchecked Sendable {
         secrets.reduce(text) { $0.replacing($1, with: "********") }
     }
 
-    /// libpq prefixes each attempt with `connection to server at "h", port p failed: `; the
-    /// error already names the endpoint, so the sentence reads better without it.
+    /// libpq prefixes each attempt with `connection to server at "h", port p failed: ` and the
+    /// server's text with its severity (`FATAL:  `); the error already says where and that it
+    /// failed, so the sentence reads better without them.
     private static func withoutAttemptPrefix(_ message: String) -> String {
-        guard message.hasPrefix("connection to server"),
-              let range = message.firstRange(of: " failed: ") else { return message }
-        return String(message[range.upperBound...])
+        var text = Substring(message)
+        if text.hasPrefix("connection to server"), let range = text.firstRange(of: " failed: ") {
+            text = text[range.upperBound...]
+        }
+        for severity in ["FATAL:  ", "ERROR:  "] where text.hasPrefix(severity) {
+            text = text.dropFirst(severity.count)
+        }
+        return String(text)
     }
 
     /// Calls `body` with a C array of pointers to NUL-terminated copies of `strings` (a nil entry

@@ -129,13 +129,16 @@ package struct PostgresError: Error, Sendable, CustomStringConvertible, CustomDe
         return ".?!".contains(last) ? text : text + "."
     }
 
-    /// libpq's messages span lines ("…failed: Connection refused\n\tIs the server running…");
-    /// logs and one-sentence descriptions want them on one line.
+    /// libpq's messages span lines ("…failed: Connection refused\n\tIs the server running…",
+    /// "…terminated abnormally\n\tbefore or while…"); logs and one-sentence descriptions want one
+    /// line. A line starting in lower case continues the previous one; others are joined by "; ".
     static func oneLine(_ text: String) -> String {
-        text.split(whereSeparator: \.isNewline)
-            .map { $0.trimmingWhitespace() }
-            .filter { !$0.isEmpty }
-            .joined(separator: "; ")
+        var joined = ""
+        for line in text.split(whereSeparator: \.isNewline).map({ $0.trimmingWhitespace() }) where !line.isEmpty {
+            if !joined.isEmpty { joined += line.first!.isLowercase ? " " : "; " }
+            joined += line
+        }
+        return joined
     }
 }
 
