@@ -11,6 +11,11 @@ public struct CSVParser: Sendable {
     public struct Record: Sendable, Equatable {
         public var fields: [String]
         public var line: Int
+
+        public init(fields: [String], line: Int) {
+            self.fields = fields
+            self.line = line
+        }
     }
 
     private let key: String
