@@ -44,6 +44,12 @@ static inline CURLcode fleettickets_curl_setopt_header_callback(CURL *handle, fl
     return curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, callback);
 }
 
+/// The progress callback; returning non-zero aborts the transfer (CURLE_ABORTED_BY_CALLBACK).
+/// Needs CURLOPT_NOPROGRESS set to 0.
+static inline CURLcode fleettickets_curl_setopt_xferinfo_callback(CURL *handle, curl_xferinfo_callback callback) {
+    return curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, callback);
+}
+
 static inline CURLcode fleettickets_curl_getinfo_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);
 }

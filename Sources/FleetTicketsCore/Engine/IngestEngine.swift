@@ -100,7 +100,7 @@ public struct IngestEngine: Sendable {
                 fileReport.missingColumns = tally.missingColumns
             } catch {
                 report.failure = failure(for: error, key: file.object.key, dataset: dataset, apply: options.apply)
-                throw DrainStopped(report: report)
+                break
             }
             appliedAny = true
             if change.advancesWatermark {
@@ -114,19 +114,24 @@ public struct IngestEngine: Sendable {
                 report.files[report.files.count - 1].archived = ok
             }
         }
-        guard appliedAny else { return }
-        for hook in dataset.postApplyHooks {
-            if options.apply {
-                do {
-                    try await store.runHook(hook, for: dataset)
-                } catch {
-                    report.failure = IngestFailure(kind: .dependency, key: nil, line: nil,
-                                                   message: "The \(dataset) files were applied, but the post-apply hook \(hook.rawValue) failed: \(error). The next applying run retries it.")
-                    throw DrainStopped(report: report)
+        // Hooks follow whatever was committed, even when a later file stopped the drain.
+        if appliedAny {
+            for hook in dataset.postApplyHooks {
+                if options.apply {
+                    do {
+                        try await store.runHook(hook, for: dataset)
+                    } catch {
+                        logger.error("post-apply hook failed", metadata: ["hook": "\(hook.rawValue)", "error": "\(error)"])
+                        report.failure = report.failure ?? IngestFailure(
+                            kind: .dependency, key: nil, line: nil,
+                            message: "The \(dataset) files were applied, but the post-apply hook \(hook.rawValue) failed: \(error). The next applying run retries it.")
+                        break
+                    }
                 }
+                report.hooks.append(hook.rawValue)
             }
-            report.hooks.append(hook.rawValue)
         }
+        if report.failure != nil { throw DrainStopped(report: report) }
     }
 
     private func plan(_ dataset: Dataset, options: IngestOptions, store: any TicketStore,
