@@ -1,4 +1,4 @@
-import CLibPQ
+internal import CLibPQ
 
 /// Encodes rows in COPY text format and sends them to the server in chunks.
 ///

@@ -1,4 +1,4 @@
-import CLibPQ
+internal import CLibPQ
 import Logging
 
 /// Routes the server's notices and warnings (RAISE WARNING, "extension already exists", …) to a

@@ -1,4 +1,4 @@
-import CLibPQ
+internal import CLibPQ
 
 extension PostgresConnection {
     /// Streams rows into the server with `COPY … FROM STDIN`, the fast path for bulk loads.

@@ -1,4 +1,4 @@
-import CLibPQ
+internal import CLibPQ
 
 // Building `PostgresError`s from libpq state, and getting the connection back to idle after a
 // failure. Every message passes through `scrub` so the password can never reach a log.

@@ -1,4 +1,4 @@
-import CLibPQ
+internal import CLibPQ
 
 extension PostgresConnection {
     /// Runs one statement with its values bound as text parameters (`$1`, `$2`, …).

@@ -1,4 +1,4 @@
-import CLibPQ
+internal import CLibPQ
 
 extension PostgresConnection {
     /// Runs `body` in a transaction: BEGIN, then COMMIT if it returns, ROLLBACK if it throws.

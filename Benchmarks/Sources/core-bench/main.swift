@@ -1,0 +1,96 @@
+// Decode + clean throughput and peak memory of the ingest engine, against a baseline run in
+// the same invocation: CSV.swift (yaslab/CSV.swift, a streaming RFC 4180 reader) decoding the
+// same file. Each measurement runs in a child process so its peak RSS is its own.
+//
+//   core-bench [ROWS ...]            default: 10000 100000 1000000
+//   core-bench --child MODE FILE     (internal) one measurement, printed as one line
+import CSV
+import FleetTicketsCore
+import FleetTicketsTesting
+import Foundation
+
+func peakRSSMegabytes() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_maxrss) / 1024  // KiB on Linux
+}
+
+/// One measurement in this process: returns (rows, seconds).
+func measure(_ mode: String, _ path: String) async throws -> (Int, Double) {
+    let start = ContinuousClock.now
+    var rows = 0
+    switch mode {
+    case "csvswift":  // baseline: a listed, well-kept streaming CSV reader, decode only
+        let reader = try CSVReader(stream: InputStream(fileAtPath: path)!, hasHeaderRow: true)
+        while let fields = reader.next() { rows += fields.isEmpty ? 0 : 1 }
+    case "parser":  // our parser alone, decode only: the like-for-like comparison
+        var parser = CSVParser(key: path)
+        var records: [CSVParser.Record] = []
+        let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+        while let data = try handle.read(upToCount: 256 * 1024), !data.isEmpty {
+            try parser.feed([UInt8](data), into: &records)
+            rows += records.count
+            records.removeAll(keepingCapacity: true)
+        }
+        try parser.finish(into: &records)
+        rows += records.count - 1  // the header
+    case "engine":  // the whole engine: stream, decode, clean, batch, hand to a discarding store
+        let store = DiscardingTicketStore()
+        let report = await IngestEngine(source: LooseFilesChangeSource(), store: store)
+            .run(.inc, options: IngestOptions(apply: true, looseFiles: [path]))
+        if let failure = report.failure { throw NSError(domain: failure.message, code: 1) }
+        rows = report.rowsRead
+    case "idle":
+        rows = 0
+    default:
+        fatalError("unknown mode \(mode)")
+    }
+    return (rows, start.duration(to: .now).secondsValue)
+}
+
+extension Duration {
+    var secondsValue: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+let args = Array(CommandLine.arguments.dropFirst())
+if args.first == "--child" {
+    let (rows, seconds) = try await measure(args[1], args[2])
+    print("\(rows) \(seconds) \(peakRSSMegabytes())")
+    exit(0)
+}
+
+let sizes = args.isEmpty ? [10_000, 100_000, 1_000_000] : args.compactMap(Int.init)
+let work = FileManager.default.temporaryDirectory.appendingPathComponent("fleettickets-bench-\(getpid())")
+defer { try? FileManager.default.removeItem(at: work) }
+
+func child(_ mode: String, _ path: String) throws -> (rows: Int, seconds: Double, rss: Double) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+    p.arguments = ["--child", mode, path]
+    let out = Pipe()
+    p.standardOutput = out
+    try p.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    let parts = String(decoding: data, as: UTF8.self).split(separator: " ").map { String($0).trimmingCharacters(in: .whitespacesAndNewlines) }
+    guard p.terminationStatus == 0, parts.count == 3 else { fatalError("child \(mode) failed") }
+    return (Int(parts[0])!, Double(parts[1])!, Double(parts[2])!)
+}
+
+let idle = try child("idle", "/dev/null")
+print(String(format: "process floor: %.1f MB peak RSS", idle.rss))
+print("rows       file MB  mode      rows/s      MB/s   peak RSS MB  vs csvswift")
+for n in sizes {
+    let root = work.appendingPathComponent("\(n)")
+    try StreamSimulator(.init(tickets: n, days: 0, seed: 1)).write(to: root, datasets: [.inc])
+    let file = root.appendingPathComponent(Dataset.inc.changesPrefix + "2026-06-15T06-00-00.csv").path
+    let megabytes = Double((try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0) / 1_048_576
+    let baseline = try child("csvswift", file)
+    for mode in ["csvswift", "parser", "engine"] {
+        let r = mode == "csvswift" ? baseline : try child(mode, file)
+        let rate = Double(r.rows) / r.seconds
+        print(String(format: "%-10d %7.1f  %-8@ %9.0f  %8.1f  %11.1f  %10.2fx",
+                     n, megabytes, mode as NSString, rate, megabytes / r.seconds, r.rss, baseline.seconds / r.seconds))
+    }
+    try? FileManager.default.removeItem(at: root)
+}

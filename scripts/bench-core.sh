@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Decode + clean throughput and peak memory of the ingest engine, one file of each size,
+# compared with CSV.swift decoding the same file in the same invocation.
+#   scripts/bench-core.sh [ROWS ...]      (default: 10000 100000 1000000)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+swift build -c release --package-path Benchmarks --product core-bench >&2
+exec Benchmarks/.build/release/core-bench "$@"
