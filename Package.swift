@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "FleetTicketsCore", targets: ["FleetTicketsCore"]),
         .library(name: "FleetTicketsTesting", targets: ["FleetTicketsTesting"]),
+        .library(name: "FleetTicketsPostgres", targets: ["FleetTicketsPostgres"]),
         .executable(name: "fleettickets", targets: ["fleettickets"]),
     ],
     dependencies: [
@@ -18,6 +19,15 @@ let package = Package(
             name: "FleetTicketsCore",
             dependencies: [.product(name: "Logging", package: "swift-log")]
         ),
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        .target(
+            name: "FleetTicketsPostgres",
+            dependencies: ["FleetTicketsCore", "CLibPQ", .product(name: "Logging", package: "swift-log")]
+        ),
         .target(
             name: "FleetTicketsTesting",
             dependencies: ["FleetTicketsCore"]
@@ -26,6 +36,7 @@ let package = Package(
             name: "fleettickets",
             dependencies: [
                 "FleetTicketsCore",
+                "FleetTicketsPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -33,6 +44,14 @@ let package = Package(
         .testTarget(
             name: "FleetTicketsCoreTests",
             dependencies: ["FleetTicketsCore", "FleetTicketsTesting"]
+        ),
+        .testTarget(
+            name: "FleetTicketsIntegrationTests",
+            dependencies: [
+                "FleetTicketsCore", "FleetTicketsTesting", "FleetTicketsPostgres",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ]
         ),
     ]
 )

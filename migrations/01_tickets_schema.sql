@@ -107,16 +107,26 @@ BEGIN ATOMIC
     SELECT ST_AsGeoJSON(p_geom)::jsonb;
 END;
 
+-- A coordinate from feed text: a plain decimal ('-1.2921', '36.8219', '+.5'), else NULL.
+-- Never raises (no regex: this runs for every ticket row written).
+CREATE FUNCTION tickets.coord(p_text text) RETURNS double precision
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT CASE
+        WHEN length(btrim(p_text, E' \t\r\n')) BETWEEN 1 AND 32
+         AND translate(ltrim(btrim(p_text, E' \t\r\n'), '+-'), '0123456789', '') IN ('', '.')
+         AND length(btrim(p_text, E' \t\r\n')) - length(ltrim(btrim(p_text, E' \t\r\n'), '+-')) <= 1
+         AND translate(btrim(p_text, E' \t\r\n'), '+-.', '') <> ''
+        THEN btrim(p_text, E' \t\r\n')::double precision
+    END;
+END;
+
 -- The feed's own coordinates (raw latitude/longitude) when both are plain decimal numbers
 -- in range; NULL otherwise (they are empty in practice).
 CREATE FUNCTION tickets.feed_point(p_raw jsonb) RETURNS geometry(Point, 4326)
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 BEGIN ATOMIC
-    SELECT tickets.make_point(
-        CASE WHEN p_raw ->> 'latitude' ~ '^\s*[+-]?([0-9]{1,3}(\.[0-9]*)?|\.[0-9]+)\s*$'
-             THEN (p_raw ->> 'latitude')::double precision END,
-        CASE WHEN p_raw ->> 'longitude' ~ '^\s*[+-]?([0-9]{1,3}(\.[0-9]*)?|\.[0-9]+)\s*$'
-             THEN (p_raw ->> 'longitude')::double precision END);
+    SELECT tickets.make_point(tickets.coord(p_raw ->> 'latitude'), tickets.coord(p_raw ->> 'longitude'));
 END;
 
 -- A gazetteer writer may give either geom or latitude/longitude; the other is derived.
@@ -181,14 +191,30 @@ BEGIN ATOMIC
      LIMIT 1;
 END;
 
+-- The row trigger: same order as tickets.resolve_geo, written as direct lookups because it
+-- runs for every row the ingest writes (about half the cost of calling resolve_geo).
+-- resolve_ticket_geoms() returning 0 right after an ingest shows the two agree.
 CREATE FUNCTION tickets.resolve_ticket_geom() RETURNS trigger
 LANGUAGE plpgsql AS $$
-DECLARE
-    resolved record;
 BEGIN
-    SELECT r.geom, r.geo_source INTO resolved FROM tickets.resolve_geo(NEW.raw) r;
-    NEW.geom := resolved.geom;
-    NEW.geo_source := resolved.geo_source;
+    NEW.geom := tickets.feed_point(NEW.raw);
+    NEW.geo_source := 'feed';
+    IF NEW.geom IS NULL THEN
+        SELECT l.geom INTO NEW.geom
+          FROM tickets.geo_locations l
+         WHERE l.location_name = NEW.raw ->> 'location_name'
+           AND l.status = 'hit';
+        NEW.geo_source := 'location';
+    END IF;
+    IF NEW.geom IS NULL THEN
+        SELECT k.geom INTO NEW.geom
+          FROM tickets.geo_clusters k
+         WHERE k.cluster = NEW.raw ->> 'cluster';
+        NEW.geo_source := 'cluster';
+    END IF;
+    IF NEW.geom IS NULL THEN
+        NEW.geo_source := 'none';
+    END IF;
     -- A writer that replaces raw without touching ingested_at still gets it stamped.
     IF TG_OP = 'UPDATE' AND NEW.raw IS DISTINCT FROM OLD.raw
        AND NEW.ingested_at IS NOT DISTINCT FROM OLD.ingested_at THEN

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `fleettickets` command: thin over the library. Each subcommand builds a configuration,
 /// calls one library API and prints its report.
@@ -13,6 +14,40 @@ struct FleetTickets: AsyncParsableCommand {
         (database, bucket, geocoder), 2 usage or configuration error, 3 a data error (a bad file \
         stopped the drain).
         """,
-        subcommands: [Simulate.self]
+        subcommands: [Migrate.self, Ingest.self, Status.self, Simulate.self]
     )
+
+    /// Parses and runs, mapping outcomes to the exit statuses of the spec (usage errors are 2,
+    /// not swift-argument-parser's 64).
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var async = command as? AsyncParsableCommand {
+                try await async.run()
+            } else {
+                try command.run()
+            }
+        } catch let failure as CommandFailure {
+            FileHandle.standardError.write(Data((failure.message + "\n").utf8))
+            Foundation.exit(failure.status.rawValue)
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if !message.isEmpty {
+                FileHandle.standardError.write(Data((message + "\n").utf8))
+            }
+            Foundation.exit(code == .validationFailure ? ExitStatus.usage.rawValue : code.rawValue)
+        }
+    }
+}
+
+/// The exit statuses of SPEC 7.
+enum ExitStatus: Int32 {
+    case success = 0, dependency = 1, usage = 2, data = 3
+}
+
+/// A failure the command has already put into words: one plain sentence, then an exit status.
+struct CommandFailure: Error {
+    var status: ExitStatus
+    var message: String
 }

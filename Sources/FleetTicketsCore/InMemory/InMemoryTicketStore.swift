@@ -152,3 +152,23 @@ public final class InMemoryTicketStore: TicketStore {
         state.withLock { $0.watermarks[dataset.name] = key }
     }
 }
+
+extension InMemoryTicketStore: TicketStoreStatus {
+    public func status(of dataset: Dataset) async throws -> DatasetStatus {
+        var s = DatasetStatus(dataset: dataset.name)
+        s.watermark = try await watermark(of: dataset)
+        s.watermarkExportedAt = s.watermark.flatMap(ChangeKey.init)?.exportedAt
+        let ledger = ledger(of: dataset).values
+        let last = ledger.max { $0.appliedAt < $1.appliedAt }
+        s.lastFile = last?.key
+        s.lastAppliedAt = last?.appliedAt
+        s.ledgerFiles = ledger.count
+        s.ledgerRowsRead = ledger.reduce(0) { $0 + $1.rowsRead }
+        let tickets = tickets(of: dataset).values
+        s.tickets = tickets.count
+        s.open = tickets.filter { SourceColumns.boolean($0["is_actionable"] ?? "") == true }.count
+        s.closed = s.tickets - s.open
+        s.geoSources = ["none": s.tickets]
+        return s
+    }
+}

@@ -106,7 +106,7 @@ struct SimulatedTicket: Sendable {
             closed ? "false" : "true", "false", autoCreated ? "true" : "false", event.status == .cancelled ? "true" : "false",
             c.name, c.region, locationName, "", "", team, owner, "Operations", "wm_task",
             sla, mttr, hasCreatedAt ? stamp(createdAt) : "", dataset == "crq" ? stamp(createdAt + 86_400) : "",
-            closedAt.map(stamp) ?? "", stamp(firstSeen), stamp(time), stamp(createdAt), stamp(event.at),
+            closedAt.map(stamp) ?? "", stamp(firstSeen), stamp(max(event.at, firstSeen)), stamp(createdAt), stamp(event.at),
             day, day,
             "n8n-exports", "wm_task.xlsx", snapshot,
         ]

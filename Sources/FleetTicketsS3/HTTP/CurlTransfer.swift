@@ -87,7 +87,7 @@ final class CurlTransfer: @unchecked Sendable {
             guard setup == CURLE_OK else { return setup }
             return curl_easy_perform(handle.raw)
         }
-        let message = String(cString: errorBuffer)
+        let message = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         completed(code, message: message.isEmpty ? String(cString: curl_easy_strerror(code)) : message)
     }
 

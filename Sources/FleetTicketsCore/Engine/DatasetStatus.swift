@@ -1,0 +1,57 @@
+import Foundation
+
+/// "Are we current?" for one dataset: what the store knows and what the source still holds.
+public struct DatasetStatus: Sendable, Codable, Hashable {
+    public var dataset: String
+    /// The newest applied key.
+    public var watermark: String?
+    /// The export time the watermark's name carries.
+    public var watermarkExportedAt: Date?
+    /// The last file applied and when.
+    public var lastFile: String?
+    public var lastAppliedAt: Date?
+    /// Files in the ledger and the rows they read.
+    public var ledgerFiles = 0
+    public var ledgerRowsRead = 0
+    /// Tickets in the table: all, open (actionable), closed.
+    public var tickets = 0
+    public var open = 0
+    public var closed = 0
+    /// Tickets by `geo_source` (`feed`, `location`, `cluster`, `none`).
+    public var geoSources: [String: Int] = [:]
+    /// Keys waiting in the source after the watermark; nil when no source was configured.
+    public var pending: [String]?
+    /// Keys at or before the watermark never applied; nil when no source was configured.
+    public var late: [String]?
+    /// Why the source side is missing or failed, if it is.
+    public var sourceNote: String?
+
+    public init(dataset: String) {
+        self.dataset = dataset
+    }
+
+    /// Current: nothing pending, nothing late, and the source was checked.
+    public var isCurrent: Bool { pending?.isEmpty == true && late?.isEmpty == true }
+}
+
+/// Stores that can describe a dataset for `status`.
+public protocol TicketStoreStatus: Sendable {
+    /// What the store knows of the dataset (the source fields left nil).
+    func status(of dataset: Dataset) async throws -> DatasetStatus
+}
+
+extension DatasetStatus {
+    /// Fills `pending` and `late` from a listing of the source, using the drain's own rules.
+    public mutating func inspect(_ source: any ChangeSource, dataset: Dataset, store: any TicketStore) async {
+        do {
+            let listing = try await source.list(prefix: dataset.changesPrefix)
+            let split = DrainPlan.partition(listing, dataset: dataset, watermark: watermark, reseed: false)
+            let applied = split.settled.isEmpty ? [] : try await store.appliedKeys(of: dataset, among: split.settled.map(\.0.key))
+            let plan = DrainPlan.make(listing, dataset: dataset, watermark: watermark, applied: applied, reseed: false, includeLate: false)
+            pending = plan.toApply.map(\.object.key)
+            late = plan.late
+        } catch {
+            sourceNote = "could not list \(source.location): \(error)"
+        }
+    }
+}

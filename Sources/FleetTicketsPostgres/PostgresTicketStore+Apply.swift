@@ -1,0 +1,148 @@
+import FleetTicketsCore
+import Foundation
+
+extension PostgresTicketStore {
+    public func apply(_ file: ChangeFile, rows: RowBatches) async throws -> ApplyCounts {
+        let table = try Self.quotedTable(file.dataset.table)
+        let name = rehearsing ? "rehearse \(file.key)" : "apply \(file.key)"
+        if rehearsing {
+            try db.execute("SAVEPOINT ft_file", purpose: name)
+        } else {
+            try db.begin(purpose: name)
+        }
+        do {
+            let counts = try await applyInTransaction(file, rows: rows, table: table)
+            if rehearsing {
+                try db.execute("RELEASE SAVEPOINT ft_file", purpose: name)
+            } else {
+                try db.commit(purpose: "commit \(file.key)")
+            }
+            return counts
+        } catch {
+            // Leave no trace of the file; the caller's error (a bad row, a failed read) wins.
+            if rehearsing {
+                _ = try? db.execute("ROLLBACK TO SAVEPOINT ft_file", purpose: name)
+            } else if db.isAlive {
+                try? db.rollback(purpose: "roll back \(file.key)")
+            }
+            throw error
+        }
+    }
+
+    private func applyInTransaction(_ file: ChangeFile, rows: RowBatches, table: String) async throws -> ApplyCounts {
+        let dataset = file.dataset
+        try db.execute("SET LOCAL work_mem = '64MB'", purpose: "size the sort for \(file.key)")
+        try db.execute("TRUNCATE ft_stage", purpose: "empty the staging table")
+        var ordinal = 0
+        for try await batch in rows {
+            try db.copyIn("COPY ft_stage (ord, ticket_id, raw) FROM STDIN", purpose: "stage the rows of \(file.key)") { out in
+                for row in batch {
+                    ordinal += 1
+                    try out.appendRow([String(ordinal), row.ticketID, row.raw.jsonText])
+                }
+            }
+        }
+        // Last row per ticket wins; an identical raw is not rewritten. xmax = 0 marks an insert.
+        let result = try db.execute("""
+            WITH latest AS (
+                SELECT DISTINCT ON (ticket_id) ticket_id, raw::jsonb AS raw
+                FROM ft_stage ORDER BY ticket_id, ord DESC
+            ), written AS (
+                INSERT INTO \(table) AS t (ticket_id, raw, ingested_at)
+                SELECT ticket_id, raw, now() FROM latest
+                ON CONFLICT (ticket_id) DO UPDATE SET raw = excluded.raw, ingested_at = excluded.ingested_at
+                WHERE t.raw IS DISTINCT FROM excluded.raw
+                RETURNING (xmax = 0) AS inserted
+            )
+            SELECT (SELECT count(*) FROM latest),
+                   count(*) FILTER (WHERE inserted),
+                   count(*) FILTER (WHERE NOT inserted)
+            FROM written
+            """, purpose: "upsert the rows of \(file.key) into \(dataset.table)")
+        let distinct = Int(result[0, 0] ?? "0") ?? 0
+        let inserted = Int(result[0, 1] ?? "0") ?? 0
+        let updated = Int(result[0, 2] ?? "0") ?? 0
+        let counts = ApplyCounts(inserted: inserted, updated: updated, unchanged: distinct - inserted - updated)
+        try record(file, counts: counts, tally: rows.tally.snapshot)
+        return counts
+    }
+
+    /// The ledger row, the watermark and the freshness metadata, in the file's transaction.
+    private func record(_ file: ChangeFile, counts: ApplyCounts, tally: FileTally.Snapshot) throws {
+        let dataset = file.dataset
+        let dropped = try String(decoding: JSONEncoder.sorted.encode(tally.droppedByName), as: UTF8.self)
+        let exported = file.exportedAt.map { ISO8601DateFormatter().string(from: $0) }
+        try db.execute("""
+            INSERT INTO tickets.ingest_ledger AS l
+                (dataset, key, etag, bytes, exported_at, rows_read, rows_dropped, inserted, updated, unchanged)
+            VALUES ($1, $2, $3, $4, $5::timestamptz, $6, $7::jsonb, $8, $9, $10)
+            ON CONFLICT (dataset, key) DO UPDATE SET
+                etag = excluded.etag, bytes = excluded.bytes, exported_at = excluded.exported_at,
+                rows_read = excluded.rows_read, rows_dropped = excluded.rows_dropped,
+                inserted = excluded.inserted, updated = excluded.updated, unchanged = excluded.unchanged,
+                applications = l.applications + 1, applied_at = now()
+            """, [dataset.name, file.key, file.etag, String(tally.bytesRead), exported, String(tally.rowsRead), dropped,
+                  String(counts.inserted), String(counts.updated), String(counts.unchanged)],
+            purpose: "record \(file.key) in the ledger")
+
+        let current = try db.scalar(
+            "SELECT metadata->>'source_max_key' FROM tickets.import_meta WHERE dataset = $1 FOR UPDATE",
+            [dataset.name], purpose: "read the \(dataset) watermark")
+        let meta = Freshness(
+            source_max_key: file.advancesWatermark ? ChangeKey.watermark(current, advancedTo: file.key) : nil,
+            last_file: file.key, last_file_exported_at: exported,
+            last_applied_at: ISO8601DateFormatter().string(from: Date()),
+            rows_read: tally.rowsRead, inserted: counts.inserted, updated: counts.updated, unchanged: counts.unchanged)
+        // Merge, so keys the Python tool kept in the same object survive the takeover.
+        try db.execute("""
+            INSERT INTO tickets.import_meta AS m (dataset, metadata, updated_at) VALUES ($1, $2::jsonb, now())
+            ON CONFLICT (dataset) DO UPDATE SET metadata = m.metadata || excluded.metadata, updated_at = now()
+            """, [dataset.name, try String(decoding: JSONEncoder.sorted.encode(meta), as: UTF8.self)],
+            purpose: "advance the \(dataset) watermark")
+    }
+
+    /// A dataset's table as a quoted identifier; refuses anything but `schema.table` in
+    /// lowercase letters, digits and underscores (it is the one name spliced into SQL).
+    static func quotedTable(_ name: String) throws -> String {
+        let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+        let ok = parts.count == 2 && parts.allSatisfy { part in
+            !part.isEmpty && part.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_") }
+        }
+        guard ok else { throw PostgresStoreError.badTableName(name) }
+        return parts.map { "\"\($0)\"" }.joined(separator: ".")
+    }
+}
+
+/// What `tickets.import_meta.metadata` holds for a dataset (merged into what is there).
+/// Field names are the column contract the dashboard reads as `summary.freshness`.
+private struct Freshness: Encodable {
+    var source_max_key: String?
+    var last_file: String
+    var last_file_exported_at: String?
+    var last_applied_at: String
+    var rows_read: Int
+    var inserted: Int
+    var updated: Int
+    var unchanged: Int
+}
+
+extension JSONEncoder {
+    /// Sorted keys: the same object always encodes to the same text.
+    static var sorted: JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        return e
+    }
+}
+
+/// Misconfiguration the store refuses before touching the database.
+public enum PostgresStoreError: Error, CustomStringConvertible {
+    case badTableName(String)
+
+    public var description: String {
+        switch self {
+        case let .badTableName(name):
+            "The dataset table '\(name)' is not a plain schema.table name (lowercase letters, digits, underscores); fix the dataset configuration."
+        }
+    }
+}

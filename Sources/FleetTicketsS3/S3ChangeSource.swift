@@ -1,0 +1,119 @@
+import FleetTicketsCore
+import Logging
+import Synchronization
+
+/// Change files in an S3-compatible bucket (RustFS in production).
+///
+/// - `list` pages through ListObjectsV2 and returns every key with its size and ETag.
+/// - `read` streams GetObject with bounded buffering; a missing key throws
+///   `ChangeSourceError.notFound`, any other failure an ``S3Error``.
+/// - `move` is CopyObject, then DeleteObject: the copy exists before the original goes.
+/// - `willRead` starts a bounded read-ahead: while the engine applies one file, the next
+///   one or two are downloaded into memory (files up to `readAheadMaxFileBytes` each). A key
+///   read out of plan order, or whose fetch failed, is simply read directly.
+///
+/// ```swift
+/// let source = S3ChangeSource(configuration: try S3Configuration(environment: env), logger: logger)
+/// let report = try await IngestEngine(source: source, …).run(.inc, options: options)
+/// ```
+public struct S3ChangeSource: ChangeSource {
+    /// The client this source reads through.
+    public let client: S3Client
+    private let readAhead: S3ReadAhead
+    private let chunkSize = 256 * 1024
+    private let logger: Logger
+
+    /// A source for `configuration.bucket`, reading ahead up to 2 files of up to 32 MiB each.
+    public init(configuration: S3Configuration, logger: Logger) {
+        self.init(client: S3Client(configuration: configuration, logger: logger), logger: logger)
+    }
+
+    /// A source over `client`, reading ahead `readAheadDepth` files (0 turns read-ahead off)
+    /// of at most `readAheadMaxFileBytes` each.
+    public init(client: S3Client, readAheadDepth: Int = 2, readAheadMaxFileBytes: Int = 32 * 1024 * 1024, logger: Logger) {
+        self.client = client
+        self.logger = logger
+        self.readAhead = S3ReadAhead(depth: readAheadDepth, maxFileBytes: readAheadMaxFileBytes) { [logger] key, maxBytes in
+            do {
+                return try await Self.download(key, through: client, maxBytes: maxBytes)
+            } catch {
+                logger.debug("read-ahead failed; the file will be read directly", metadata: ["key": "\(key)", "error": "\(error)"])
+                throw error
+            }
+        }
+    }
+
+    /// `s3://<bucket> at <host:port>`.
+    public var location: String { "s3://\(client.configuration.bucket) at \(client.configuration.endpointHost)" }
+
+    public func list(prefix: String) async throws -> [SourceObject] {
+        try await client.listObjects(prefix: prefix)
+    }
+
+    public func read(_ key: String) async throws -> ByteChunks {
+        if let bytes = await readAhead.take(key) {
+            logger.trace("serving a file from read-ahead", metadata: ["key": "\(key)", "bytes": "\(bytes.count)"])
+            return Self.chunks(of: bytes, size: chunkSize)
+        }
+        do {
+            return try await client.getObject(key).body
+        } catch let error as S3Error where error.isNoSuchKey {
+            throw ChangeSourceError.notFound(key: key, location: location)
+        }
+    }
+
+    public func move(_ key: String, to destination: String) async throws {
+        do {
+            try await client.copyObject(key, to: destination)
+        } catch let error as S3Error where error.isNoSuchKey {
+            throw ChangeSourceError.notFound(key: key, location: location)
+        }
+        try await client.deleteObject(key)
+    }
+
+    public func willRead(_ keys: [String]) async {
+        await readAhead.plan(keys)
+    }
+
+    /// How many files the read-ahead is fetching or holding (for tests).
+    package var readAheadHeldCount: Int { get async { await readAhead.heldCount } }
+
+    /// Downloads a whole object, or returns nil as soon as it proves larger than `maxBytes`.
+    static func download(_ key: String, through client: S3Client, maxBytes: Int) async throws -> [UInt8]? {
+        let object = try await client.getObject(key)
+        if object.info.size > Int64(maxBytes) { return nil }
+        var bytes: [UInt8] = []
+        if object.info.size > 0 { bytes.reserveCapacity(Int(object.info.size)) }
+        for try await chunk in object.body {
+            bytes += chunk
+            if bytes.count > maxBytes { return nil }
+        }
+        return bytes
+    }
+
+    /// Serves bytes in memory as chunks, copying each chunk only when it is asked for.
+    static func chunks(of bytes: [UInt8], size: Int) -> ByteChunks {
+        let cursor = ChunkCursor(bytes: bytes, size: size)
+        return ByteChunks(unfolding: { cursor.next() })
+    }
+}
+
+private final class ChunkCursor: Sendable {
+    private let bytes: [UInt8]
+    private let size: Int
+    private let offset = Mutex(0)
+
+    init(bytes: [UInt8], size: Int) {
+        self.bytes = bytes
+        self.size = max(1, size)
+    }
+
+    func next() -> [UInt8]? {
+        offset.withLock { offset in
+            guard offset < bytes.count else { return nil }
+            let end = min(offset + size, bytes.count)
+            defer { offset = end }
+            return Array(bytes[offset..<end])
+        }
+    }
+}

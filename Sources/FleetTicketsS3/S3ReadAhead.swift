@@ -1,0 +1,65 @@
+/// Fetches the next few planned files into memory while the current one is applied.
+///
+/// `plan` records the order the engine will read keys in. At most `depth` files are fetched
+/// (or held) ahead at once; `take` hands one over and starts the next. Files larger than
+/// `maxFileBytes` are not held (their fetch is abandoned once the size is known); a failed
+/// fetch is forgotten. Either way `take` returns nil and the caller reads directly, so a
+/// read-ahead problem never becomes a read error. Memory: about `depth × maxFileBytes`, plus
+/// the file the caller is consuming.
+actor S3ReadAhead {
+    /// Downloads a key whole; nil when it is larger than the limit.
+    typealias Fetch = @Sendable (_ key: String, _ maxBytes: Int) async throws -> [UInt8]?
+
+    private let depth: Int
+    private let maxFileBytes: Int
+    private let fetch: Fetch
+    private var order: [String: Int] = [:]
+    private var waiting: [String] = []
+    private var fetches: [String: Task<[UInt8]?, Never>] = [:]
+
+    init(depth: Int, maxFileBytes: Int, fetch: @escaping Fetch) {
+        self.depth = max(0, depth)
+        self.maxFileBytes = maxFileBytes
+        self.fetch = fetch
+    }
+
+    deinit {
+        for task in fetches.values { task.cancel() }
+    }
+
+    /// The keys that will be read next, in order. Replaces any earlier plan.
+    func plan(_ keys: [String]) {
+        order = Dictionary(keys.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        for (key, task) in fetches where order[key] == nil {
+            task.cancel()
+            fetches[key] = nil
+        }
+        waiting = keys.filter { fetches[$0] == nil }
+        fill()
+    }
+
+    /// The bytes of `key` if they were fetched ahead, else nil. Keys planned before `key`
+    /// are taken to be skipped: their fetches stop and their slots go to later keys.
+    func take(_ key: String) async -> [UInt8]? {
+        guard let position = order[key] else { return nil }
+        for (other, task) in fetches where other != key && (order[other] ?? 0) < position {
+            task.cancel()
+            fetches[other] = nil
+        }
+        waiting.removeAll { (order[$0] ?? 0) <= position }
+        let task = fetches.removeValue(forKey: key)
+        fill()
+        return await task?.value
+    }
+
+    /// How many files are being fetched or held ahead (for tests).
+    var heldCount: Int { fetches.count }
+
+    private func fill() {
+        while fetches.count < depth, !waiting.isEmpty {
+            let key = waiting.removeFirst()
+            let (fetch, limit) = (self.fetch, maxFileBytes)
+            fetches[key] = Task { try? await fetch(key, limit) }
+        }
+    }
+}

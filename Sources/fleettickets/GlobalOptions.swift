@@ -1,0 +1,62 @@
+import ArgumentParser
+import FleetTicketsCore
+import FleetTicketsPostgres
+import Foundation
+import Logging
+
+/// Options every database-facing subcommand shares.
+struct GlobalOptions: ParsableArguments {
+    @Option(help: "PostgreSQL connection URI (default: $DATABASE_URL).")
+    var databaseURL: String?
+
+    @Option(help: "A .env file to read settings from (the real environment wins over it).")
+    var envFile = ".env"
+
+    @Flag(name: .shortAndLong, help: "Log each file and step (info level).")
+    var verbose = false
+
+    @Option(help: "Log format: text or json (default: text on a terminal, json otherwise).")
+    var logFormat: LogFormat?
+
+    /// The environment this run sees: process environment over the .env file.
+    func environment() throws -> [String: String] {
+        do {
+            return try EnvironmentFile.merged(path: envFile)
+        } catch {
+            throw CommandFailure(status: .usage, message: "Could not read the settings file \(envFile): \(error.localizedDescription). Fix it or point --env-file elsewhere.")
+        }
+    }
+
+    /// The database URL from the flag or the environment; a usage error when neither has it.
+    func requireDatabaseURL(_ env: [String: String]) throws -> String {
+        guard let url = databaseURL ?? env["DATABASE_URL"], !url.isEmpty else {
+            throw CommandFailure(status: .usage, message: "DATABASE_URL is not set: pass --database-url or set it in the environment or in \(envFile).")
+        }
+        return url
+    }
+
+    /// Sets up logging once for the process (the library only ever receives a Logger).
+    func bootstrapLogging() -> Logger {
+        let level: Logger.Level = verbose ? .info : .warning
+        let json = (logFormat ?? (isatty(STDERR_FILENO) == 1 ? .text : .json)) == .json
+        LoggingSystem.bootstrap { label in
+            var handler: any LogHandler = json ? JSONLinesLogHandler(label: label) : StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        return Logger(label: "fleettickets")
+    }
+
+    /// Opens the store, turning a connection failure into one plain sentence (exit 1).
+    func openStore(_ url: String, logger: Logger) throws -> PostgresTicketStore {
+        do {
+            return try PostgresTicketStore(url: url, logger: logger)
+        } catch {
+            throw CommandFailure(status: .dependency, message: "\(error)")
+        }
+    }
+}
+
+enum LogFormat: String, ExpressibleByArgument {
+    case text, json
+}

@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# A private S3-compatible server (moto) on loopback, for development and tests.
+#
+#   scripts/local-s3.sh start   install moto[server] if missing, start it (if not running);
+#                               the last stdout line is the endpoint URL
+#   scripts/local-s3.sh stop    stop it (by the PID it recorded)
+#   scripts/local-s3.sh status  exit 0 and print the URL when running, exit 3 when not
+#   scripts/local-s3.sh url     print the endpoint URL only
+#
+# Environment:
+#   FLEETTICKETS_S3_PORT   TCP port on 127.0.0.1 (default 54330)
+#   FLEETTICKETS_S3_DIR    state folder: PID file and log (default <repo>/.local/s3)
+#
+# moto accepts any credentials (it does not check signatures) and keeps everything in
+# memory: a restart empties every bucket. Progress goes to stderr; stdout carries the URL.
+set -euo pipefail
+
+PORT="${FLEETTICKETS_S3_PORT:-54330}"
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(dirname "$SCRIPT_DIR")"
+STATE_DIR="${FLEETTICKETS_S3_DIR:-$REPO/.local/s3}"
+PID_FILE="$STATE_DIR/moto.pid"
+LOG="$STATE_DIR/moto.log"
+URL="http://127.0.0.1:${PORT}"
+
+say() { printf 'local-s3: %s\n' "$*" >&2; }
+die() { printf 'local-s3: error: %s\n' "$*" >&2; exit 1; }
+
+usage() {
+    echo "usage: $(basename "$0") start|stop|status|url" >&2
+    exit 2
+}
+
+[[ "$PORT" =~ ^[0-9]+$ ]] && (( PORT > 0 && PORT < 65536 )) || die "FLEETTICKETS_S3_PORT must be a port number, got '$PORT'"
+
+ensure_moto() {
+    if command -v moto_server >/dev/null 2>&1; then
+        return
+    fi
+    local python
+    python="$(command -v python3 || true)"
+    [[ -n "$python" ]] || die "moto_server is missing and there is no python3 to install it with"
+    say "installing moto[server] (pip)"
+    "$python" -m pip install --quiet 'moto[server]' >&2 || die "pip could not install moto[server]"
+    hash -r
+    command -v moto_server >/dev/null 2>&1 || die "moto[server] installed, but moto_server is not on PATH ($PATH)"
+}
+
+# True when something answers HTTP on the port.
+answers() {
+    curl --silent --output /dev/null --max-time 2 "$URL/" 2>/dev/null
+}
+
+recorded_pid() {
+    [[ -f "$PID_FILE" ]] || return 1
+    local pid
+    pid="$(cat "$PID_FILE")"
+    [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+    echo "$pid"
+}
+
+# True when the recorded process is alive (and not a zombie).
+is_running() {
+    local pid state
+    pid="$(recorded_pid)" || return 1
+    state="$(ps -o stat= -p "$pid" 2>/dev/null || true)"
+    [[ -n "$state" && "$state" != Z* ]]
+}
+
+cmd_start() {
+    command -v curl >/dev/null 2>&1 || die "curl (the command) is needed to probe the server"
+    if is_running && answers; then
+        say "already running on 127.0.0.1:${PORT} (pid $(recorded_pid))"
+        echo "$URL"
+        return
+    fi
+    if answers; then
+        die "something else already answers on 127.0.0.1:${PORT}; stop it or set FLEETTICKETS_S3_PORT"
+    fi
+    ensure_moto
+    mkdir -p "$STATE_DIR"
+    say "starting moto_server on 127.0.0.1:${PORT} (log $LOG)"
+    # Started directly (not in a subshell) so that $! is the server's PID.
+    nohup moto_server -H 127.0.0.1 -p "$PORT" >"$LOG" 2>&1 </dev/null &
+    echo $! >"$PID_FILE"
+    local waited=0
+    until answers; do
+        if ! is_running; then
+            tail -n 20 "$LOG" >&2 || true
+            rm -f "$PID_FILE"
+            die "moto_server exited (log above); is port ${PORT} taken? set FLEETTICKETS_S3_PORT"
+        fi
+        if (( waited >= 300 )); then
+            die "moto_server did not answer within 30 s (log $LOG)"
+        fi
+        sleep 0.1
+        waited=$((waited + 1))
+    done
+    say "running (pid $(recorded_pid))"
+    echo "$URL"
+}
+
+cmd_stop() {
+    local pid
+    if ! pid="$(recorded_pid)" || ! is_running; then
+        say "not running"
+        rm -f "$PID_FILE"
+        return 0
+    fi
+    say "stopping moto_server (pid $pid)"
+    kill "$pid" 2>/dev/null || true
+    local waited=0
+    while is_running && (( waited < 100 )); do
+        sleep 0.1
+        waited=$((waited + 1))
+    done
+    if is_running; then
+        say "still running after 10 s; sending KILL"
+        kill -KILL "$pid" 2>/dev/null || true
+    fi
+    rm -f "$PID_FILE"
+    say "stopped"
+}
+
+cmd_status() {
+    if is_running && answers; then
+        say "running on 127.0.0.1:${PORT} (pid $(recorded_pid))"
+        echo "$URL"
+    else
+        say "not running"
+        exit 3
+    fi
+}
+
+[[ $# -eq 1 ]] || usage
+case "$1" in
+    start) cmd_start ;;
+    stop) cmd_stop ;;
+    status) cmd_status ;;
+    url) echo "$URL" ;;
+    *) usage ;;
+esac
