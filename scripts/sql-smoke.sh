@@ -462,6 +462,22 @@ SELECT pg_temp.expect('eat_today under Pacific/Kiritimati', tickets.eat_today(),
 SET LOCAL TimeZone = 'Etc/UTC';
 SET LOCAL DateStyle = 'ISO, MDY';
 
+-- ---- nothing depends on PostGIS being on the search_path ----------------------------
+SET LOCAL search_path = pg_catalog;
+INSERT INTO tickets.geo_clusters (cluster, latitude, longitude) VALUES ('SP_CLUSTER', -1.1, 36.7);
+INSERT INTO tickets.crq (ticket_id, raw) VALUES ('CRQ_SP', pg_temp.ticket('CRQ_SP', '{"cluster": "SP_CLUSTER"}'));
+SELECT pg_temp.expect('trigger without public on search_path',
+    (SELECT geo_source || ' ' || latitude || ',' || longitude FROM tickets.crq WHERE ticket_id = 'CRQ_SP'),
+    'cluster -1.1,36.7');
+SELECT pg_temp.expect('resolve_ticket_geoms without public on search_path', tickets.resolve_ticket_geoms(), 0);
+SELECT pg_temp.expect('map without public on search_path',
+    (reporting.fn_tickets_for_map() #>> '{summary,by_dataset,crq}')::integer, 2);
+SELECT pg_temp.expect('dashboard without public on search_path',
+    reporting.fn_inc_dashboard(p_window => 'last_30_days'), (SELECT dash_out FROM tz_utc));
+DELETE FROM tickets.crq WHERE ticket_id = 'CRQ_SP';
+DELETE FROM tickets.geo_clusters WHERE cluster = 'SP_CLUSTER';
+RESET search_path;
+
 -- ---- history capture -----------------------------------------------------------------
 SELECT pg_temp.expect('capture_history first',
     tickets.capture_history() - 'snapshot_date',

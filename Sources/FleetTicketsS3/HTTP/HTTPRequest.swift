@@ -50,7 +50,7 @@ package struct HTTPTimeouts: Sendable, Hashable {
 }
 
 /// Request signing done by libcurl itself.
-package enum HTTPRequestSigning: Sendable, CustomStringConvertible {
+package enum HTTPRequestSigning: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
     /// AWS Signature Version 4 (`CURLOPT_AWS_SIGV4`), e.g. scope `aws:amz:us-east-1:s3`.
     case awsSigV4(scope: String, accessKey: String, secretKey: String)
 
@@ -60,6 +60,8 @@ package enum HTTPRequestSigning: Sendable, CustomStringConvertible {
         case let .awsSigV4(scope, _, _): "awsSigV4(\(scope))"
         }
     }
+
+    package var debugDescription: String { description }
 }
 
 /// Header fields in order; lookups ignore the case of names.

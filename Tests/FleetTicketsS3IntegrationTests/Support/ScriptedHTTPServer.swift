@@ -1,0 +1,127 @@
+import Foundation
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A tiny HTTP/1.1 server on 127.0.0.1 that answers each connection with the next scripted
+/// reply (the last one repeats) and closes it. For retry and error tests, no S3 needed.
+final class ScriptedHTTPServer: Sendable {
+    enum Reply: Sendable {
+        case status(Int, body: String = "")
+        /// Close the connection without answering (libcurl: "empty reply from server").
+        case hangUp
+        /// Send the head and a few body bytes, then go silent for `seconds`.
+        case stall(seconds: Double)
+    }
+
+    let port: Int
+    private let listener: Int32
+    private let replies: Mutex<[Reply]>
+    private let requestLines = Mutex<[String]>([])
+
+    init(_ replies: [Reply]) throws {
+        precondition(!replies.isEmpty)
+        self.replies = Mutex(replies)
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard listener >= 0 else { throw POSIXError(.EIO) }
+        self.listener = listener
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(listener, 16) == 0 else { throw POSIXError(.EADDRINUSE) }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
+        }
+        port = Int(UInt16(bigEndian: address.sin_port))
+        let thread = Thread { [self] in serve() }
+        thread.start()
+    }
+
+    var url: String { "http://127.0.0.1:\(port)" }
+
+    /// The request lines received so far, e.g. `GET /bucket?list-type=2&prefix= HTTP/1.1`.
+    var requests: [String] { requestLines.withLock { $0 } }
+
+    func stop() {
+        shutdown(listener, Int32(SHUT_RDWR))
+        close(listener)
+    }
+
+    private func serve() {
+        while true {
+            let connection = accept(listener, nil, nil)
+            guard connection >= 0 else { return }
+            answer(connection)
+            close(connection)
+        }
+    }
+
+    private func answer(_ connection: Int32) {
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while !received.containsHeadEnd, received.count < 65536 {
+            let count = recv(connection, &buffer, buffer.count, 0)
+            guard count > 0 else { return }
+            received += buffer[0..<count]
+        }
+        let requestLine = String(decoding: received, as: UTF8.self).split(separator: "\r\n").first.map(String.init) ?? ""
+        requestLines.withLock { $0.append(requestLine) }
+        let reply = replies.withLock { $0.count > 1 ? $0.removeFirst() : $0[0] }
+        switch reply {
+        case .hangUp:
+            return
+        case let .status(status, body):
+            write(connection, "HTTP/1.1 \(status) Scripted\r\nContent-Type: application/xml\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)")
+        case let .stall(seconds):
+            write(connection, "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\nConnection: close\r\n\r\nfirst bytes")
+            Thread.sleep(forTimeInterval: seconds)
+        }
+    }
+
+    private func write(_ connection: Int32, _ text: String) {
+        let bytes = Array(text.utf8)
+        var sent = 0
+        while sent < bytes.count {
+            let count = bytes[sent...].withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            guard count > 0 else { return }
+            sent += count
+        }
+    }
+}
+
+extension [UInt8] {
+    fileprivate var containsHeadEnd: Bool {
+        count >= 4 && indices.dropLast(3).contains { self[$0] == 13 && self[$0 + 1] == 10 && self[$0 + 2] == 13 && self[$0 + 3] == 10 }
+    }
+}
+
+/// A clock whose sleeps return at once, recording what was asked: backoff without waiting.
+struct ImmediateClock: Clock {
+    typealias Duration = Swift.Duration
+    typealias Instant = ContinuousClock.Instant
+
+    private let sleeps = SleepLog()
+
+    var now: Instant { ContinuousClock.now }
+    var minimumResolution: Duration { .nanoseconds(1) }
+
+    func sleep(until deadline: Instant, tolerance: Duration?) async throws {
+        try Task.checkCancellation()
+        sleeps.record(ContinuousClock.now.duration(to: deadline))
+    }
+
+    /// The durations slept, in order.
+    var recorded: [Duration] { sleeps.all }
+
+    private final class SleepLog: Sendable {
+        private let durations = Mutex<[Duration]>([])
+        func record(_ duration: Duration) { durations.withLock { $0.append(duration) } }
+        var all: [Duration] { durations.withLock { $0 } }
+    }
+}

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Runs every test: the hermetic suite and the integration suite against a real PostgreSQL +
+# PostGIS and a real local S3 server, both started here (and installed first on a fresh
+# Debian machine). Services this script started are stopped when it ends.
+#
+#   scripts/test.sh [swift test arguments…]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf 'test: %s\n' "$*" >&2; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# System libraries the package links (the service scripts install their own servers).
+missing=()
+for pkg in libpq-dev libcurl4-openssl-dev pkg-config; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    say "installing ${missing[*]}"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q >&2
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+fi
+
+started=()
+cleanup() {
+    for svc in "${started[@]}"; do "scripts/local-$svc.sh" stop >&2 || true; done
+}
+trap cleanup EXIT
+
+if ! scripts/local-postgis.sh status >/dev/null 2>&1; then started+=(postgis); fi
+export FLEETTICKETS_PG_FAST=1
+pg_url=$(scripts/local-postgis.sh start | tail -n 1)
+if ! scripts/local-s3.sh status >/dev/null 2>&1; then started+=(s3); fi
+s3_url=$(scripts/local-s3.sh start | tail -n 1)
+
+# The integration suite creates one database per test from a migrated template; drop the
+# ones an earlier run left behind.
+admin_url="${pg_url%/*}/postgres"
+for db in $(psql "$admin_url" -Atc "SELECT datname FROM pg_database WHERE datname LIKE 'ft\_t\_%' OR datname = 'ft_template'"); do
+    psql "$admin_url" -qc "DROP DATABASE IF EXISTS \"$db\"" >&2
+done
+
+export FLEETTICKETS_TEST_DATABASE_URL="$admin_url"
+export FLEETTICKETS_TEST_S3_ENDPOINT="$s3_url"
+say "PostgreSQL at $admin_url, S3 at $s3_url"
+swift build --build-tests >&2
+swift test "$@"
