@@ -61,6 +61,7 @@ public struct S3Configuration: Sendable, CustomStringConvertible, CustomDebugStr
         guard let endpoint = value("RUSTFS_ENDPOINT") else {
             throw S3ConfigurationError(variable: "RUSTFS_ENDPOINT", problem: "is not set (the S3 endpoint URL, e.g. https://rustfs.example:9000)")
         }
+        _ = try Self.validated(endpoint: endpoint)
         let access = value("RUSTFS_ACCESS_KEY").map { ($0, "RUSTFS_ACCESS_KEY") }
             ?? value("AWS_ACCESS_KEY_ID").map { ($0, "AWS_ACCESS_KEY_ID") }
         guard let access else {
