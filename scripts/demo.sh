@@ -46,6 +46,10 @@ say "A second run has nothing to do (and says nothing)"
 "$bin" ingest inc --dir "$stream" --apply
 echo "(exit status $?)"
 
+say "Geocoding with the shipped gazetteer (offline): clusters, then the places of open tickets"
+"$bin" geocode clusters --provider gazetteer --gazetteer data/gazetteer-kenya.csv --apply
+"$bin" geocode locations --provider gazetteer --gazetteer data/gazetteer-kenya.csv --apply
+
 say "Status"
 "$bin" status --dir "$stream"
 

@@ -71,11 +71,13 @@ public struct S3Client: Sendable {
 
 /// What HeadObject (and the head of GetObject) tells about an object.
 public struct S3ObjectInfo: Sendable, Hashable {
+    /// The object's key.
     public var key: String
     /// Bytes; -1 when the server did not say.
     public var size: Int64
     /// The ETag without quotes.
     public var etag: String?
+    /// The `Content-Type` the object was stored with.
     public var contentType: String?
     /// The `Last-Modified` header as sent (an HTTP date).
     public var lastModified: String?
@@ -91,6 +93,7 @@ public struct S3ObjectInfo: Sendable, Hashable {
 
 /// An object being downloaded: its head, and its bytes as they arrive.
 public struct S3ObjectStream: Sendable {
+    /// Size, ETag and content type, from the response head.
     public var info: S3ObjectInfo
     /// The bytes in chunks; a failure mid-body is thrown from here as an ``S3Error``.
     /// Dropping the stream aborts the download.

@@ -13,10 +13,13 @@ public struct S3Configuration: Sendable, CustomStringConvertible, CustomDebugStr
     /// The endpoint URL without a trailing slash, e.g. `https://rustfs.example:9000`.
     /// Objects are addressed path-style: `<endpoint>/<bucket>/<key>`.
     public var endpoint: String
+    /// The access key id (`RUSTFS_ACCESS_KEY`).
     public var accessKey: String
+    /// The secret key (`RUSTFS_SECRET_KEY`); never printed.
     public var secretKey: String
     /// The SigV4 signing region.
     public var region: String
+    /// The bucket holding the change files (`TICKETS_BUCKET`).
     public var bucket: String
     /// A PEM file of CA certificates to trust instead of the system's (a private CA).
     public var caBundlePath: String?
@@ -88,6 +91,7 @@ public struct S3Configuration: Sendable, CustomStringConvertible, CustomDebugStr
         return url.port.map { "\(host):\($0)" } ?? host
     }
 
+    /// Every setting except the secret (shown as `<redacted>`) and most of the access key.
     public var description: String {
         "S3Configuration(endpoint: \(endpoint), bucket: \(bucket), region: \(region), accessKey: \(Self.masked(accessKey)), secretKey: <redacted>\(caBundlePath.map { ", caBundle: \($0)" } ?? ""))"
     }

@@ -16,7 +16,9 @@ public struct S3Error: Error, Sendable, CustomStringConvertible {
         case createBucket = "CreateBucket"
     }
 
+    /// The operation that failed.
     public var operation: Operation
+    /// The bucket it addressed.
     public var bucket: String
     /// The object key (or list prefix); nil for bucket operations.
     public var key: String?
@@ -40,6 +42,8 @@ public struct S3Error: Error, Sendable, CustomStringConvertible {
     /// True when the object (not the bucket) does not exist.
     public var isNoSuchKey: Bool { status == 404 && code != "NoSuchBucket" }
 
+    /// One line: operation, key, bucket, endpoint, status and code (or the transport failure),
+    /// retries, and the hint.
     public var description: String {
         var text = "S3 \(operation.rawValue)"
         if let key { text += " of '\(key)'" }

@@ -59,6 +59,26 @@ enum ReportPrinter {
         return lines.joined(separator: "\n")
     }
 
+    static func text(_ r: GeocodeReport) -> String {
+        var lines: [String] = []
+        let what = r.kind == .clusters ? "clusters" : "places"
+        if r.dryRun {
+            lines.append("geocode \(r.kind.rawValue) (dry run, \(r.provider)): \(r.needed) \(what) need an answer; would ask \(r.asked) (budget \(r.budget))"
+                + (r.deferred > 0 ? ", \(r.deferred) left for later runs" : "") + ".")
+            lines += r.sample.map { "  would ask: \($0)" }
+        } else {
+            lines.append("geocode \(r.kind.rawValue) (\(r.provider)): asked \(r.asked): \(r.hits) hits, \(r.misses) misses, \(r.rejected) rejected (too far)"
+                + (r.failed > 0 ? ", \(r.failed) failed (asked again next run)" : "") + String(format: " in %.1f s; budget left %d.", r.seconds, r.budgetLeft))
+            let placed = r.newlyPlaced.sorted { $0.key < $1.key }.map { "\($0.value) by \($0.key)" }
+            lines.append("  tickets newly placed: \(placed.isEmpty ? "none" : placed.joined(separator: ", ")); positions changed: \(r.geometriesChanged)")
+        }
+        if r.withoutCentroid > 0 { lines.append("  \(r.withoutCentroid) places skipped: their cluster has no coordinate yet (run geocode clusters first)") }
+        if r.unusable > 0 { lines.append("  \(r.unusable) location names hold no place words (cached as misses)") }
+        if let stop = r.stoppedEarly { lines.append("WARNING: stopped early: \(stop)") }
+        if r.dryRun && r.asked > 0 { lines.append("Dry run: nothing asked or saved. Run again with --apply.") }
+        return lines.joined(separator: "\n")
+    }
+
     private static func name(_ key: String) -> String { key.split(separator: "/").last.map(String.init) ?? key }
 
     private static func dropped(_ d: [DropReason: Int]) -> String {

@@ -9,8 +9,9 @@ struct Simulate: ParsableCommand {
         discussion: """
         Writes OUT/automations/<inc|crq>/changes/<EAT-stamp>.csv: a full-state baseline, \
         20-minute deltas 06:00–20:40 EAT, a full-state re-emission each following morning, \
-        ticket lifecycles, alarm rows and the export's sentinel row. The same seed writes the \
-        same bytes. --days 0 writes the baseline alone, holding every ticket.
+        ticket lifecycles, alarm rows and the export's sentinel row, plus OUT/gazetteer.csv with \
+        the coordinates of its clusters and places. The same seed writes the same bytes. \
+        --days 0 writes the baseline alone, holding every ticket.
         """
     )
 
@@ -41,6 +42,8 @@ struct Simulate: ParsableCommand {
         let simulator = StreamSimulator(.init(tickets: tickets, days: days, seed: seed))
         let root = URL(fileURLWithPath: out, isDirectory: true)
         let written = try simulator.write(to: root, datasets: dataset.compactMap(Dataset.named))
-        print("wrote \(written.files) files, \(written.rows) rows under \(root.path)")
+        // The places the stream uses, for `geocode --provider gazetteer` (same as data/gazetteer-kenya.csv).
+        try SimulationCatalog.gazetteerCSV.write(to: root.appendingPathComponent("gazetteer.csv"), atomically: true, encoding: .utf8)
+        print("wrote \(written.files) files, \(written.rows) rows under \(root.path) (and gazetteer.csv)")
     }
 }

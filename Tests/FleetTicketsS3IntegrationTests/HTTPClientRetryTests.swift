@@ -130,6 +130,24 @@ struct HTTPClientRetryTests {
         #expect(started.duration(to: .now) < .milliseconds(1500))
     }
 
+    @Test func aStalledConsumerHoldsTheDownloadBack() async throws {
+        let size = 64 * 1024 * 1024
+        let server = try ScriptedHTTPServer([.body(count: size)])
+        defer { server.stop() }
+        let client = HTTPClient(logger: LiveS3.logger)
+        let response = try await client.stream(HTTPRequest(url: server.url + "/big"))
+        #expect(response.status == 200)
+        #expect(response.contentLength == Int64(size))
+        var iterator = response.body.makeAsyncIterator()
+        var received = try await iterator.next()?.count ?? 0
+        try await Task.sleep(for: .seconds(1))
+        // Buffered: a few chunks in the channel plus the kernel's socket buffers, not the body.
+        let sentWhileStalled = server.bodyBytesSent
+        #expect(sentWhileStalled < 24 * 1024 * 1024, "\(sentWhileStalled) bytes sent while the consumer slept")
+        while let chunk = try await iterator.next() { received += chunk.count }
+        #expect(received == size)
+    }
+
     @Test func queryStringsStayOutOfErrors() async throws {
         let server = try ScriptedHTTPServer([.hangUp])
         server.stop()

@@ -33,11 +33,15 @@ public final class InMemoryTicketStore: TicketStore {
         var ledger: [String: [String: LedgerEntry]] = [:]
         var hookRuns: [String: [PostApplyHook]] = [:]
         var applies = 0
+        var clusters: [String: ClusterAnswer] = [:]
+        var locations: [String: (answer: LocationAnswer, at: Date, attempts: Int)] = [:]
+        /// `geo_source` per dataset and ticket, as the database trigger would keep it.
+        var geoSources: [String: [String: String]] = [:]
     }
 
-    private let state: Mutex<State>
+    let state: Mutex<State>
     private let locks: Mutex<Set<String>>
-    private let clock: WallClock
+    let clock: WallClock
 
     /// An empty store.
     public convenience init(clock: WallClock = .system) {
@@ -85,6 +89,7 @@ public final class InMemoryTicketStore: TicketStore {
                 }
             }
             s.tables[file.dataset.name] = table
+            for id in staged.keys { s.geoSources[file.dataset.name, default: [:]][id] = s.geoSource(of: table[id]!.raw) }
             let previous = s.ledger[file.dataset.name]?[file.key]
             s.ledger[file.dataset.name, default: [:]][file.key] = LedgerEntry(
                 key: file.key, etag: file.etag, bytes: tally.bytesRead, rowsRead: tally.rowsRead, dropped: tally.dropped,
@@ -168,7 +173,8 @@ extension InMemoryTicketStore: TicketStoreStatus {
         s.tickets = tickets.count
         s.open = tickets.filter { SourceColumns.boolean($0["is_actionable"] ?? "") == true }.count
         s.closed = s.tickets - s.open
-        s.geoSources = ["none": s.tickets]
+        let sources = state.withLock { $0.geoSources[dataset.name] ?? [:] }
+        s.geoSources = sources.values.reduce(into: [:]) { $0[$1, default: 0] += 1 }
         return s
     }
 }

@@ -54,3 +54,16 @@ public enum SimulationCatalog {
     /// Owners; some contain a comma so the CSV must quote them.
     public static let owners = ["J. Otieno", "M. Wanjiru", "Kamau, Peter", "A. Hassan", "Achieng, Grace", "B. Kiprop", "S. Mutua", "N. Njeri"]
 }
+
+extension SimulationCatalog {
+    /// The catalog as a gazetteer file (`name,latitude,longitude,cluster`): every cluster
+    /// centroid and every place, with their real (approximate) coordinates.
+    public static var gazetteerCSV: String {
+        var out = "name,latitude,longitude,cluster\n"
+        for c in clusters {
+            out += "\(c.name),\(c.centroid.latitude),\(c.centroid.longitude),\(c.name)\n"
+            for p in c.places { out += "\(p.name),\(p.coordinate.latitude),\(p.coordinate.longitude),\(c.name)\n" }
+        }
+        return out
+    }
+}

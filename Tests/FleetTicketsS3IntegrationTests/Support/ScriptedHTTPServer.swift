@@ -13,12 +13,15 @@ final class ScriptedHTTPServer: Sendable {
         case hangUp
         /// Send the head and a few body bytes, then go silent for `seconds`.
         case stall(seconds: Double)
+        /// A 200 with `count` body bytes, written as fast as the client takes them.
+        case body(count: Int)
     }
 
     let port: Int
     private let listener: Int32
     private let replies: Mutex<[Reply]>
     private let requestLines = Mutex<[String]>([])
+    private let sentBodyBytes = Mutex(0)
 
     init(_ replies: [Reply]) throws {
         precondition(!replies.isEmpty)
@@ -48,15 +51,23 @@ final class ScriptedHTTPServer: Sendable {
     /// The request lines received so far, e.g. `GET /bucket?list-type=2&prefix= HTTP/1.1`.
     var requests: [String] { requestLines.withLock { $0 } }
 
+    /// Body bytes the kernel has accepted from `.body` replies so far.
+    var bodyBytesSent: Int { sentBodyBytes.withLock { $0 } }
+
+    /// Stops accepting; the port refuses connections from now on. The serving thread closes
+    /// the socket itself: closing it here could let a new socket reuse the descriptor number
+    /// while that thread is about to call accept on it.
     func stop() {
         shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
     }
 
     private func serve() {
         while true {
             let connection = accept(listener, nil, nil)
-            guard connection >= 0 else { return }
+            guard connection >= 0 else {
+                close(listener)
+                return
+            }
             answer(connection)
             close(connection)
         }
@@ -81,6 +92,16 @@ final class ScriptedHTTPServer: Sendable {
         case let .stall(seconds):
             write(connection, "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\nConnection: close\r\n\r\nfirst bytes")
             Thread.sleep(forTimeInterval: seconds)
+        case let .body(count):
+            write(connection, "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: \(count)\r\nConnection: close\r\n\r\n")
+            let block = [UInt8](repeating: 0x61, count: 64 * 1024)
+            var remaining = count
+            while remaining > 0 {
+                let sent = block[0..<min(block.count, remaining)].withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                guard sent > 0 else { return }
+                remaining -= sent
+                sentBodyBytes.withLock { $0 += sent }
+            }
         }
     }
 
