@@ -12,7 +12,11 @@ enum Integration {
     static let adminURL = environment["FLEETTICKETS_TEST_DATABASE_URL"]
     static let s3Endpoint = environment["FLEETTICKETS_TEST_S3_ENDPOINT"]
     static var hasDatabase: Bool { adminURL != nil }
-    static let logger = Logger(label: "fleettickets.tests")
+    static let logger: Logger = {
+        var logger = Logger(label: "fleettickets.tests")
+        logger.logLevel = .warning
+        return logger
+    }()
 
     /// The URL of another database on the same server.
     static func url(database: String) -> String {
