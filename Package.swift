@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "FleetTicketsCore", targets: ["FleetTicketsCore"]),
         .library(name: "FleetTicketsTesting", targets: ["FleetTicketsTesting"]),
         .library(name: "FleetTicketsPostgres", targets: ["FleetTicketsPostgres"]),
+        .library(name: "FleetTicketsS3", targets: ["FleetTicketsS3"]),
         .executable(name: "fleettickets", targets: ["fleettickets"]),
     ],
     dependencies: [
@@ -28,6 +29,20 @@ let package = Package(
             name: "FleetTicketsPostgres",
             dependencies: ["FleetTicketsCore", "CLibPQ", .product(name: "Logging", package: "swift-log")]
         ),
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        // The small HTTP layer on libcurl shared by the bucket and the geocoders (package-level API).
+        .target(
+            name: "FleetTicketsHTTP",
+            dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
+            name: "FleetTicketsS3",
+            dependencies: ["FleetTicketsCore", "FleetTicketsHTTP", .product(name: "Logging", package: "swift-log")]
+        ),
         .target(
             name: "FleetTicketsTesting",
             dependencies: ["FleetTicketsCore"]
@@ -37,6 +52,7 @@ let package = Package(
             dependencies: [
                 "FleetTicketsCore",
                 "FleetTicketsPostgres",
+                "FleetTicketsS3",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -51,6 +67,13 @@ let package = Package(
                 "FleetTicketsCore", "FleetTicketsTesting", "FleetTicketsPostgres",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "FleetTicketsS3IntegrationTests",
+            dependencies: [
+                "FleetTicketsS3", "FleetTicketsHTTP", "FleetTicketsCore", "FleetTicketsTesting", "FleetTicketsPostgres",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
     ]

@@ -6,13 +6,22 @@
 #   scripts/local-s3.sh stop    stop it (by the PID it recorded)
 #   scripts/local-s3.sh status  exit 0 and print the URL when running, exit 3 when not
 #   scripts/local-s3.sh url     print the endpoint URL only
+#   scripts/local-s3.sh auth    turn on signature checking in the running server: creates an
+#                               IAM user allowed s3:* and an access key; the last stdout line
+#                               is `ACCESS SECRET` (throwaway test credentials)
 #
 # Environment:
 #   FLEETTICKETS_S3_PORT   TCP port on 127.0.0.1 (default 54330)
 #   FLEETTICKETS_S3_DIR    state folder: PID file and log (default <repo>/.local/s3)
+#   FLEETTICKETS_S3_AUTH   1 = `start` also runs `auth` and prints `ACCESS SECRET` on the
+#                          line before the URL (the URL stays the last line)
 #
-# moto accepts any credentials (it does not check signatures) and keeps everything in
-# memory: a restart empties every bucket. Progress goes to stderr; stdout carries the URL.
+# By default moto accepts any credentials (it does not check signatures). Once `auth` ran,
+# it checks them, against the decoded path and query: keys or prefixes that need
+# percent-encoding (even `/` in a prefix) then fail, with any client; use a second server
+# (another FLEETTICKETS_S3_PORT and FLEETTICKETS_S3_DIR) for signature tests.
+# moto keeps everything in memory: a restart empties every bucket.
+# Progress goes to stderr; stdout carries the URL (and credentials).
 set -euo pipefail
 
 PORT="${FLEETTICKETS_S3_PORT:-54330}"
@@ -71,6 +80,9 @@ cmd_start() {
     command -v curl >/dev/null 2>&1 || die "curl (the command) is needed to probe the server"
     if is_running && answers; then
         say "already running on 127.0.0.1:${PORT} (pid $(recorded_pid))"
+        if [[ "${FLEETTICKETS_S3_AUTH:-0}" == 1 ]]; then
+            cmd_auth
+        fi
         echo "$URL"
         return
     fi
@@ -97,7 +109,41 @@ cmd_start() {
         waited=$((waited + 1))
     done
     say "running (pid $(recorded_pid))"
+    if [[ "${FLEETTICKETS_S3_AUTH:-0}" == 1 ]]; then
+        cmd_auth
+    fi
     echo "$URL"
+}
+
+# Creates an IAM user with an s3:* policy and an access key, then makes moto check every
+# request's signature. moto-api/reset-auth N lets the next N requests through unchecked,
+# which also makes this work when checking is already on.
+cmd_auth() {
+    is_running && answers || die "not running; start it first"
+    local python credentials
+    python="$(command -v python3 || true)"
+    [[ -n "$python" ]] && "$python" -c 'import boto3' 2>/dev/null || die "python3 with boto3 (a dependency of moto) is needed"
+    reset_auth 5 >/dev/null
+    credentials="$("$python" - "$URL" <<'PY'
+import json, sys, uuid
+import boto3
+iam = boto3.client("iam", endpoint_url=sys.argv[1], region_name="us-east-1",
+                   aws_access_key_id="bootstrap", aws_secret_access_key="bootstrap")
+user = "fleettickets-test-" + uuid.uuid4().hex[:8]
+iam.create_user(UserName=user)
+iam.put_user_policy(UserName=user, PolicyName="s3-all", PolicyDocument=json.dumps(
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}))
+key = iam.create_access_key(UserName=user)["AccessKey"]
+print(key["AccessKeyId"], key["SecretAccessKey"])
+PY
+)" || { reset_auth 0 >/dev/null || true; die "could not create the IAM user and key"; }
+    reset_auth 0 >/dev/null || die "could not turn on signature checking"
+    say "signature checking is on"
+    echo "$credentials"
+}
+
+reset_auth() {
+    curl --silent --fail --max-time 5 -X POST -H 'Content-Type: text/plain' --data "$1" "$URL/moto-api/reset-auth"
 }
 
 cmd_stop() {
@@ -138,5 +184,6 @@ case "$1" in
     stop) cmd_stop ;;
     status) cmd_status ;;
     url) echo "$URL" ;;
+    auth) cmd_auth ;;
     *) usage ;;
 esac

@@ -1,3 +1,4 @@
+import FleetTicketsHTTP
 import FleetTicketsCore
 
 extension S3Client {

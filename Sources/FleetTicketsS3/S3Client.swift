@@ -1,3 +1,4 @@
+import FleetTicketsHTTP
 import FleetTicketsCore
 import Logging
 

@@ -1,3 +1,5 @@
+import FleetTicketsHTTP
+
 /// A failed S3 request: which operation on which bucket and key, what the server answered
 /// (HTTP status, S3 error code and message) or how the connection failed, after how many
 /// retries, and which setting to check.

@@ -1,9 +1,14 @@
 import FleetTicketsCore
+import FleetTicketsS3
 import Logging
 
-/// The bucket source (`--from-bucket`, the default).
+/// The bucket source (`--from-bucket`, the default), from the RUSTFS_* / TICKETS_BUCKET settings.
 enum BucketSource {
     static func open(env: [String: String], logger: Logger) throws -> any ChangeSource {
-        throw CommandFailure(status: .usage, message: "Reading from the bucket is not available in this build yet; use --dir DIR or --csv FILE.")
+        do {
+            return S3ChangeSource(configuration: try S3Configuration(environment: env), logger: logger)
+        } catch {
+            throw CommandFailure(status: .usage, message: "The bucket is not configured: \(error). Set it in the environment or .env, or use --dir / --csv.")
+        }
     }
 }

@@ -54,4 +54,6 @@ enum Integration {
     guard Integration.environment["CI"] != nil else { return }
     #expect(Integration.adminURL != nil, "CI must run the integration suite: FLEETTICKETS_TEST_DATABASE_URL is not set (run scripts/test.sh)")
     #expect(Integration.s3Endpoint != nil, "CI must run the integration suite: FLEETTICKETS_TEST_S3_ENDPOINT is not set (run scripts/test.sh)")
+    #expect(Integration.environment["FLEETTICKETS_TEST_S3_AUTH_ENDPOINT"] != nil,
+            "CI must run the signature tests: FLEETTICKETS_TEST_S3_AUTH_ENDPOINT is not set (run scripts/test.sh)")
 }

@@ -102,9 +102,9 @@ enum JSONValue: Decodable, Equatable, Sendable, CustomStringConvertible {
     var object: [String: JSONValue] { if case let .object(o) = self { o } else { [:] } }
     var isNull: Bool { self == .null }
 
-    /// `features[*].properties.<key>` of a FeatureCollection, as strings.
-    func featureProperty(_ key: String) -> [String?] {
-        (self["features"]?.array ?? []).map { $0["properties"]?[key]?.string }
+    /// `features[*].properties.<key>` of a FeatureCollection, as text ("<null>" when absent).
+    func featureProperty(_ key: String) -> [String] {
+        (self["features"]?.array ?? []).map { $0["properties"]?[key]?.string ?? "<null>" }
     }
 
     var description: String {
@@ -159,6 +159,27 @@ enum EATText {
     }
 }
 
+// MARK: - Rows
+
+/// Feed coordinates that place a ticket (geo_source `feed`) without any gazetteer.
+let feedPosition = ["latitude": "-1.2219", "longitude": "36.8986"]
+
+/// An open ticket with these SLA clock fields (feed text; empty = unknown), placed by `extra`.
+func openTicket(_ id: String, cluster: String = "Kasarani", status: String = "open", created: String = "",
+                firstSeen: String = "", extra: [String: String] = feedPosition) -> [String: String] {
+    var row = Fixtures.row(id, cluster: cluster, createdAt: created, extra: extra)
+    row["normalized_status"] = status
+    row["first_seen_at"] = firstSeen
+    return row
+}
+
+/// A closed ticket (created 60 days ago) closed at `closedAt` (feed text).
+func closedTicket(_ id: String, closedAt: String, cluster: String = "Kasarani", mttr: String = "5.25",
+                  sla: String = "Compliant", extra: [String: String] = feedPosition) -> [String: String] {
+    Fixtures.row(id, status: "closed", actionable: false, cluster: cluster, createdAt: EATText.hoursAgo(24 * 60),
+                 closedAt: closedAt, mttr: mttr, extra: extra.merging(["sla_status": sla]) { $1 })
+}
+
 // MARK: - Typed columns
 
 @Suite(.enabled(if: Integration.hasDatabase, "FLEETTICKETS_TEST_DATABASE_URL is not set"))
@@ -183,6 +204,8 @@ struct TypedColumnsTests {
         ("2026-06-15 17:00+03:00", "2026-06-15T14:00:00.000000"),
         ("2026-06-15 02:00:00", "2026-06-14T23:00:00.000000"),           // the UTC day before
         ("2026-06-15", "2026-06-14T21:00:00.000000"),                    // midnight EAT
+        ("2026-06-15 24:00", "2026-06-15T21:00:00.000000"),              // rolls over as PostgreSQL does
+        ("2026-06-15 23:59:60", "2026-06-15T21:00:00.000000"),
         ("", nil),                                                       // empty → NULL
         ("   ", nil),
         ("garbage", nil),                                                // never fails the ingest

@@ -100,6 +100,9 @@ private struct CSVState {
                     counts.bytesRead += Int64(chunk.count)
                     try parser.feed(chunk, into: &records)
                 } else {
+                    // A cancelled task sees a stream end without an error: never take that for
+                    // the end of the file, or a truncated file would be committed.
+                    try Task.checkCancellation()
                     try parser.finish(into: &records)
                     ended = true
                     if cleaner == nil && records.isEmpty {

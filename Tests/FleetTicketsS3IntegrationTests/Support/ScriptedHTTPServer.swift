@@ -1,3 +1,4 @@
+import FleetTicketsHTTP
 import Foundation
 import Synchronization
 #if canImport(Glibc)
