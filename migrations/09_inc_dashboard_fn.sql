@@ -77,7 +77,8 @@ BEGIN
                           HINT = 'e.g. reporting.fn_inc_dashboard(p_window => ''custom'', p_from => ''2026-06-01'', p_to => ''2026-06-15'')';
             END IF;
             IF p_from > p_to THEN
-                RAISE EXCEPTION 'fn_inc_dashboard: p_from (%) is after p_to (%)', p_from, p_to
+                RAISE EXCEPTION 'fn_inc_dashboard: p_from (%) is after p_to (%)',
+                    to_char(p_from, 'YYYY-MM-DD'), to_char(p_to, 'YYYY-MM-DD')
                     USING ERRCODE = 'invalid_parameter_value',
                           HINT = 'p_from and p_to are inclusive EAT dates with p_from <= p_to';
             END IF;
@@ -85,7 +86,8 @@ BEGIN
             v_to := p_to;
         ELSE
             RAISE EXCEPTION 'fn_inc_dashboard: unknown window ''%''; valid windows: %', p_window, valid_windows
-                USING ERRCODE = 'invalid_parameter_value';
+                USING ERRCODE = 'invalid_parameter_value',
+                      HINT = 'pass one of the valid windows as p_window, or ''custom'' with p_from and p_to';
     END CASE;
 
     IF v_window <> 'custom' AND (p_from IS NOT NULL OR p_to IS NOT NULL) THEN

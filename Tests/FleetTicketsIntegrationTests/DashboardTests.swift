@@ -292,14 +292,11 @@ struct DashboardTests {
         var from: String?
         var to: String?
         var message: String
-        /// The migration raises this one without the HINT the doc promises (a known issue).
-        var knownMissingHint = false
         var testDescription: String { "window \(window ?? "NULL"), from \(from ?? "NULL"), to \(to ?? "NULL")" }
     }
 
     static let badCalls: [BadCall] = [
-        .init(window: "fortnight", message: "fn_inc_dashboard: unknown window 'fortnight'; valid windows: today, yesterday, last_7_days, last_30_days, this_month, custom",
-              knownMissingHint: true),
+        .init(window: "fortnight", message: "fn_inc_dashboard: unknown window 'fortnight'; valid windows: today, yesterday, last_7_days, last_30_days, this_month, custom"),
         .init(window: "custom", message: "fn_inc_dashboard: window 'custom' needs both p_from and p_to (EAT dates, inclusive)"),
         .init(window: "custom", from: "2026-06-01", message: "fn_inc_dashboard: window 'custom' needs both p_from and p_to (EAT dates, inclusive)"),
         .init(window: "custom", to: "2026-06-01", message: "fn_inc_dashboard: window 'custom' needs both p_from and p_to (EAT dates, inclusive)"),
@@ -320,16 +317,12 @@ struct DashboardTests {
         }
         #expect(error?.sqlState == "22023")
         #expect(error?.message == call.message)
-        withKnownIssue("09_inc_dashboard_fn.sql raises the unknown-window error without a HINT; docs/read-schema.md promises one with every argument error") {
-            #expect(error?.hint != nil, "a HINT says what to pass instead")
-        } when: {
-            call.knownMissingHint
-        }
+        #expect(error?.hint != nil, "a HINT says what to pass instead")
         #expect(try world.sql.scalar("SELECT 1", purpose: "use the connection after the error") == "1")
     }
 
-    /// "Nothing depends on the session" (docs/read-schema.md) — but the p_from > p_to message
-    /// renders the dates with the session's DateStyle.
+    /// "Nothing depends on the session" (docs/read-schema.md): the p_from > p_to message
+    /// renders its dates as ISO text whatever the session's DateStyle.
     @Test func theFromAfterToMessageDoesNotDependOnDateStyle() throws {
         let world = try ReadSchemaWorld()
         try world.session(timeZone: "America/New_York", dateStyle: "SQL, DMY")
@@ -338,9 +331,7 @@ struct DashboardTests {
                                   purpose: "call the dashboard with p_from after p_to")
         }
         #expect(error?.sqlState == "22023")
-        withKnownIssue("09_inc_dashboard_fn.sql RAISEs the date parameters with %, which uses the session DateStyle: under 'SQL, DMY' the message reads 'p_from (15/06/2026) is after p_to (01/06/2026)'") {
-            #expect(error?.message == "fn_inc_dashboard: p_from (2026-06-15) is after p_to (2026-06-01)")
-        }
+        #expect(error?.message == "fn_inc_dashboard: p_from (2026-06-15) is after p_to (2026-06-01)")
     }
 
     /// The same payloads under any TimeZone and DateStyle (one transaction: one now()).
