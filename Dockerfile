@@ -9,6 +9,7 @@ RUN apt-get update \
 WORKDIR /src
 COPY Package.swift ./
 COPY Sources ./Sources
+COPY Plugins ./Plugins
 COPY migrations ./migrations
 COPY data ./data
 RUN swift build -c release --product fleettickets --static-swift-stdlib \

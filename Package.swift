@@ -27,8 +27,11 @@ let package = Package(
         ),
         .target(
             name: "FleetTicketsPostgres",
-            dependencies: ["FleetTicketsCore", "CLibPQ", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["FleetTicketsCore", "CLibPQ", .product(name: "Logging", package: "swift-log")],
+            plugins: ["EmbedMigrations"]
         ),
+        .executableTarget(name: "embed-migrations"),
+        .plugin(name: "EmbedMigrations", capability: .buildTool(), dependencies: ["embed-migrations"]),
         .systemLibrary(
             name: "CCurl",
             pkgConfig: "libcurl",
