@@ -1,6 +1,6 @@
 // swift-tools-version: 6.0
 // Benchmarks live in their own package so the product does not depend on what they compare
-// against. Run them with scripts/bench-core.sh.
+// against. Run them with scripts/bench-core.sh and scripts/bench-postgres.sh.
 import PackageDescription
 
 let package = Package(
@@ -17,6 +17,13 @@ let package = Package(
                 .product(name: "FleetTicketsCore", package: "fleettickets"),
                 .product(name: "FleetTicketsTesting", package: "fleettickets"),
                 .product(name: "CSV", package: "CSV.swift"),
+            ]
+        ),
+        .executableTarget(
+            name: "pg-bench",
+            dependencies: [
+                .product(name: "FleetTicketsCore", package: "fleettickets"),
+                .product(name: "FleetTicketsPostgres", package: "fleettickets"),
             ]
         ),
     ]

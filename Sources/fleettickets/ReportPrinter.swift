@@ -45,7 +45,7 @@ enum ReportPrinter {
     static func text(_ statuses: [DatasetStatus]) -> String {
         var lines: [String] = []
         for s in statuses {
-            let state = s.pending == nil ? "source not checked" : s.isCurrent ? "current" : "BEHIND"
+            let state = s.pending == nil ? "UNKNOWN (the source could not be checked)" : s.isCurrent ? "current" : "BEHIND"
             lines.append("\(s.dataset): \(state)")
             lines.append("  watermark     \(s.watermark ?? "none (never applied)")")
             if let at = s.lastAppliedAt { lines.append("  last applied  \(s.lastFile.map(name) ?? "-") at \(ISO8601DateFormatter().string(from: at))") }
