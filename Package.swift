@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "FleetTicketsTesting", targets: ["FleetTicketsTesting"]),
         .library(name: "FleetTicketsPostgres", targets: ["FleetTicketsPostgres"]),
         .library(name: "FleetTicketsS3", targets: ["FleetTicketsS3"]),
+        .library(name: "FleetTicketsGeocode", targets: ["FleetTicketsGeocode"]),
         .executable(name: "fleettickets", targets: ["fleettickets"]),
     ],
     dependencies: [
@@ -31,6 +32,7 @@ let package = Package(
             plugins: ["EmbedMigrations"]
         ),
         .executableTarget(name: "embed-migrations"),
+        .executableTarget(name: "open-backlog", dependencies: ["FleetTicketsCore"], path: "Examples/open-backlog"),
         .plugin(name: "EmbedMigrations", capability: .buildTool(), dependencies: ["embed-migrations"]),
         .systemLibrary(
             name: "CCurl",
@@ -46,6 +48,11 @@ let package = Package(
             name: "FleetTicketsS3",
             dependencies: ["FleetTicketsCore", "FleetTicketsHTTP", .product(name: "Logging", package: "swift-log")]
         ),
+        // The keyed HTTP geocoders (LocationIQ, OpenCage, self-hosted Nominatim) on the HTTP layer.
+        .target(
+            name: "FleetTicketsGeocode",
+            dependencies: ["FleetTicketsCore", "FleetTicketsHTTP", .product(name: "Logging", package: "swift-log")]
+        ),
         .target(
             name: "FleetTicketsTesting",
             dependencies: ["FleetTicketsCore"]
@@ -56,6 +63,7 @@ let package = Package(
                 "FleetTicketsCore",
                 "FleetTicketsPostgres",
                 "FleetTicketsS3",
+                "FleetTicketsGeocode",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -63,6 +71,10 @@ let package = Package(
         .testTarget(
             name: "FleetTicketsCoreTests",
             dependencies: ["FleetTicketsCore", "FleetTicketsTesting"]
+        ),
+        .testTarget(
+            name: "ExampleTests",
+            dependencies: ["open-backlog"]
         ),
         .testTarget(
             name: "FleetTicketsIntegrationTests",
@@ -77,6 +89,14 @@ let package = Package(
             dependencies: [
                 "FleetTicketsS3", "FleetTicketsHTTP", "FleetTicketsCore", "FleetTicketsTesting", "FleetTicketsPostgres",
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "FleetTicketsGeocodeTests",
+            dependencies: [
+                "FleetTicketsGeocode", "FleetTicketsHTTP", "FleetTicketsCore", "FleetTicketsTesting",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
             ]
         ),
     ]

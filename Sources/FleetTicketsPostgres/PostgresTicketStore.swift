@@ -22,7 +22,7 @@ public final class PostgresTicketStore: TicketStore, @unchecked Sendable {
     let rehearsing: Bool
 
     /// Connects to the database at `url` (a libpq URI; its password never reaches logs or errors).
-    public init(url: String, logger: Logger = Logger(label: "fleettickets.postgres")) throws {
+    public init(url: String, logger: Logger = Logger(label: "fleettickets.postgres", factory: { _ in SwiftLogNoOpLogHandler() })) throws {
         self.db = try PostgresConnection(url: url, logger: logger)
         self.logger = logger
         self.rehearsing = false

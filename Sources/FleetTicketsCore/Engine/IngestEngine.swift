@@ -17,8 +17,9 @@ public struct IngestEngine: Sendable {
     public let clock: WallClock
     public let logger: Logger
 
+    /// The default logger drops everything: pass the service's own to see the engine's events.
     public init(source: any ChangeSource, store: any TicketStore, clock: WallClock = .system,
-                logger: Logger = Logger(label: "fleettickets.ingest")) {
+                logger: Logger = Logger(label: "fleettickets.ingest", factory: { _ in SwiftLogNoOpLogHandler() })) {
         self.source = source
         self.store = store
         self.clock = clock

@@ -31,7 +31,7 @@ public struct GeocodeEngine: Sendable {
     public let logger: Logger
 
     public init(store: any GazetteerStore, geocoder: any Geocoder, settings: GeocodeSettings = GeocodeSettings(),
-                clock: WallClock = .system, logger: Logger = Logger(label: "fleettickets.geocode")) {
+                clock: WallClock = .system, logger: Logger = Logger(label: "fleettickets.geocode", factory: { _ in SwiftLogNoOpLogHandler() })) {
         self.store = store
         self.geocoder = geocoder
         self.settings = settings

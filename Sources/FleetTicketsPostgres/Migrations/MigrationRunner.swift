@@ -18,7 +18,7 @@ public struct MigrationRunner: Sendable {
     private let logger: Logger
 
     public init(url: String, migrations: [Migration] = Migration.embedded,
-                logger: Logger = Logger(label: "fleettickets.migrate")) {
+                logger: Logger = Logger(label: "fleettickets.migrate", factory: { _ in SwiftLogNoOpLogHandler() })) {
         self.url = url
         self.migrations = migrations.sorted { $0.name < $1.name }
         self.logger = logger

@@ -1,0 +1,34 @@
+import Foundation
+import Testing
+
+/// The examples are programs analysts run: build them, run them, read what they print.
+@Suite struct OpenBacklogExampleTests {
+    /// Where SwiftPM put the built executables (beside the test bundle).
+    static var productsDirectory: URL {
+        let bundle = Bundle.allBundles.first { $0.bundlePath.hasSuffix(".xctest") }?.bundleURL
+            ?? URL(fileURLWithPath: CommandLine.arguments[0])
+        return bundle.deletingLastPathComponent()
+    }
+
+    @Test func printsTheOpenBacklogByClusterBusiestFirst() throws {
+        let process = Process()
+        process.executableURL = Self.productsDirectory.appendingPathComponent("open-backlog")
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let lines = text.split(separator: "\n").map(String.init)
+        #expect(lines.first?.hasPrefix("cluster") == true)
+        let rows = lines.dropFirst().map { $0.split(separator: " ", omittingEmptySubsequences: true) }
+        #expect(rows.count >= 5, "several clusters have open tickets")
+        let totals = rows.compactMap { r -> Int? in
+            guard r.count >= 4, let inc = Int(r[r.count - 3]), let crq = Int(r[r.count - 2]) else { return nil }
+            return inc + crq
+        }
+        #expect(totals.count == rows.count)
+        #expect(totals == totals.sorted(by: >), "busiest cluster first")
+        #expect(rows.allSatisfy { (Double($0.last ?? "") ?? -1) >= 0 }, "median hours open are non-negative numbers")
+    }
+}
