@@ -31,7 +31,7 @@ extension PostgresTicketStore {
 
     private func applyInTransaction(_ file: ChangeFile, rows: RowBatches, table: String) async throws -> ApplyCounts {
         let dataset = file.dataset
-        try db.execute("SET LOCAL work_mem = '64MB'", purpose: "size the sort for \(file.key)")
+        try db.execute("SET LOCAL work_mem = '64MB'", purpose: "size the joins for \(file.key)")
         try db.execute("TRUNCATE ft_stage", purpose: "empty the staging table")
         var ordinal = 0
         for try await batch in rows {
@@ -42,27 +42,45 @@ extension PostgresTicketStore {
                 }
             }
         }
-        // Last row per ticket wins; an identical raw is not rewritten. xmax = 0 marks an insert.
+        // Last row per ticket wins: the rows a later one supersedes leave the staging table.
+        try db.execute("""
+            DELETE FROM ft_stage s USING ft_stage later
+            WHERE later.ticket_id = s.ticket_id AND later.ord > s.ord
+            """, purpose: "keep the last row per ticket of \(file.key)")
+        // Row count and ticket_id statistics, so a small file probes the primary key instead of
+        // hashing the whole table (a temp table is never analysed by autovacuum).
+        try db.execute("ANALYZE ft_stage (ticket_id)", purpose: "measure the staged rows of \(file.key)")
+        // Existing tickets whose raw changed are updated, then the new ones inserted; an
+        // identical raw is not rewritten. Not one INSERT … ON CONFLICT DO UPDATE: that computes
+        // the generated columns and fires the row trigger for every proposed row before finding
+        // the conflict, so each unchanged ticket cost as much as a new one and each update
+        // twice. The INSERT keeps ON CONFLICT for a ticket some other writer inserted meanwhile
+        // (xmax = 0 marks a real insert); being a second statement, it also sees a ticket
+        // deleted since the UPDATE began, and inserts it.
+        let updated = try db.execute("""
+            UPDATE \(table) AS t SET raw = s.raw::jsonb, ingested_at = now()
+            FROM ft_stage s
+            WHERE t.ticket_id = s.ticket_id AND t.raw IS DISTINCT FROM s.raw::jsonb
+            """, purpose: "update the changed tickets of \(file.key) in \(dataset.table)").affectedRows
         let result = try db.execute("""
-            WITH latest AS (
-                SELECT DISTINCT ON (ticket_id) ticket_id, raw::jsonb AS raw
-                FROM ft_stage ORDER BY ticket_id, ord DESC
-            ), written AS (
+            WITH written AS (
                 INSERT INTO \(table) AS t (ticket_id, raw, ingested_at)
-                SELECT ticket_id, raw, now() FROM latest
+                SELECT s.ticket_id, s.raw::jsonb, now() FROM ft_stage s
+                WHERE NOT EXISTS (SELECT 1 FROM \(table) e WHERE e.ticket_id = s.ticket_id)
                 ON CONFLICT (ticket_id) DO UPDATE SET raw = excluded.raw, ingested_at = excluded.ingested_at
                 WHERE t.raw IS DISTINCT FROM excluded.raw
                 RETURNING (xmax = 0) AS inserted
             )
-            SELECT (SELECT count(*) FROM latest),
+            SELECT (SELECT count(*) FROM ft_stage),
                    count(*) FILTER (WHERE inserted),
                    count(*) FILTER (WHERE NOT inserted)
             FROM written
-            """, purpose: "upsert the rows of \(file.key) into \(dataset.table)")
+            """, purpose: "insert the new tickets of \(file.key) into \(dataset.table)")
         let distinct = Int(result[0, 0] ?? "0") ?? 0
         let inserted = Int(result[0, 1] ?? "0") ?? 0
-        let updated = Int(result[0, 2] ?? "0") ?? 0
-        let counts = ApplyCounts(inserted: inserted, updated: updated, unchanged: distinct - inserted - updated)
+        let updatedLate = Int(result[0, 2] ?? "0") ?? 0
+        let counts = ApplyCounts(inserted: inserted, updated: updated + updatedLate,
+                                 unchanged: distinct - inserted - updated - updatedLate)
         try record(file, counts: counts, tally: rows.tally.snapshot)
         return counts
     }

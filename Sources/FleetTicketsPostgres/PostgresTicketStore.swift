@@ -4,12 +4,13 @@ import Logging
 
 /// The `TicketStore` seam on PostgreSQL + PostGIS: the product's real home.
 ///
-/// One connection, used by one run at a time. Applying a file is one transaction (rows
-/// streamed with `COPY` into a session staging table, last row per ticket kept, upserted with
-/// `ON CONFLICT … WHERE raw IS DISTINCT FROM`, then the ledger row, the watermark and the
-/// freshness metadata). The dataset lock is a session advisory lock, so it holds across
-/// processes and dies with the connection. A rehearsal (dry run) is one transaction that is
-/// always rolled back, with a savepoint per file, so its counts are exact.
+/// One connection, used by one run at a time. Applying a file is one transaction: rows
+/// streamed with `COPY` into a session staging table, the last row per ticket kept, changed
+/// tickets updated and new ones inserted (an identical `raw` is never rewritten), then the
+/// ledger row, the watermark and the freshness metadata. The dataset lock is a session
+/// advisory lock, so it holds across processes and dies with the connection. A rehearsal
+/// (dry run) is one transaction that is always rolled back, with a savepoint per file, so its
+/// counts are exact.
 ///
 /// ```swift
 /// let store = try PostgresTicketStore(url: databaseURL, logger: logger)
