@@ -9,10 +9,13 @@ import FleetTicketsCore
 import FleetTicketsTesting
 import Foundation
 
+/// This process's own peak resident memory: VmHWM from /proc (getrusage's ru_maxrss would
+/// carry over the parent's peak across fork and exec).
 func peakRSSMegabytes() -> Double {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_maxrss) / 1024  // KiB on Linux
+    let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+    let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
+    let kib = Double(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+    return kib / 1024
 }
 
 /// One measurement in this process: returns (rows, seconds).
