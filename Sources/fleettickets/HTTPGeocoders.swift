@@ -1,9 +1,17 @@
 import FleetTicketsCore
+import FleetTicketsGeocode
 import Logging
 
-/// The keyed HTTP providers (LocationIQ, OpenCage, Nominatim).
+/// The keyed HTTP providers (LocationIQ, OpenCage, Nominatim), configured from the environment.
 enum HTTPGeocoders {
     static func open(_ name: String, env: [String: String], logger: Logger) throws -> any Geocoder {
-        throw CommandFailure(status: .usage, message: "The \(name) provider is not available in this build yet; use --provider gazetteer.")
+        let configuration: GeocoderConfiguration
+        do {
+            configuration = try GeocoderConfiguration(environment: env, provider: name)
+        } catch {
+            throw CommandFailure(status: .usage, message: "The \(name) geocoder is not configured: \(error). Set it in the environment or .env.")
+        }
+        logger.info("geocoder configured", metadata: ["geocoder": "\(configuration)"])
+        return configuration.makeGeocoder(logger: logger)
     }
 }

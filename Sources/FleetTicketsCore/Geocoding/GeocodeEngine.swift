@@ -130,6 +130,7 @@ public struct GeocodeEngine: Sendable {
     /// Records a provider failure; true when the run must stop asking. Credentials are a
     /// configuration error for the whole run and are thrown.
     private func handle(_ failure: any Error, report: inout GeocodeReport) throws -> Bool {
+        if failure is CancellationError { throw failure }
         let error = failure as? GeocoderError ?? .unavailable(provider: geocoder.provider, message: "\(failure)")
         switch error {
         case .quotaExhausted:

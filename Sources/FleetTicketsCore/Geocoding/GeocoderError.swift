@@ -10,7 +10,7 @@ public enum GeocoderError: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .quotaExhausted(p, m): "\(p) quota is exhausted (\(m)); no more requests to it this run"
-        case let .unauthorized(p, v): "\(p) refused the API key; check \(v)"
+        case let .unauthorized(p, v): "\(p) refused our credentials (401/403); check \(v)"
         case let .unavailable(p, m): "\(p) did not answer: \(m)"
         }
     }

@@ -1,0 +1,50 @@
+/// Spaces requests to one provider: at most `perSecond` (as an even spacing, no bursts) and,
+/// when set, `perMinute` in any 60 seconds; and no request before a hold-off the provider
+/// asked for (a 429's `Retry-After`, a backoff).
+///
+/// Each caller reserves the next free slot and then sleeps until it, so callers are served in
+/// arrival order and a clock whose sleeps return at once (tests) never spins. A caller
+/// cancelled while waiting keeps its slot (the limiter errs on the slow side).
+///
+/// ```swift
+/// let limiter = GeocoderRateLimiter(GeocoderRateLimit(perSecond: 2, perMinute: 60))
+/// try await limiter.acquire()   // then send one request
+/// ```
+public actor GeocoderRateLimiter {
+    public nonisolated let limit: GeocoderRateLimit
+    private let elapsed: @Sendable () -> Duration
+    private let sleep: @Sendable (Duration) async throws -> Void
+    /// Reserved slots (offsets from the limiter's start), ascending; only the last
+    /// `perMinute` (at least one) are kept.
+    private var slots: [Duration] = []
+    private var notBefore: Duration = .zero
+
+    /// - Parameter clock: what the limiter reads and sleeps on; tests pass a fast or manual clock.
+    public init(_ limit: GeocoderRateLimit, clock: some Clock<Duration> = ContinuousClock()) {
+        self.limit = limit
+        let start = clock.now
+        elapsed = { start.duration(to: clock.now) }
+        sleep = { try await clock.sleep(for: $0) }
+    }
+
+    /// Waits for the next slot; call once per request sent.
+    /// - Throws: `CancellationError` when the waiting task is cancelled.
+    public func acquire() async throws {
+        try Task.checkCancellation()
+        let now = elapsed()
+        var slot = max(now, notBefore)
+        if let last = slots.last { slot = max(slot, last + limit.spacing) }
+        if let perMinute = limit.perMinute, slots.count >= perMinute {
+            slot = max(slot, slots[slots.count - perMinute] + .seconds(60))
+        }
+        slots.append(slot)
+        let keep = max(1, limit.perMinute ?? 1)
+        if slots.count > keep { slots.removeFirst(slots.count - keep) }
+        if slot > now { try await sleep(slot - now) }
+    }
+
+    /// No request is let through before `duration` from now (e.g. a `Retry-After`).
+    public func holdOff(for duration: Duration) {
+        notBefore = max(notBefore, elapsed() + duration)
+    }
+}
