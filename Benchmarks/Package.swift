@@ -1,6 +1,6 @@
 // swift-tools-version: 6.0
 // Benchmarks live in their own package so the product does not depend on what they compare
-// against. Run them with scripts/bench-core.sh and scripts/bench-postgres.sh.
+// against. Run them with scripts/bench-core.sh, scripts/bench-postgres.sh and scripts/bench-s3.sh.
 import PackageDescription
 
 let package = Package(
@@ -9,6 +9,7 @@ let package = Package(
     dependencies: [
         .package(name: "fleettickets", path: ".."),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .executableTarget(
@@ -24,6 +25,15 @@ let package = Package(
             dependencies: [
                 .product(name: "FleetTicketsCore", package: "fleettickets"),
                 .product(name: "FleetTicketsPostgres", package: "fleettickets"),
+            ]
+        ),
+        .executableTarget(
+            name: "s3-bench",
+            dependencies: [
+                .product(name: "FleetTicketsCore", package: "fleettickets"),
+                .product(name: "FleetTicketsPostgres", package: "fleettickets"),
+                .product(name: "FleetTicketsS3", package: "fleettickets"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
     ]

@@ -1,0 +1,383 @@
+// Bucket → PostGIS drain throughput with and without the S3 read-ahead, in one invocation:
+// the same ≥ 5,000 small INC change files are uploaded to two fresh buckets, then each is
+// drained by a `--reseed --apply` run (IngestEngine + S3ChangeSource + PostgresTicketStore)
+// into a freshly migrated database of its own — once with read-ahead (S3ChangeSource as
+// shipped, depth 2), once without (depth 0). Prints files per second for each, their ratio,
+// and where each file's time goes (waiting for the GET, the apply transaction, the archive
+// move = CopyObject + DeleteObject, the rest), plus the S3 server's bare request latencies.
+// Run it with scripts/bench-s3.sh, which starts the S3 server and PostGIS and creates and
+// migrates the two databases.
+//
+//   s3-bench --endpoint URL --read-ahead-db URL --direct-db URL [--tickets N] [--days D] [--upload-tasks T] [--s3-pid PID]
+//
+// The files are a simulated INC stream's baseline and 20-minute deltas (44 a day; the daily
+// full-state re-emissions are left out so every file is small): 3,000 tickets over 114 days
+// give 5,017 files of a few rows each.
+import FleetTicketsCore
+import FleetTicketsPostgres
+import FleetTicketsS3
+import Foundation
+import Logging
+import Synchronization
+
+struct Failure: Error, CustomStringConvertible {
+    var description: String
+}
+
+extension Duration {
+    var secondsValue: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+func since(_ start: ContinuousClock.Instant) -> Double { start.duration(to: .now).secondsValue }
+
+// MARK: - arguments
+
+let usage = "usage: s3-bench --endpoint URL --read-ahead-db URL --direct-db URL [--tickets N] [--days D] [--upload-tasks T] [--s3-pid PID]\n"
+var options: [String: String] = ["--tickets": "3000", "--days": "114", "--upload-tasks": "8"]
+do {
+    var rest = Array(CommandLine.arguments.dropFirst())[...]
+    while let flag = rest.popFirst() {
+        guard ["--endpoint", "--read-ahead-db", "--direct-db", "--tickets", "--days", "--upload-tasks", "--s3-pid"].contains(flag),
+              let value = rest.popFirst() else {
+            FileHandle.standardError.write(Data(usage.utf8))
+            exit(2)
+        }
+        options[flag] = value
+    }
+}
+guard let endpoint = options["--endpoint"], let readAheadDB = options["--read-ahead-db"], let directDB = options["--direct-db"],
+      let tickets = Int(options["--tickets"]!), let days = Int(options["--days"]!), let uploadTasks = Int(options["--upload-tasks"]!),
+      tickets > 0, days > 0, uploadTasks > 0 else {
+    FileHandle.standardError.write(Data(usage.utf8))
+    exit(2)
+}
+/// The S3 server's process, when it runs on this machine: its CPU time is part of the breakdown.
+let s3PID = options["--s3-pid"].flatMap { Int32($0) }
+
+let quiet: Logger = {
+    var logger = Logger(label: "fleettickets.s3-bench")
+    logger.logLevel = .error
+    return logger
+}()
+let dataset = Dataset.inc
+
+// MARK: - the files
+
+let simulator = StreamSimulator(.init(tickets: tickets, days: days, seed: 7))
+let files: [(key: String, bytes: [UInt8])] = simulator.files(for: dataset)
+    .filter { $0.kind != .fullState }
+    .map { ($0.key, simulator.bytes($0, for: dataset)) }
+let totalBytes = files.reduce(0) { $0 + $1.bytes.count }
+let totalLines = files.reduce(0) { acc, file in acc + file.bytes.reduce(0) { $0 + ($1 == 10 ? 1 : 0) } - 1 }
+print(String(format: "files: %d INC change files (baseline + 20-minute deltas of %d tickets over %d days), %.1f MB, %.1f rows per file on average",
+             files.count, tickets, days, Double(totalBytes) / 1_048_576, Double(totalLines) / Double(files.count)))
+
+func configuration(bucket: String) throws -> S3Configuration {
+    try S3Configuration(endpoint: endpoint, accessKey: "fleettickets-bench", secretKey: "fleettickets-bench-secret", bucket: bucket)
+}
+
+/// Hands out the next file to upload, across tasks.
+final class Queue: Sendable {
+    let items: [(key: String, bytes: [UInt8])]
+    private let cursor = Mutex(0)
+    init(_ items: [(key: String, bytes: [UInt8])]) { self.items = items }
+    func next() -> (key: String, bytes: [UInt8])? {
+        cursor.withLock { i in
+            guard i < items.count else { return nil }
+            defer { i += 1 }
+            return items[i]
+        }
+    }
+}
+
+func upload(to client: S3Client) async throws {
+    let queue = Queue(files)
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        for _ in 0..<uploadTasks {
+            group.addTask {
+                while let file = queue.next() { try await client.putObject(file.key, bytes: file.bytes) }
+            }
+        }
+        try await group.waitForAll()
+    }
+}
+
+let stamp = String(UInt64(Date().timeIntervalSince1970 * 1000) % 100_000_000)
+let readAheadClient = S3Client(configuration: try configuration(bucket: "ft-bench-ahead-\(stamp)"), logger: quiet)
+let directClient = S3Client(configuration: try configuration(bucket: "ft-bench-direct-\(stamp)"), logger: quiet)
+do {
+    let started = ContinuousClock.now
+    for client in [readAheadClient, directClient] {
+        try await client.createBucket()
+        try await upload(to: client)
+    }
+    let seconds = since(started)
+    print(String(format: "upload: %d PUTs into 2 buckets in %.1f s (%.0f PUT/s, %d concurrent; untimed)",
+                 2 * files.count, seconds, Double(2 * files.count) / seconds, uploadTasks))
+}
+
+// MARK: - timing decorators around the source and the store
+
+/// Seconds spent, summed over a run.
+struct Spent: Sendable {
+    var list = 0.0
+    /// Waiting for a GET: in `read` (the response head, or taking the read-ahead bytes)
+    /// and for each chunk of the body.
+    var getWait = 0.0
+    /// The part of `getWait` spent while the store's apply was pulling rows.
+    var getWaitInApply = 0.0
+    var applyTotal = 0.0
+    var move = 0.0
+    var hook = 0.0
+    var ledgerLookup = 0.0
+    var reads = 0, applies = 0, moves = 0
+}
+
+final class Meter: Sendable {
+    private let spent = Mutex(Spent())
+    func add(_ body: (inout Spent) -> Void) { spent.withLock { body(&$0) } }
+    var value: Spent { spent.withLock { $0 } }
+}
+
+/// Holds a byte stream's iterator; one consumer, which awaits each chunk before the next.
+final class IteratorBox: @unchecked Sendable {
+    var iterator: ByteChunks.AsyncIterator
+    init(_ iterator: ByteChunks.AsyncIterator) { self.iterator = iterator }
+}
+
+struct TimedSource: ChangeSource {
+    let inner: S3ChangeSource
+    let meter: Meter
+    var location: String { inner.location }
+
+    func list(prefix: String) async throws -> [SourceObject] {
+        let t = ContinuousClock.now
+        defer { meter.add { $0.list += since(t) } }
+        return try await inner.list(prefix: prefix)
+    }
+
+    func read(_ key: String) async throws -> ByteChunks {
+        let t = ContinuousClock.now
+        let chunks = try await inner.read(key)
+        meter.add { $0.getWait += since(t); $0.reads += 1 }
+        let box = IteratorBox(chunks.makeAsyncIterator())
+        let meter = self.meter
+        return ByteChunks(unfolding: {
+            let t = ContinuousClock.now
+            defer { meter.add { $0.getWait += since(t); $0.getWaitInApply += since(t) } }
+            return try await box.iterator.next()
+        })
+    }
+
+    func move(_ key: String, to destination: String) async throws {
+        let t = ContinuousClock.now
+        defer { meter.add { $0.move += since(t); $0.moves += 1 } }
+        try await inner.move(key, to: destination)
+    }
+
+    func willRead(_ keys: [String]) async { await inner.willRead(keys) }
+}
+
+struct TimedStore: TicketStore {
+    let inner: PostgresTicketStore
+    let meter: Meter
+
+    func watermark(of dataset: Dataset) async throws -> String? { try await inner.watermark(of: dataset) }
+
+    func appliedKeys(of dataset: Dataset, among keys: [String]) async throws -> Set<String> {
+        let t = ContinuousClock.now
+        defer { meter.add { $0.ledgerLookup += since(t) } }
+        return try await inner.appliedKeys(of: dataset, among: keys)
+    }
+
+    func apply(_ file: ChangeFile, rows: RowBatches) async throws -> ApplyCounts {
+        let t = ContinuousClock.now
+        defer { meter.add { $0.applyTotal += since(t); $0.applies += 1 } }
+        return try await inner.apply(file, rows: rows)
+    }
+
+    func runHook(_ hook: PostApplyHook, for dataset: Dataset) async throws {
+        let t = ContinuousClock.now
+        defer { meter.add { $0.hook += since(t) } }
+        try await inner.runHook(hook, for: dataset)
+    }
+
+    func withExclusiveAccess<T: Sendable>(to dataset: Dataset, _ body: () async throws -> T) async throws -> T? {
+        try await inner.withExclusiveAccess(to: dataset, body)
+    }
+
+    func rehearse<T: Sendable>(_ body: (any TicketStore) async throws -> T) async throws -> T {
+        try await inner.rehearse(body)
+    }
+}
+
+// MARK: - CPU time (Linux /proc), to tell waiting from working
+
+/// Cumulative CPU seconds: the whole machine (busy and all), this process (with its curl
+/// threads), and the S3 server's process when known.
+struct CPUSample {
+    var machineBusy = 0.0
+    var machineTotal = 0.0
+    var bench = 0.0
+    var s3: Double?
+
+    static let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
+
+    static func now() -> CPUSample {
+        var sample = CPUSample()
+        if let stat = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
+           let line = stat.split(separator: "\n").first(where: { $0.hasPrefix("cpu ") }) {
+            let t = line.split(separator: " ").dropFirst().compactMap { Double($0) }
+            if t.count >= 8 {
+                // user nice system idle iowait irq softirq steal
+                sample.machineBusy = (t[0] + t[1] + t[2] + t[5] + t[6] + t[7]) / ticksPerSecond
+                sample.machineTotal = (t[0] + t[1] + t[2] + t[3] + t[4] + t[5] + t[6] + t[7]) / ticksPerSecond
+            }
+        }
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        sample.bench = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+        if let pid = s3PID, let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+           let close = stat.lastIndex(of: ")") {
+            // Fields after the command name: state is field 3, utime 14, stime 15.
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            if fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) {
+                sample.s3 = (user + system) / ticksPerSecond
+            }
+        }
+        return sample
+    }
+
+    static func - (a: CPUSample, b: CPUSample) -> CPUSample {
+        CPUSample(machineBusy: a.machineBusy - b.machineBusy, machineTotal: a.machineTotal - b.machineTotal,
+                  bench: a.bench - b.bench, s3: a.s3.flatMap { x in b.s3.map { x - $0 } })
+    }
+}
+
+// MARK: - the measured runs
+
+struct Measurement {
+    var label: String
+    var seconds: Double
+    var files: Int
+    var spent: Spent
+    var cpu: CPUSample
+    var filesPerSecond: Double { Double(files) / seconds }
+}
+
+func drain(_ label: String, client: S3Client, readAheadDepth: Int, databaseURL: String) async throws -> Measurement {
+    let store = try PostgresTicketStore(url: databaseURL, logger: quiet)
+    defer { store.close() }
+    guard try await store.status(of: dataset).ledgerFiles == 0 else {
+        throw Failure(description: "\(databaseURL) already has applied files: s3-bench needs a freshly migrated database")
+    }
+    let meter = Meter()
+    let source = TimedSource(inner: S3ChangeSource(client: client, readAheadDepth: readAheadDepth, logger: quiet), meter: meter)
+    let engine = IngestEngine(source: source, store: TimedStore(inner: store, meter: meter), logger: quiet)
+    let cpuBefore = CPUSample.now()
+    let started = ContinuousClock.now
+    let report = await engine.run(dataset, options: IngestOptions(apply: true, reseed: true))
+    let seconds = since(started)
+    let cpu = CPUSample.now() - cpuBefore
+    if let failure = report.failure { throw Failure(description: "\(label): the drain failed: \(failure.message)") }
+    guard report.files.count == files.count, report.archiveFailed.isEmpty else {
+        throw Failure(description: "\(label): applied \(report.files.count) of \(files.count) files, \(report.archiveFailed.count) moves failed")
+    }
+    let ledger = try await store.status(of: dataset).ledgerFiles
+    guard ledger == files.count else { throw Failure(description: "\(label): the ledger holds \(ledger) files, expected \(files.count)") }
+    guard try await client.listObjects(prefix: dataset.changesPrefix).isEmpty else {
+        throw Failure(description: "\(label): files are left in changes/ after the drain")
+    }
+    return Measurement(label: label, seconds: seconds, files: report.files.count, spent: meter.value, cpu: cpu)
+}
+
+let psqlSettings: String = {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = ["psql", "-X", "-At", "-d", readAheadDB, "-c",
+                   "SELECT 'fsync=' || current_setting('fsync') || ' synchronous_commit=' || current_setting('synchronous_commit')"]
+    let pipe = Pipe()
+    p.standardOutput = pipe
+    p.standardError = FileHandle.nullDevice
+    guard (try? p.run()) != nil else { return "settings unknown (no psql)" }
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+}()
+print("PostgreSQL: \(psqlSettings); S3: \(endpoint)")
+
+let ahead = try await drain("read-ahead (depth 2)", client: readAheadClient, readAheadDepth: 2, databaseURL: readAheadDB)
+let direct = try await drain("no read-ahead (depth 0)", client: directClient, readAheadDepth: 0, databaseURL: directDB)
+
+// MARK: - bare request latencies of the S3 server (for the breakdown)
+
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
+}
+
+let probes = 200
+var getMs: [Double] = [], copyMs: [Double] = [], deleteMs: [Double] = []
+for i in 0..<probes {
+    let key = dataset.processedKey(for: files[i * files.count / probes].key)
+    var t = ContinuousClock.now
+    _ = try await directClient.getObjectBytes(key)
+    getMs.append(since(t) * 1000)
+    let scratch = "bench/scratch-\(i).csv"
+    t = ContinuousClock.now
+    try await directClient.copyObject(key, to: scratch)
+    copyMs.append(since(t) * 1000)
+    t = ContinuousClock.now
+    try await directClient.deleteObject(scratch)
+    deleteMs.append(since(t) * 1000)
+}
+
+// MARK: - report
+
+func padded(_ text: String, _ width: Int) -> String {
+    text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+}
+
+func row(_ m: Measurement) -> String {
+    let n = Double(m.files)
+    let s = m.spent
+    let perFile = m.seconds / n * 1000
+    let get = s.getWait / n * 1000
+    let apply = (s.applyTotal - s.getWaitInApply) / n * 1000
+    let move = s.move / n * 1000
+    let other = perFile - get - apply - move
+    return padded(m.label, 24) + String(format: " %8.1f %9.2f %9.2f   %7.2f %7.2f %7.2f %7.2f", m.filesPerSecond, m.seconds,
+                                        perFile, get, apply, move, other)
+}
+print("")
+print(padded("run", 24) + " files/s    total s   ms/file       GET   apply    move   other")
+print(row(ahead))
+print(row(direct))
+print(String(format: "ratio read-ahead / no read-ahead: %.2f×", ahead.filesPerSecond / direct.filesPerSecond))
+print("  GET = waiting for the object (read-ahead: taking it from memory); apply = the file's transaction (decode, COPY,")
+print("  upsert, ledger, watermark, commit); move = CopyObject + DeleteObject to processed/, after the commit;")
+print(String(format: "  other = listing (%.2f s), ledger lookups, the capture_history hook (%.2f s), engine bookkeeping.",
+             ahead.spent.list, ahead.spent.hook))
+let cores = ProcessInfo.processInfo.activeProcessorCount
+for m in [ahead, direct] {
+    let n = Double(m.files), c = m.cpu
+    let s3 = c.s3.map { String(format: "S3 server %.2f ms, ", $0 / n * 1000) } ?? ""
+    let rest = c.machineBusy - c.bench - (c.s3 ?? 0)
+    print(padded(m.label, 24) + " CPU per file: " + s3
+          + String(format: "bench process (engine, curl) %.2f ms, the rest (PostgreSQL, other load) %.2f ms; machine %.0f%% busy of %d cores",
+                   c.bench / n * 1000, rest / n * 1000, c.machineTotal > 0 ? 100 * c.machineBusy / c.machineTotal : 0, cores))
+}
+print(String(format: "S3 server, bare sequential requests (median of %d): GET %.2f ms, CopyObject %.2f ms, DeleteObject %.2f ms",
+             probes, median(getMs), median(copyMs), median(deleteMs)))
+let target = 200.0
+if ahead.filesPerSecond >= target {
+    print(String(format: "target ≥ %.0f files/s with read-ahead: met (%.1f files/s)", target, ahead.filesPerSecond))
+} else {
+    let s = ahead.spent, n = Double(ahead.files)
+    let parts = [("the archive move (CopyObject + DeleteObject)", s.move / n * 1000),
+                 ("the apply transaction", (s.applyTotal - s.getWaitInApply) / n * 1000),
+                 ("waiting for the GET", s.getWait / n * 1000)].sorted { $0.1 > $1.1 }
+    print(String(format: "target ≥ %.0f files/s with read-ahead: MISSED (%.1f files/s = %.2f ms per file; the budget is %.2f ms).",
+                 target, ahead.filesPerSecond, 1000 / ahead.filesPerSecond, 1000 / target))
+    print("  largest per-file costs: " + parts.map { "\($0.0) " + String(format: "%.2f ms", $0.1) }.joined(separator: ", "))
+}

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Bucket → PostGIS drain throughput with and without the S3 read-ahead, in one invocation:
+# uploads a simulated INC stream of small change files (baseline + 20-minute deltas) to two
+# fresh buckets on the local S3 server, then measures a `--reseed --apply` drain of each into
+# a freshly migrated database of its own — with read-ahead (S3ChangeSource as shipped) and
+# without (read-ahead depth 0) — and prints files per second, the ratio and a per-file cost
+# breakdown (GET wait, apply transaction, archive move = copy + delete).
+#   scripts/bench-s3.sh [TICKETS [DAYS]]   (default: 3000 114, 5,017 files)
+# Uses fresh databases ft_bench_s3 and ft_bench_s3_direct (dropped and recreated) on the
+# server of scripts/local-postgis.sh, started with durable settings (never FLEETTICKETS_PG_FAST;
+# a server already running otherwise is reported), and the S3 server of scripts/local-s3.sh
+# (stopped again at the end if this script started it; moto keeps buckets in memory).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+TICKETS="${1:-3000}"
+DAYS="${2:-114}"
+say() { printf 'bench-s3: %s\n' "$*" >&2; }
+
+if [[ "${FLEETTICKETS_PG_FAST:-0}" == 1 ]]; then
+    say "ignoring FLEETTICKETS_PG_FAST=1: the benchmark wants durable settings"
+fi
+url="$(FLEETTICKETS_PG_FAST=0 scripts/local-postgis.sh start | tail -n 1)"
+
+started_s3=0
+if ! scripts/local-s3.sh status >/dev/null 2>&1; then started_s3=1; fi
+s3_url="$(scripts/local-s3.sh start | tail -n 1)"
+cleanup() {
+    if (( started_s3 )); then scripts/local-s3.sh stop >&2 || true; fi
+}
+trap cleanup EXIT
+
+ahead_url="${url%/*}/ft_bench_s3"
+direct_url="${url%/*}/ft_bench_s3_direct"
+psql -X -q -v ON_ERROR_STOP=1 -d "${url%/*}/postgres" \
+    -c "DROP DATABASE IF EXISTS ft_bench_s3 WITH (FORCE)" -c "CREATE DATABASE ft_bench_s3" \
+    -c "DROP DATABASE IF EXISTS ft_bench_s3_direct WITH (FORCE)" -c "CREATE DATABASE ft_bench_s3_direct" >&2
+
+swift build -c release --product fleettickets >&2
+swift build -c release --package-path Benchmarks --product s3-bench >&2
+cli="$PWD/.build/release/fleettickets"
+DATABASE_URL="$ahead_url" "$cli" migrate >&2
+DATABASE_URL="$direct_url" "$cli" migrate >&2
+
+# The S3 server's PID, so the benchmark can count its CPU time in the breakdown.
+pid_args=()
+pid_file="${FLEETTICKETS_S3_DIR:-$PWD/.local/s3}/moto.pid"
+if [[ -r "$pid_file" ]]; then pid_args=(--s3-pid "$(cat "$pid_file")"); fi
+
+say "uploading and draining $TICKETS INC tickets over $DAYS day(s) of deltas (S3 at $s3_url)"
+Benchmarks/.build/release/s3-bench --endpoint "$s3_url" --read-ahead-db "$ahead_url" --direct-db "$direct_url" \
+    --tickets "$TICKETS" --days "$DAYS" "${pid_args[@]}"
