@@ -11,7 +11,7 @@
 # Environment:
 #   FLEETTICKETS_PG_DIR   cluster folder (default <repo>/.local/pg; as root, when the
 #                         postgres user cannot reach it, /var/tmp/fleettickets-pg-<port>)
-#   FLEETTICKETS_PG_PORT  TCP port on 127.0.0.1 (default 54329)
+#   FLEETTICKETS_PG_PORT  TCP port on 127.0.0.1 (default 25432)
 #   FLEETTICKETS_PG_FAST  1 = start with fsync=off, synchronous_commit=off (tests only)
 #
 # Progress goes to stderr; stdout carries only the URL (and status).
@@ -19,7 +19,7 @@ set -euo pipefail
 
 PG_MAJOR=15
 PGBIN="/usr/lib/postgresql/${PG_MAJOR}/bin"
-PORT="${FLEETTICKETS_PG_PORT:-54329}"
+PORT="${FLEETTICKETS_PG_PORT:-25432}"
 DB_NAME=fleettickets
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(dirname "$SCRIPT_DIR")"

@@ -11,7 +11,7 @@
 #                               is `ACCESS SECRET` (throwaway test credentials)
 #
 # Environment:
-#   FLEETTICKETS_S3_PORT   TCP port on 127.0.0.1 (default 54330)
+#   FLEETTICKETS_S3_PORT   TCP port on 127.0.0.1 (default 25433)
 #   FLEETTICKETS_S3_DIR    state folder: PID file and log (default <repo>/.local/s3)
 #   FLEETTICKETS_S3_AUTH   1 = `start` also runs `auth` and prints `ACCESS SECRET` on the
 #                          line before the URL (the URL stays the last line)
@@ -24,7 +24,7 @@
 # Progress goes to stderr; stdout carries the URL (and credentials).
 set -euo pipefail
 
-PORT="${FLEETTICKETS_S3_PORT:-54330}"
+PORT="${FLEETTICKETS_S3_PORT:-25433}"
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(dirname "$SCRIPT_DIR")"
 STATE_DIR="${FLEETTICKETS_S3_DIR:-$REPO/.local/s3}"

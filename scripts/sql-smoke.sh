@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Smoke test of the SQL read-schema against a real PostgreSQL + PostGIS.
 #
-#   DATABASE_URL=postgres://postgres@127.0.0.1:54329/fleettickets scripts/sql-smoke.sh
+#   DATABASE_URL=postgres://postgres@127.0.0.1:25432/fleettickets scripts/sql-smoke.sh
 #   (without DATABASE_URL it uses scripts/local-postgis.sh url)
 #
 # Creates a scratch database next to the one in DATABASE_URL (the role needs CREATEDB),

@@ -4,7 +4,7 @@ import Testing
 @testable import FleetTicketsS3
 
 /// SigV4 against a server that checks signatures: a moto started with
-/// `FLEETTICKETS_S3_PORT=54331 FLEETTICKETS_S3_AUTH=1 scripts/local-s3.sh start`, which prints
+/// `FLEETTICKETS_S3_PORT=25434 FLEETTICKETS_S3_AUTH=1 scripts/local-s3.sh start`, which prints
 /// `ACCESS SECRET` before the URL. Export them as FLEETTICKETS_TEST_S3_AUTH_ENDPOINT,
 /// FLEETTICKETS_TEST_S3_AUTH_ACCESS_KEY and FLEETTICKETS_TEST_S3_AUTH_SECRET_KEY.
 /// Skipped when they are unset. moto checks signatures against the decoded path and query, so
