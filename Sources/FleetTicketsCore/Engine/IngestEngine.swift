@@ -76,47 +76,32 @@ public struct IngestEngine: Sendable {
                                            message: "Could not list the \(dataset) change files in \(source.location): \(error). Check the source settings and that it is reachable.")
             throw DrainStopped(report: report)
         }
-        if options.apply && archive && options.looseFiles == nil {
-            for key in report.archiveRetried { await move(key, dataset: dataset, report: &report) }
+        let archiving = options.apply && archive && options.looseFiles == nil
+        var archiver = Archiver(source: source, dataset: dataset, limit: options.archiveConcurrency, logger: logger)
+        if archiving {
+            for key in report.archiveRetried { await archiver.start(key) }
         }
         await source.willRead(planned.map(\.object.key))
-        var appliedAny = false
         for file in planned {
-            let fileStarted = ContinuousClock.now
-            var fileReport = FileReport(key: file.object.key, bytes: file.object.size)
-            fileReport.late = file.late
-            let change = ChangeFile(dataset: dataset, key: file.object.key, exportedAt: options.looseFiles == nil ? file.key.exportedAt : nil,
-                                    bytes: file.object.size, etag: file.object.etag, advancesWatermark: options.looseFiles == nil)
+            let fileReport: FileReport
             do {
-                let rows = RowBatches(csv: try await source.read(file.object.key), key: file.object.key, batchSize: options.batchSize)
-                let counts = try await store.apply(change, rows: rows)
-                let tally = rows.tally.snapshot
-                fileReport.bytes = tally.bytesRead
-                fileReport.rowsRead = tally.rowsRead
-                fileReport.dropped = tally.dropped
-                let superseded = tally.rowsKept - counts.distinct
-                if superseded > 0 { fileReport.dropped[.superseded] = superseded }
-                fileReport.counts = counts
-                fileReport.extraColumns = tally.extraColumns
-                fileReport.missingColumns = tally.missingColumns
+                fileReport = try await apply(file, dataset: dataset, options: options, into: store)
             } catch {
                 report.failure = failure(for: error, key: file.object.key, dataset: dataset, apply: options.apply)
                 break
             }
-            appliedAny = true
-            if change.advancesWatermark {
+            if options.looseFiles == nil {
                 report.watermarkAfter = ChangeKey.watermark(report.watermarkAfter, advancedTo: file.object.key)
             }
             logFile(fileReport, dataset: dataset, dryRun: !options.apply)
-            fileReport.seconds = fileStarted.duration(to: .now).seconds
             report.files.append(fileReport)
-            if options.apply && archive && options.looseFiles == nil {
-                let ok = await move(file.object.key, dataset: dataset, report: &report)
-                report.files[report.files.count - 1].archived = ok
-            }
+            if archiving { await archiver.start(file.object.key) }
         }
+        await archiver.finishAll()
+        report.archiveFailed = archiver.failures
+        for i in report.files.indices { report.files[i].archived = archiver.archived.contains(report.files[i].key) }
         // Hooks follow whatever was committed, even when a later file stopped the drain.
-        if appliedAny {
+        if !report.files.isEmpty {
             for hook in dataset.postApplyHooks {
                 if options.apply {
                     do {
@@ -133,6 +118,30 @@ public struct IngestEngine: Sendable {
             }
         }
         if report.failure != nil { throw DrainStopped(report: report) }
+    }
+
+    /// Reads, decodes and applies one file in one store transaction.
+    private func apply(_ file: DrainPlan.PlannedFile, dataset: Dataset, options: IngestOptions,
+                       into store: any TicketStore) async throws -> FileReport {
+        let started = ContinuousClock.now
+        let key = file.object.key
+        let change = ChangeFile(dataset: dataset, key: key, exportedAt: options.looseFiles == nil ? file.key.exportedAt : nil,
+                                bytes: file.object.size, etag: file.object.etag, advancesWatermark: options.looseFiles == nil)
+        let rows = RowBatches(csv: try await source.read(key), key: key, batchSize: options.batchSize)
+        let counts = try await store.apply(change, rows: rows)
+        let tally = rows.tally.snapshot
+        var report = FileReport(key: key, bytes: tally.bytesRead)
+        report.late = file.late
+        report.rowsRead = tally.rowsRead
+        report.dropped = tally.dropped
+        // Rows that reached the store beyond the distinct tickets were superseded by a later row.
+        let superseded = tally.rowsKept - counts.distinct
+        if superseded > 0 { report.dropped[.superseded] = superseded }
+        report.counts = counts
+        report.extraColumns = tally.extraColumns
+        report.missingColumns = tally.missingColumns
+        report.seconds = started.duration(to: .now).seconds
+        return report
     }
 
     private func plan(_ dataset: Dataset, options: IngestOptions, store: any TicketStore,
@@ -158,19 +167,6 @@ public struct IngestEngine: Sendable {
                          metadata: ["key": "\(key)", "watermark": "\(report.watermarkBefore ?? "-")"])
         }
         return plan.toApply
-    }
-
-    /// Moves an applied file to `processed/`; a failure is reported and retried by the next run.
-    @discardableResult
-    private func move(_ key: String, dataset: Dataset, report: inout IngestReport) async -> Bool {
-        do {
-            try await source.move(key, to: dataset.processedKey(for: key))
-            return true
-        } catch {
-            logger.warning("could not archive an applied file; the next run retries the move", metadata: ["key": "\(key)", "error": "\(error)"])
-            report.archiveFailed.append(ArchiveFailure(key: key, message: "\(error)"))
-            return false
-        }
     }
 
     private func failure(for error: any Error, key: String, dataset: Dataset, apply: Bool) -> IngestFailure {

@@ -12,12 +12,16 @@ public struct IngestOptions: Sendable, Hashable {
     public var looseFiles: [String]?
     /// Rows per batch handed to the store.
     public var batchSize: Int
+    /// Moves to `processed/` in flight at once, behind the drain (each starts after its commit).
+    public var archiveConcurrency: Int
 
-    public init(apply: Bool = false, reseed: Bool = false, includeLate: Bool = false, looseFiles: [String]? = nil, batchSize: Int = 2_000) {
+    public init(apply: Bool = false, reseed: Bool = false, includeLate: Bool = false, looseFiles: [String]? = nil,
+                batchSize: Int = 2_000, archiveConcurrency: Int = 4) {
         self.apply = apply
         self.reseed = reseed
         self.includeLate = includeLate
         self.looseFiles = looseFiles
         self.batchSize = batchSize
+        self.archiveConcurrency = archiveConcurrency
     }
 }
