@@ -184,7 +184,9 @@ public struct StreamSimulator: Sendable {
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             for file in self.files(for: dataset) {
                 let url = root.appendingPathComponent(file.key)
-                FileManager.default.createFile(atPath: url.path, contents: nil)
+                guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+                    throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
+                }
                 let handle = try FileHandle(forWritingTo: url)
                 defer { try? handle.close() }
                 try render(file, for: dataset) { try handle.write(contentsOf: $0) }
