@@ -345,19 +345,22 @@ func row(_ m: Measurement) -> String {
     let get = s.getWait / n * 1000
     let apply = (s.applyTotal - s.getWaitInApply) / n * 1000
     let move = s.move / n * 1000
-    let other = perFile - get - apply - move
+    // Moves run behind the drain (up to 4 at once), so they are not on the per-file path.
+    let other = perFile - get - apply
     return padded(m.label, 24) + String(format: " %8.1f %9.2f %9.2f   %7.2f %7.2f %7.2f %7.2f", m.filesPerSecond, m.seconds,
-                                        perFile, get, apply, move, other)
+                                        perFile, get, apply, other, move)
 }
 print("")
-print(padded("run", 24) + " files/s    total s   ms/file       GET   apply    move   other")
+print(padded("run", 24) + " files/s    total s   ms/file       GET   apply   other  move (behind)")
 print(row(ahead))
 print(row(direct))
 print(String(format: "ratio read-ahead / no read-ahead: %.2f×", ahead.filesPerSecond / direct.filesPerSecond))
 print("  GET = waiting for the object (read-ahead: taking it from memory); apply = the file's transaction (decode, COPY,")
-print("  upsert, ledger, watermark, commit); move = CopyObject + DeleteObject to processed/, after the commit;")
-print(String(format: "  other = listing (%.2f s), ledger lookups, the capture_history hook (%.2f s), engine bookkeeping.",
+print("  upsert, ledger, watermark, commit); move = CopyObject + DeleteObject to processed/, started after each")
+print("  commit and run behind the drain (up to 4 at once; its time overlaps the next files and is not on the path);")
+print(String(format: "  other = listing (%.2f s), ledger lookups, the capture_history hook (%.2f s), waiting for the last moves,",
              ahead.spent.list, ahead.spent.hook))
+print("  engine bookkeeping.")
 let cores = ProcessInfo.processInfo.activeProcessorCount
 for m in [ahead, direct] {
     let n = Double(m.files), c = m.cpu
@@ -374,10 +377,12 @@ if ahead.filesPerSecond >= target {
     print(String(format: "target ≥ %.0f files/s with read-ahead: met (%.1f files/s)", target, ahead.filesPerSecond))
 } else {
     let s = ahead.spent, n = Double(ahead.files)
-    let parts = [("the archive move (CopyObject + DeleteObject)", s.move / n * 1000),
-                 ("the apply transaction", (s.applyTotal - s.getWaitInApply) / n * 1000),
-                 ("waiting for the GET", s.getWait / n * 1000)].sorted { $0.1 > $1.1 }
+    let onPath = 1000 / ahead.filesPerSecond
+    let parts = [("the apply transaction", (s.applyTotal - s.getWaitInApply) / n * 1000),
+                 ("waiting for the GET", s.getWait / n * 1000),
+                 ("the rest (moves catching up, listing, hook)", onPath - (s.applyTotal - s.getWaitInApply + s.getWait) / n * 1000)]
+        .sorted { $0.1 > $1.1 }
     print(String(format: "target ≥ %.0f files/s with read-ahead: MISSED (%.1f files/s = %.2f ms per file; the budget is %.2f ms).",
                  target, ahead.filesPerSecond, 1000 / ahead.filesPerSecond, 1000 / target))
-    print("  largest per-file costs: " + parts.map { "\($0.0) " + String(format: "%.2f ms", $0.1) }.joined(separator: ", "))
+    print("  per-file path: " + parts.map { "\($0.0) " + String(format: "%.2f ms", $0.1) }.joined(separator: ", "))
 }
