@@ -36,11 +36,11 @@ public struct IngestEngine: Sendable {
             let outcome = try await store.withExclusiveAccess(to: dataset) { [self] in
                 var inner = report
                 if options.apply {
-                    try await drain(dataset, options: options, into: store, archive: true, report: &inner)
+                    try await drain(dataset, options: options, into: store, report: &inner)
                 } else {
                     inner = try await store.rehearse { scratch in
                         var rehearsed = inner
-                        try await drain(dataset, options: options, into: scratch, archive: false, report: &rehearsed)
+                        try await drain(dataset, options: options, into: scratch, report: &rehearsed)
                         return rehearsed
                     }
                 }
@@ -65,7 +65,7 @@ public struct IngestEngine: Sendable {
     /// The body of a run, inside the dataset lock. Throws `DrainStopped` (carrying the report
     /// so far) when a file or a dependency fails.
     private func drain(_ dataset: Dataset, options: IngestOptions, into store: any TicketStore,
-                       archive: Bool, report: inout IngestReport) async throws {
+                       report: inout IngestReport) async throws {
         let planned: [DrainPlan.PlannedFile]
         do {
             report.watermarkBefore = try await store.watermark(of: dataset)
@@ -76,7 +76,8 @@ public struct IngestEngine: Sendable {
                                            message: "Could not list the \(dataset) change files in \(source.location): \(error). Check the source settings and that it is reachable.")
             throw DrainStopped(report: report)
         }
-        let archiving = options.apply && archive && options.looseFiles == nil
+        // A dry run moves nothing; loose files are never archived.
+        let archiving = options.apply && options.looseFiles == nil
         var archiver = Archiver(source: source, dataset: dataset, limit: options.archiveConcurrency, logger: logger)
         if archiving {
             for key in report.archiveRetried { await archiver.start(key) }
