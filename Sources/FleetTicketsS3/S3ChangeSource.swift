@@ -1,6 +1,5 @@
 import FleetTicketsCore
 import Logging
-import Synchronization
 
 /// Change files in an S3-compatible bucket (RustFS in production).
 ///
@@ -53,7 +52,7 @@ public struct S3ChangeSource: ChangeSource {
     public func read(_ key: String) async throws -> ByteChunks {
         if let bytes = await readAhead.take(key) {
             logger.trace("serving a file from read-ahead", metadata: ["key": "\(key)", "bytes": "\(bytes.count)"])
-            return Self.chunks(of: bytes, size: chunkSize)
+            return ByteChunks.serving(bytes, chunkSize: chunkSize)
         }
         do {
             return try await client.getObject(key).body
@@ -89,31 +88,5 @@ public struct S3ChangeSource: ChangeSource {
             if bytes.count > maxBytes { return nil }
         }
         return bytes
-    }
-
-    /// Serves bytes in memory as chunks, copying each chunk only when it is asked for.
-    static func chunks(of bytes: [UInt8], size: Int) -> ByteChunks {
-        let cursor = ChunkCursor(bytes: bytes, size: size)
-        return ByteChunks(unfolding: { cursor.next() })
-    }
-}
-
-private final class ChunkCursor: Sendable {
-    private let bytes: [UInt8]
-    private let size: Int
-    private let offset = Mutex(0)
-
-    init(bytes: [UInt8], size: Int) {
-        self.bytes = bytes
-        self.size = max(1, size)
-    }
-
-    func next() -> [UInt8]? {
-        offset.withLock { offset in
-            guard offset < bytes.count else { return nil }
-            let end = min(offset + size, bytes.count)
-            defer { offset = end }
-            return Array(bytes[offset..<end])
-        }
     }
 }

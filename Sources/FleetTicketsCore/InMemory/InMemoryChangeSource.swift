@@ -39,16 +39,7 @@ public final class InMemoryChangeSource: ChangeSource {
 
     public func read(_ key: String) async throws -> ByteChunks {
         guard let bytes = object(key) else { throw ChangeSourceError.notFound(key: key, location: location) }
-        let size = chunkSize
-        return ByteChunks { continuation in
-            var start = 0
-            while start < bytes.count {
-                let end = min(start + size, bytes.count)
-                continuation.yield(Array(bytes[start..<end]))
-                start = end
-            }
-            continuation.finish()
-        }
+        return ByteChunks.serving(bytes, chunkSize: chunkSize)
     }
 
     public func move(_ key: String, to destination: String) async throws {

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// One object in a change source: its key, size and (where the backend has one) ETag.
 public struct SourceObject: Sendable, Hashable {
     public var key: String
@@ -13,6 +15,35 @@ public struct SourceObject: Sendable, Hashable {
 
 /// A file's bytes, delivered in chunks so no file has to fit in memory.
 public typealias ByteChunks = AsyncThrowingStream<[UInt8], any Error>
+
+extension AsyncThrowingStream where Element == [UInt8], Failure == any Error {
+    /// Serves bytes already in memory as chunks of `size`, copying each chunk only when it
+    /// is asked for (in-memory sources, read-ahead buffers).
+    public static func serving(_ bytes: [UInt8], chunkSize size: Int) -> ByteChunks {
+        let cursor = ChunkCursor(bytes: bytes, size: size)
+        return ByteChunks(unfolding: { cursor.next() })
+    }
+}
+
+private final class ChunkCursor: Sendable {
+    private let bytes: [UInt8]
+    private let size: Int
+    private let offset = Mutex(0)
+
+    init(bytes: [UInt8], size: Int) {
+        self.bytes = bytes
+        self.size = max(1, size)
+    }
+
+    func next() -> [UInt8]? {
+        offset.withLock { offset in
+            guard offset < bytes.count else { return nil }
+            let end = min(offset + size, bytes.count)
+            defer { offset = end }
+            return Array(bytes[offset..<end])
+        }
+    }
+}
 
 /// Where change files come from: a bucket, a folder laid out like the bucket, or memory.
 ///
