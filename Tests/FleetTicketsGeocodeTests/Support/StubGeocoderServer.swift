@@ -1,3 +1,4 @@
+import FleetTicketsTesting
 import Foundation
 import Synchronization
 #if canImport(Glibc)
@@ -47,73 +48,37 @@ final class StubGeocoderServer: Sendable {
         }
     }
 
-    let port: Int
-    private let listener: Int32
+    private let listener: LoopbackListener
     private let replies: Mutex<[Reply]>
     private let received = Mutex<[Request]>([])
 
     init(_ replies: [Reply]) throws {
         precondition(!replies.isEmpty)
         self.replies = Mutex(replies)
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard listener >= 0 else { throw POSIXError(.EIO) }
-        self.listener = listener
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        listener = try LoopbackListener(backlog: 16)
+        listener.start(concurrent: true) { [self] connection in
+            let reply = self.replies.withLock { $0.count > 1 ? $0.removeFirst() : $0[0] }
+            answer(connection, with: reply)
+            close(connection)
         }
-        guard bound == 0, listen(listener, 16) == 0 else { throw POSIXError(.EADDRINUSE) }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
-        }
-        port = Int(UInt16(bigEndian: address.sin_port))
-        let thread = Thread { [self] in serve() }
-        thread.start()
     }
+
+    var port: Int { listener.port }
 
     convenience init(_ replies: Reply...) throws { try self.init(replies) }
 
-    var url: String { "http://127.0.0.1:\(port)" }
+    var url: String { listener.url }
 
     /// The requests received so far, in arrival order.
     var requests: [Request] { received.withLock { $0.sorted { $0.arrived < $1.arrived } } }
 
-    /// Stops accepting; the port refuses connections from now on (the serving thread closes
-    /// the socket itself). Call it when done: the serving thread keeps the server alive.
-    func stop() {
-        shutdown(listener, Int32(SHUT_RDWR))
-    }
-
-    private func serve() {
-        while true {
-            let connection = accept(listener, nil, nil)
-            guard connection >= 0 else {
-                close(listener)
-                return
-            }
-            let reply = replies.withLock { $0.count > 1 ? $0.removeFirst() : $0[0] }
-            let thread = Thread { [self] in
-                answer(connection, with: reply)
-                close(connection)
-            }
-            thread.start()
-        }
-    }
+    /// Stops accepting; the port refuses connections from now on.
+    func stop() { listener.stop() }
 
     private func answer(_ connection: Int32, with reply: Reply) {
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while !bytes.containsHeadEnd, bytes.count < 65536 {
-            let count = recv(connection, &buffer, buffer.count, 0)
-            guard count > 0 else { return }
-            bytes += buffer[0..<count]
-        }
+        guard let requestHead = LoopbackSocket.readHead(connection)?.head else { return }
         let arrived = ContinuousClock.now
-        let lines = String(decoding: bytes, as: UTF8.self).components(separatedBy: "\r\n")
+        let lines = requestHead.components(separatedBy: "\r\n")
         let parts = (lines.first ?? "").split(separator: " ").map(String.init)
         let headers = lines.dropFirst().prefix { !$0.isEmpty }.compactMap { line -> (name: String, value: String)? in
             guard let colon = line.firstIndex(of: ":") else { return nil }
@@ -130,19 +95,7 @@ final class StubGeocoderServer: Sendable {
     }
 
     private func write(_ connection: Int32, _ text: String) {
-        let bytes = Array(text.utf8)
-        var sent = 0
-        while sent < bytes.count {
-            let count = bytes[sent...].withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            guard count > 0 else { return }
-            sent += count
-        }
-    }
-}
-
-extension [UInt8] {
-    fileprivate var containsHeadEnd: Bool {
-        count >= 4 && indices.dropLast(3).contains { self[$0] == 13 && self[$0 + 1] == 10 && self[$0 + 2] == 13 && self[$0 + 3] == 10 }
+        LoopbackSocket.sendAll(connection, text)
     }
 }
 

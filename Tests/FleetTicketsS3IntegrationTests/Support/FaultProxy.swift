@@ -1,3 +1,4 @@
+import FleetTicketsTesting
 import Foundation
 import Synchronization
 #if canImport(Glibc)
@@ -57,9 +58,8 @@ final class FaultProxy: Sendable {
         var fault: Fault
     }
 
-    let port: Int
     private let upstreamPort: UInt16
-    private let listener: Int32
+    private let listener: LoopbackListener
     private let rules: Mutex<[Rule]>
     private let injectedLog = Mutex<[Injected]>([])
     private let forwardedLog = Mutex<[String]>([])
@@ -72,28 +72,14 @@ final class FaultProxy: Sendable {
         }
         self.upstreamPort = UInt16(upstreamPort)
         self.rules = Mutex(rules)
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard listener >= 0 else { throw ProxyError("socket: errno \(errno)") }
-        self.listener = listener
-        var address = Self.loopback(port: 0)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(listener, 64) == 0 else {
-            close(listener)
-            throw ProxyError("bind/listen: errno \(errno)")
-        }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
-        }
-        port = Int(UInt16(bigEndian: address.sin_port))
-        let thread = Thread { [self] in acceptLoop() }
-        thread.start()
+        listener = try LoopbackListener()
+        listener.start(concurrent: true) { [self] connection in handle(connection) }
     }
 
+    var port: Int { listener.port }
+
     /// The proxy's endpoint URL.
-    var url: String { "http://127.0.0.1:\(port)" }
+    var url: String { listener.url }
 
     /// Faults injected so far, in order.
     var injected: [Injected] { injectedLog.withLock { $0 } }
@@ -107,25 +93,10 @@ final class FaultProxy: Sendable {
     /// Drops every rule: from now on everything is forwarded.
     func heal() { rules.withLock { $0.removeAll() } }
 
-    /// Stops accepting (the accepting thread closes the socket itself; see ScriptedHTTPServer).
-    func stop() { shutdown(listener, Int32(SHUT_RDWR)) }
+    /// Stops accepting; the port refuses connections from now on.
+    func stop() { listener.stop() }
 
     // MARK: - serving
-
-    private func acceptLoop() {
-        while true {
-            let connection = accept(listener, nil, nil)
-            guard connection >= 0 else {
-                if errno == EINTR { continue }
-                close(listener)
-                return
-            }
-            let thread = Thread { [self] in
-                handle(connection)
-            }
-            thread.start()
-        }
-    }
 
     private func handle(_ client: Int32) {
         var closeGracefully = true
@@ -133,11 +104,11 @@ final class FaultProxy: Sendable {
             if closeGracefully { shutdown(client, Int32(SHUT_WR)) }
             close(client)
         }
-        guard var request = readHead(client) else { return }
+        guard var request = LoopbackSocket.readHead(client) else { return }
         let head = Head(request.head)
         // The body: Content-Length bytes (the client sends no chunked requests).
         if head.header("expect")?.lowercased() == "100-continue" {
-            guard writeAll(client, Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)) else { return }
+            guard LoopbackSocket.sendAll(client, Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)) else { return }
         }
         let length = Int(head.header("content-length") ?? "0") ?? 0
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
@@ -182,7 +153,7 @@ final class FaultProxy: Sendable {
     private func reply(_ client: Int32, status: String, code: String, message: String) {
         let body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>\(code)</Code><Message>\(message)</Message><RequestId>fault-proxy</RequestId></Error>"
         let text = "HTTP/1.1 \(status)\r\nContent-Type: application/xml\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
-        _ = writeAll(client, Array(text.utf8))
+        _ = LoopbackSocket.sendAll(client, Array(text.utf8))
     }
 
     /// Sends the request upstream on a new connection and relays the answer: its head with
@@ -191,7 +162,7 @@ final class FaultProxy: Sendable {
         let upstream = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard upstream >= 0 else { return }
         defer { close(upstream) }
-        var address = Self.loopback(port: upstreamPort)
+        var address = LoopbackSocket.address(port: upstreamPort)
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(upstream, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
@@ -201,65 +172,21 @@ final class FaultProxy: Sendable {
             return name != "connection" && name != "expect" && name != "keep-alive"
         }
         lines.append("Connection: close")
-        guard writeAll(upstream, Array((lines.joined(separator: "\r\n") + "\r\n\r\n").utf8) + body) else { return }
+        guard LoopbackSocket.sendAll(upstream, Array((lines.joined(separator: "\r\n") + "\r\n\r\n").utf8) + body) else { return }
 
-        guard let response = readHead(upstream) else { return }
+        guard let response = LoopbackSocket.readHead(upstream) else { return }
         var responseLines = response.head.split(separator: "\r\n", omittingEmptySubsequences: false).map(String.init).filter { line in
             let name = line.split(separator: ":", maxSplits: 1).first.map { $0.lowercased() } ?? ""
             return name != "connection" && name != "keep-alive"
         }
         responseLines.append("Connection: close")
-        guard writeAll(client, Array((responseLines.joined(separator: "\r\n") + "\r\n\r\n").utf8) + response.rest) else { return }
+        guard LoopbackSocket.sendAll(client, Array((responseLines.joined(separator: "\r\n") + "\r\n\r\n").utf8) + response.rest) else { return }
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
             let count = recv(upstream, &buffer, buffer.count, 0)
             guard count > 0 else { return }
-            guard writeAll(client, Array(buffer[0..<count])) else { return }
+            guard LoopbackSocket.sendAll(client, Array(buffer[0..<count])) else { return }
         }
-    }
-
-    // MARK: - bytes
-
-    /// Reads up to the end of a message head; returns the head (without the blank line) and
-    /// whatever arrived after it.
-    private func readHead(_ socket: Int32) -> (head: String, rest: [UInt8])? {
-        var received: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 16 * 1024)
-        while received.count < 1 << 20 {
-            if let end = Self.headEnd(received) {
-                return (String(decoding: received[..<end], as: UTF8.self), Array(received[(end + 4)...]))
-            }
-            let count = recv(socket, &buffer, buffer.count, 0)
-            guard count > 0 else { return nil }
-            received += buffer[0..<count]
-        }
-        return nil
-    }
-
-    private static func headEnd(_ bytes: [UInt8]) -> Int? {
-        guard bytes.count >= 4 else { return nil }
-        for i in 0...(bytes.count - 4) where bytes[i] == 13 && bytes[i + 1] == 10 && bytes[i + 2] == 13 && bytes[i + 3] == 10 {
-            return i
-        }
-        return nil
-    }
-
-    private func writeAll(_ socket: Int32, _ bytes: [UInt8]) -> Bool {
-        var sent = 0
-        while sent < bytes.count {
-            let count = bytes[sent...].withUnsafeBytes { send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            guard count > 0 else { return false }
-            sent += count
-        }
-        return true
-    }
-
-    private static func loopback(port: UInt16) -> sockaddr_in {
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = port.bigEndian
-        return address
     }
 
     /// A request head: request line and header lines.

@@ -1,4 +1,5 @@
 import FleetTicketsHTTP
+import FleetTicketsTesting
 import Foundation
 import Synchronization
 #if canImport(Glibc)
@@ -18,8 +19,7 @@ final class ScriptedHTTPServer: Sendable {
         case body(count: Int)
     }
 
-    let port: Int
-    private let listener: Int32
+    private let listener: LoopbackListener
     private let replies: Mutex<[Reply]>
     private let requestLines = Mutex<[String]>([])
     private let sentBodyBytes = Mutex(0)
@@ -27,27 +27,16 @@ final class ScriptedHTTPServer: Sendable {
     init(_ replies: [Reply]) throws {
         precondition(!replies.isEmpty)
         self.replies = Mutex(replies)
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard listener >= 0 else { throw POSIXError(.EIO) }
-        self.listener = listener
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        listener = try LoopbackListener(backlog: 16)
+        listener.start(concurrent: false) { [self] connection in
+            answer(connection)
+            close(connection)
         }
-        guard bound == 0, listen(listener, 16) == 0 else { throw POSIXError(.EADDRINUSE) }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
-        }
-        port = Int(UInt16(bigEndian: address.sin_port))
-        let thread = Thread { [self] in serve() }
-        thread.start()
     }
 
-    var url: String { "http://127.0.0.1:\(port)" }
+    var port: Int { listener.port }
+
+    var url: String { listener.url }
 
     /// The request lines received so far, e.g. `GET /bucket?list-type=2&prefix= HTTP/1.1`.
     var requests: [String] { requestLines.withLock { $0 } }
@@ -55,34 +44,12 @@ final class ScriptedHTTPServer: Sendable {
     /// Body bytes the kernel has accepted from `.body` replies so far.
     var bodyBytesSent: Int { sentBodyBytes.withLock { $0 } }
 
-    /// Stops accepting; the port refuses connections from now on. The serving thread closes
-    /// the socket itself: closing it here could let a new socket reuse the descriptor number
-    /// while that thread is about to call accept on it.
-    func stop() {
-        shutdown(listener, Int32(SHUT_RDWR))
-    }
-
-    private func serve() {
-        while true {
-            let connection = accept(listener, nil, nil)
-            guard connection >= 0 else {
-                close(listener)
-                return
-            }
-            answer(connection)
-            close(connection)
-        }
-    }
+    /// Stops accepting; the port refuses connections from now on.
+    func stop() { listener.stop() }
 
     private func answer(_ connection: Int32) {
-        var received: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while !received.containsHeadEnd, received.count < 65536 {
-            let count = recv(connection, &buffer, buffer.count, 0)
-            guard count > 0 else { return }
-            received += buffer[0..<count]
-        }
-        let requestLine = String(decoding: received, as: UTF8.self).split(separator: "\r\n").first.map(String.init) ?? ""
+        guard let request = LoopbackSocket.readHead(connection) else { return }
+        let requestLine = request.head.split(separator: "\r\n").first.map(String.init) ?? ""
         requestLines.withLock { $0.append(requestLine) }
         let reply = replies.withLock { $0.count > 1 ? $0.removeFirst() : $0[0] }
         switch reply {
@@ -107,19 +74,7 @@ final class ScriptedHTTPServer: Sendable {
     }
 
     private func write(_ connection: Int32, _ text: String) {
-        let bytes = Array(text.utf8)
-        var sent = 0
-        while sent < bytes.count {
-            let count = bytes[sent...].withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            guard count > 0 else { return }
-            sent += count
-        }
-    }
-}
-
-extension [UInt8] {
-    fileprivate var containsHeadEnd: Bool {
-        count >= 4 && indices.dropLast(3).contains { self[$0] == 13 && self[$0 + 1] == 10 && self[$0 + 2] == 13 && self[$0 + 3] == 10 }
+        LoopbackSocket.sendAll(connection, text)
     }
 }
 
