@@ -1,3 +1,4 @@
+import FleetTicketsTesting
 import FleetTicketsCore
 import FleetTicketsGeocode
 import FleetTicketsHTTP
@@ -94,7 +95,7 @@ import Testing
     func aRateLimitIsWaitedOutHonouringRetryAfter(provider: GeocoderProvider) async throws {
         let server = try StubGeocoderServer(ProviderStubs.rateLimited(provider, retryAfter: "3"), ProviderStubs.hit(provider))
         defer { server.stop() }
-        let clock = RecordingClock()
+        let clock = ImmediateClock()
         let geocoder = ProviderStubs.geocoder(try ProviderStubs.configuration(provider, server: server), clock: clock)
         let candidates = try await geocoder.candidates(for: query())
         #expect(candidates.first?.coordinate == ProviderStubs.mwiki)
@@ -128,7 +129,7 @@ import Testing
     @Test func aRetryAfterLongerThanTheRunWaitsIsUnavailableAtOnce() async throws {
         let server = try StubGeocoderServer(ProviderStubs.rateLimited(.opencage, retryAfter: "3600"))
         defer { server.stop() }
-        let clock = RecordingClock()
+        let clock = ImmediateClock()
         let geocoder = ProviderStubs.geocoder(try ProviderStubs.configuration(.opencage, server: server), clock: clock)
         let error = await #expect(throws: GeocoderError.self) { try await geocoder.candidates(for: query()) }
         #expect("\(error!)".contains("3600 s"))

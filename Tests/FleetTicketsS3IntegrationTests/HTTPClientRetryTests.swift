@@ -1,3 +1,4 @@
+import FleetTicketsTesting
 import FleetTicketsHTTP
 import Foundation
 import Logging
@@ -28,7 +29,7 @@ struct HTTPClientRetryTests {
         #expect(response.status == 200)
         #expect(response.retries == 2)
         #expect(server.requests.count == 3)
-        let sleeps = clock.recorded
+        let sleeps = clock.sleeps
         #expect(sleeps.count == 2)
         #expect(sleeps[0] <= .milliseconds(200) && sleeps[0] >= .milliseconds(90))
         #expect(sleeps[1] <= .milliseconds(400) && sleeps[1] >= .milliseconds(190))
@@ -104,7 +105,7 @@ struct HTTPClientRetryTests {
         #expect(error?.retries == 3)
         #expect(error?.hint?.contains("RUSTFS_ENDPOINT") == true)
         #expect(error?.transportFailure?.contains("curl error 7") == true)
-        #expect(clock.recorded.count == 3)
+        #expect(clock.sleeps.count == 3)
     }
 
     @Test func stalledTransfersTimeOutAndAreRetried() async throws {

@@ -77,28 +77,3 @@ final class ScriptedHTTPServer: Sendable {
         LoopbackSocket.sendAll(connection, text)
     }
 }
-
-/// A clock whose sleeps return at once, recording what was asked: backoff without waiting.
-struct ImmediateClock: Clock {
-    typealias Duration = Swift.Duration
-    typealias Instant = ContinuousClock.Instant
-
-    private let sleeps = SleepLog()
-
-    var now: Instant { ContinuousClock.now }
-    var minimumResolution: Duration { .nanoseconds(1) }
-
-    func sleep(until deadline: Instant, tolerance: Duration?) async throws {
-        try Task.checkCancellation()
-        sleeps.record(ContinuousClock.now.duration(to: deadline))
-    }
-
-    /// The durations slept, in order.
-    var recorded: [Duration] { sleeps.all }
-
-    private final class SleepLog: Sendable {
-        private let durations = Mutex<[Duration]>([])
-        func record(_ duration: Duration) { durations.withLock { $0.append(duration) } }
-        var all: [Duration] { durations.withLock { $0 } }
-    }
-}
