@@ -45,9 +45,8 @@ extension DatasetStatus {
     public mutating func inspect(_ source: any ChangeSource, dataset: Dataset, store: any TicketStore) async {
         do {
             let listing = try await source.list(prefix: dataset.changesPrefix)
-            let split = DrainPlan.partition(listing, dataset: dataset, watermark: watermark, reseed: false)
-            let applied = split.settled.isEmpty ? [] : try await store.appliedKeys(of: dataset, among: split.settled.map(\.0.key))
-            let plan = DrainPlan.make(listing, dataset: dataset, watermark: watermark, applied: applied, reseed: false, includeLate: false)
+            let plan = try await DrainPlan.resolve(listing, dataset: dataset, watermark: watermark, reseed: false,
+                                                   includeLate: false, ledger: store)
             pending = plan.toApply.map(\.object.key)
             late = plan.late
         } catch {

@@ -21,11 +21,26 @@ public struct DrainPlan: Sendable, Hashable {
         public var late: Bool
     }
 
+    /// The plan for a listing of `changes/`, asking the store's ledger only about the keys at or
+    /// before the watermark (none, on a normal run): what the engine drains and `status` shows.
+    public static func resolve(_ listing: [SourceObject], dataset: Dataset, watermark: String?, reseed: Bool,
+                               includeLate: Bool, ledger store: any TicketStore) async throws -> DrainPlan {
+        let split = partition(listing, dataset: dataset, watermark: watermark, reseed: reseed)
+        let applied = split.settled.isEmpty ? [] : try await store.appliedKeys(of: dataset, among: split.settled.map(\.0.key))
+        return assemble(split, applied: applied, includeLate: includeLate)
+    }
+
+    /// The plan, once the ledger has said which settled keys it applied.
+    public static func make(_ listing: [SourceObject], dataset: Dataset, watermark: String?, applied: Set<String>,
+                            reseed: Bool, includeLate: Bool) -> DrainPlan {
+        assemble(partition(listing, dataset: dataset, watermark: watermark, reseed: reseed), applied: applied, includeLate: includeLate)
+    }
+
+    typealias Partition = (fresh: [(SourceObject, ChangeKey)], settled: [(SourceObject, ChangeKey)], stray: [String])
+
     /// Splits a listing of `changes/` into stray keys, keys after the watermark, and the rest
     /// (`settled`, which the ledger must sort into applied-but-unarchived and late).
-    public static func partition(_ listing: [SourceObject], dataset: Dataset, watermark: String?, reseed: Bool)
-        -> (fresh: [(SourceObject, ChangeKey)], settled: [(SourceObject, ChangeKey)], stray: [String])
-    {
+    static func partition(_ listing: [SourceObject], dataset: Dataset, watermark: String?, reseed: Bool) -> Partition {
         let mark = watermark.flatMap(ChangeKey.init)
         var fresh: [(SourceObject, ChangeKey)] = []
         var settled: [(SourceObject, ChangeKey)] = []
@@ -45,10 +60,8 @@ public struct DrainPlan: Sendable, Hashable {
         return (fresh.sorted { $0.1 < $1.1 }, settled.sorted { $0.1 < $1.1 }, stray.sorted())
     }
 
-    /// The plan, once the ledger has said which settled keys it applied.
-    public static func make(_ listing: [SourceObject], dataset: Dataset, watermark: String?, applied: Set<String>,
-                            reseed: Bool, includeLate: Bool) -> DrainPlan {
-        let (fresh, settled, stray) = partition(listing, dataset: dataset, watermark: watermark, reseed: reseed)
+    private static func assemble(_ split: Partition, applied: Set<String>, includeLate: Bool) -> DrainPlan {
+        let (fresh, settled, stray) = split
         var plan = DrainPlan(stray: stray)
         var lateFiles: [PlannedFile] = []
         for (object, key) in settled {

@@ -155,10 +155,8 @@ public struct IngestEngine: Sendable {
             }
         }
         let listing = try await source.list(prefix: dataset.changesPrefix)
-        let split = DrainPlan.partition(listing, dataset: dataset, watermark: report.watermarkBefore, reseed: options.reseed)
-        let applied = split.settled.isEmpty ? [] : try await store.appliedKeys(of: dataset, among: split.settled.map(\.0.key))
-        let plan = DrainPlan.make(listing, dataset: dataset, watermark: report.watermarkBefore, applied: applied,
-                                  reseed: options.reseed, includeLate: options.includeLate)
+        let plan = try await DrainPlan.resolve(listing, dataset: dataset, watermark: report.watermarkBefore, reseed: options.reseed,
+                                               includeLate: options.includeLate, ledger: store)
         report.stray = plan.stray
         report.late = plan.late
         report.archiveRetried = plan.unarchived
