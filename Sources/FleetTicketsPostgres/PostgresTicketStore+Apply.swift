@@ -89,7 +89,7 @@ extension PostgresTicketStore {
     private func record(_ file: ChangeFile, counts: ApplyCounts, tally: FileTally.Snapshot) throws {
         let dataset = file.dataset
         let dropped = try String(decoding: JSONEncoder.sorted.encode(tally.droppedByName), as: UTF8.self)
-        let exported = file.exportedAt.map { ISO8601DateFormatter().string(from: $0) }
+        let exported = file.exportedAt.map { $0.formatted(.iso8601) }
         try db.execute("""
             INSERT INTO tickets.ingest_ledger AS l
                 (dataset, key, etag, bytes, exported_at, rows_read, rows_dropped, inserted, updated, unchanged)
@@ -109,7 +109,7 @@ extension PostgresTicketStore {
         let meta = Freshness(
             source_max_key: file.advancesWatermark ? ChangeKey.watermark(current, advancedTo: file.key) : nil,
             last_file: file.key, last_file_exported_at: exported,
-            last_applied_at: ISO8601DateFormatter().string(from: Date()),
+            last_applied_at: Date().formatted(.iso8601),
             rows_read: tally.rowsRead, inserted: counts.inserted, updated: counts.updated, unchanged: counts.unchanged)
         // Merge, so keys the Python tool kept in the same object survive the takeover.
         try db.execute("""

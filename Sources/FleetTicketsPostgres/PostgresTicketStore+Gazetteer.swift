@@ -27,7 +27,7 @@ extension PostgresTicketStore: GazetteerStore {
             WHERE t.is_actionable AND coalesce(t.raw->>'location_name', '') <> ''
               AND (l.location_name IS NULL OR (l.status <> 'hit' AND l.last_attempt_at < $1::timestamptz))
             GROUP BY 1 ORDER BY 1
-            """, [ISO8601DateFormatter().string(from: retryBefore)], purpose: "list places needing a geocode")
+            """, [retryBefore.formatted(.iso8601)], purpose: "list places needing a geocode")
         return (0..<r.rowCount).map { i in
             let centroid = Double(r[i, 3] ?? "").flatMap { lat in Double(r[i, 4] ?? "").map { Coordinate(latitude: lat, longitude: $0) } }
             return PlaceNeed(locationName: r[i, 0] ?? "", cluster: r[i, 1], tickets: Int(r[i, 2] ?? "0") ?? 0, centroid: centroid)

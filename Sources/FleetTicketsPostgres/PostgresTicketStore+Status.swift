@@ -25,7 +25,7 @@ extension PostgresTicketStore: TicketStoreStatus {
         s.watermark = r[0, 0]
         s.watermarkExportedAt = s.watermark.flatMap(ChangeKey.init)?.exportedAt
         s.lastFile = r[0, 1]
-        s.lastAppliedAt = r[0, 2].flatMap { ISO8601DateFormatter().date(from: $0) }
+        s.lastAppliedAt = r[0, 2].flatMap { try? Date($0, strategy: .iso8601) }
         s.ledgerFiles = Int(r[0, 3] ?? "0") ?? 0
         s.ledgerRowsRead = Int(r[0, 4] ?? "0") ?? 0
         s.tickets = Int(r[0, 5] ?? "0") ?? 0

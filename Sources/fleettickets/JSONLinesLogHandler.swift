@@ -14,7 +14,7 @@ struct JSONLinesLogHandler: LogHandler {
 
     func log(event: LogEvent) {
         var object: [String: String] = [
-            "ts": ISO8601DateFormatter().string(from: Date()),
+            "ts": Date().formatted(.iso8601),
             "level": event.level.rawValue,
             "logger": label,
             "msg": "\(event.message)",

@@ -48,7 +48,7 @@ enum ReportPrinter {
             let state = s.pending == nil ? "UNKNOWN (the source could not be checked)" : s.isCurrent ? "current" : "BEHIND"
             lines.append("\(s.dataset): \(state)")
             lines.append("  watermark     \(s.watermark ?? "none (never applied)")")
-            if let at = s.lastAppliedAt { lines.append("  last applied  \(s.lastFile.map(name) ?? "-") at \(ISO8601DateFormatter().string(from: at))") }
+            if let at = s.lastAppliedAt { lines.append("  last applied  \(s.lastFile.map(name) ?? "-") at \(at.formatted(.iso8601))") }
             if let pending = s.pending { lines.append("  pending       \(pending.count)\(pending.isEmpty ? "" : " (oldest \(name(pending[0])))")") }
             if let late = s.late, !late.isEmpty { lines.append("  LATE          \(late.count): \(late.prefix(3).map(name).joined(separator: ", ")) (apply with ingest --include-late)") }
             if let note = s.sourceNote { lines.append("  source        \(note)") }

@@ -51,9 +51,9 @@ public struct GeocodeEngine: Sendable {
         report.sample = asked.prefix(5).map { "\($0.cluster) (\($0.tickets) tickets)" }
         var answers: [ClusterAnswer] = []
         for need in asked {
-            if !apply { report.asked += 1; continue }
-            let query = PlaceQuery(text: need.cluster, near: nil, countryCodes: settings.countryCodes)
             report.asked += 1
+            if !apply { continue }
+            let query = PlaceQuery(text: need.cluster, near: nil, countryCodes: settings.countryCodes)
             do {
                 if let best = try await geocoder.candidates(for: query).first(where: { $0.coordinate.isPlausible }) {
                     report.hits += 1
