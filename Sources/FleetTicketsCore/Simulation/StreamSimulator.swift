@@ -57,10 +57,13 @@ public struct StreamSimulator: Sendable {
         return (0..<settings.days).flatMap { d in (0..<45).map { start + Double(d * 86_400 + $0 * 1200) } }
     }
 
+    /// When tickets are created: over the three days before the baseline (its backlog) and
+    /// through the stream, up to the last slot; with no deltas every ticket is in the baseline.
+    /// Arithmetic, not `slots.last`: every ticket asks for it, millions of times in a benchmark.
     private var window: ClosedRange<TimeInterval> {
-        // Tickets appear over the three days before the baseline (its backlog) and through the
-        // stream; with no deltas every ticket is in the baseline.
-        (settings.start.timeIntervalSince1970 - 3 * 86_400)...slots.last!
+        let start = settings.start.timeIntervalSince1970
+        let last = settings.days == 0 ? start : start + Double((settings.days - 1) * 86_400 + 44 * 1200)
+        return (start - 3 * 86_400)...last
     }
 
     func ticket(_ index: Int, _ dataset: Dataset) -> SimulatedTicket {
