@@ -71,8 +71,6 @@ public struct ChangeKey: Sendable, Hashable, Comparable, CustomStringConvertible
 public enum EAT {
     /// Seconds east of UTC.
     public static let offset = 3 * 3600
-    /// `Africa/Nairobi`, for formatting and calendars.
-    public static let timeZone = TimeZone(secondsFromGMT: offset)!
 
     /// The moment of an EAT wall-clock time.
     public static func date(year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0) -> Date {

@@ -19,9 +19,6 @@ public enum SourceColumns {
         "source_s3_bucket", "source_s3_key", "source_snapshot_id",
     ]
 
-    /// Columns kept in `raw`.
-    public static let kept: [String] = all.filter { !dropped.contains($0) }
-
     /// Timestamp columns (EAT text in the feed).
     public static let timestamps: [String] = [
         "created_at_service", "scheduled_at", "closed_at", "first_seen_at",

@@ -151,11 +151,6 @@ public final class InMemoryTicketStore: TicketStore {
 
     /// How many applies committed.
     public var commits: Int { state.withLock { $0.applies } }
-
-    /// Sets a watermark directly, as a database taken over from the Python tool would have it.
-    public func setWatermark(_ key: String?, of dataset: Dataset) {
-        state.withLock { $0.watermarks[dataset.name] = key }
-    }
 }
 
 extension InMemoryTicketStore: TicketStoreStatus {
