@@ -23,9 +23,12 @@ fi
 
 started=()
 auth_dir=.local/s3-auth
+# Another port for a second checkout testing on the same machine (FLEETTICKETS_PG_PORT and
+# FLEETTICKETS_S3_PORT move the other two servers).
+auth_port="${FLEETTICKETS_S3_AUTH_PORT:-25434}"
 cleanup() {
     for svc in "${started[@]}"; do "scripts/local-$svc.sh" stop >&2 || true; done
-    FLEETTICKETS_S3_PORT=25434 FLEETTICKETS_S3_DIR="$auth_dir" scripts/local-s3.sh stop >/dev/null 2>&1 || true
+    FLEETTICKETS_S3_PORT=$auth_port FLEETTICKETS_S3_DIR="$auth_dir" scripts/local-s3.sh stop >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
 
@@ -35,7 +38,7 @@ pg_url=$(scripts/local-postgis.sh start | tail -n 1)
 if ! scripts/local-s3.sh status >/dev/null 2>&1; then started+=(s3); fi
 s3_url=$(scripts/local-s3.sh start | tail -n 1)
 # A second S3 server that checks signatures (with its own IAM user), for the credential tests.
-auth_out=$(FLEETTICKETS_S3_PORT=25434 FLEETTICKETS_S3_DIR="$auth_dir" FLEETTICKETS_S3_AUTH=1 scripts/local-s3.sh start)
+auth_out=$(FLEETTICKETS_S3_PORT=$auth_port FLEETTICKETS_S3_DIR="$auth_dir" FLEETTICKETS_S3_AUTH=1 scripts/local-s3.sh start)
 export FLEETTICKETS_TEST_S3_AUTH_ENDPOINT=$(tail -n 1 <<<"$auth_out")
 read -r FLEETTICKETS_TEST_S3_AUTH_ACCESS_KEY FLEETTICKETS_TEST_S3_AUTH_SECRET_KEY < <(tail -n 2 <<<"$auth_out" | head -n 1)
 export FLEETTICKETS_TEST_S3_AUTH_ACCESS_KEY FLEETTICKETS_TEST_S3_AUTH_SECRET_KEY
