@@ -55,3 +55,8 @@ export FLEETTICKETS_TEST_S3_ENDPOINT="$s3_url"
 say "PostgreSQL at $admin_url, S3 at $s3_url"
 swift build --build-tests >&2
 swift test "$@"
+# The malformed-input corpus, short form, after the Swift tests of a full run (CI runs this
+# script without arguments); a filtered run is for one suite and skips it.
+if [ $# -eq 0 ]; then
+    FLEETTICKETS_BIN="$(swift build --show-bin-path)/fleettickets" scripts/malformed-corpus.sh --short
+fi
