@@ -82,8 +82,9 @@ enum ReportPrinter {
                 + (r.deferred > 0 ? ", \(r.deferred) left for later runs" : "") + ".")
             lines += r.sample.map { "  would ask: \($0)" }
         } else {
-            lines.append("geocode \(r.kind.rawValue) (\(r.provider)): asked \(r.asked): \(r.hits) hits, \(r.misses) misses, \(r.rejected) rejected (too far)"
-                + (r.failed > 0 ? ", \(r.failed) failed (asked again next run)" : "") + String(format: " in %.1f s; budget left %d.", r.seconds, r.budgetLeft))
+            lines.append("geocode \(r.kind.rawValue) (\(r.provider)): asked \(r.asked)\(r.requests != r.asked ? " in \(r.requests) requests (retries count against the budget)" : ""): \(r.hits) hits, \(r.misses) misses, \(r.rejected) rejected (too far)"
+                + (r.failed > 0 ? ", \(r.failed) failed (asked again next run)" : "") + String(format: " in %.1f s; budget left %d", r.seconds, r.budgetLeft)
+                + (r.deferred > 0 ? ", \(r.deferred) left for later runs." : "."))
             let placed = r.newlyPlaced.sorted { $0.key < $1.key }.map { "\($0.value) by \($0.key)" }
             lines.append("  tickets newly placed: \(placed.isEmpty ? "none" : placed.joined(separator: ", ")); positions changed: \(r.geometriesChanged)")
         }

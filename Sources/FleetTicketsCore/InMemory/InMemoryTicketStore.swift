@@ -35,6 +35,10 @@ public final class InMemoryTicketStore: TicketStore {
         var pendingHooks: [String: [PostApplyHook]] = [:]
         var applies = 0
         var clusters: [String: ClusterAnswer] = [:]
+        /// Clusters the provider did not know, and when that was last asked.
+        var clusterMisses: [String: Date] = [:]
+        /// The last request sent to each provider, by any run.
+        var geocoderRequests: [String: Date] = [:]
         var locations: [String: (answer: LocationAnswer, at: Date, attempts: Int)] = [:]
         /// `geo_source` per dataset and ticket, as the database trigger would keep it.
         var geoSources: [String: [String: String]] = [:]
