@@ -104,8 +104,13 @@ LANGUAGE plpgsql IMMUTABLE AS $$
 DECLARE
     v text := lower(tickets.nz(p_dataset));
 BEGIN
-    IF v IS NULL OR v NOT IN ('inc', 'crq') THEN
-        RAISE EXCEPTION '%: unknown dataset ''%''; valid datasets: inc, crq', p_function, coalesce(p_dataset, 'NULL')
+    IF v IS NULL THEN
+        RAISE EXCEPTION '%: p_dataset is required; valid datasets: inc, crq', p_function
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'pass p_dataset => ''inc'' (incidents) or ''crq'' (installation requests)';
+    END IF;
+    IF v NOT IN ('inc', 'crq') THEN
+        RAISE EXCEPTION '%: unknown dataset ''%''; valid datasets: inc, crq', p_function, p_dataset
             USING ERRCODE = 'invalid_parameter_value',
                   HINT = 'pass p_dataset => ''inc'' (incidents) or ''crq'' (installation requests)';
     END IF;
