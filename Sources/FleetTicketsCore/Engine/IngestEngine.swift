@@ -71,6 +71,14 @@ public struct IngestEngine: Sendable {
         do {
             report.watermarkBefore = try await store.watermark(of: dataset)
             report.watermarkAfter = report.watermarkBefore
+        } catch {
+            // The database, not the source: say so, or the operator checks the wrong thing.
+            logger.debug("reading the watermark failed", metadata: ["dataset": "\(dataset)", "error": "\(String(reflecting: error))"])
+            report.failure = IngestFailure(kind: .dependency, key: nil, line: nil,
+                                           message: "Could not read the \(dataset) watermark from the database; nothing was applied. Check that the database is reachable and migrated (fleettickets migrate), then rerun. Cause: \(Self.clause(error)).")
+            throw DrainStopped(report: report)
+        }
+        do {
             planned = try await plan(dataset, options: options, store: store, report: &report)
         } catch {
             logger.debug("listing failed", metadata: ["dataset": "\(dataset)", "error": "\(String(reflecting: error))"])

@@ -35,7 +35,9 @@ extension GeocodeSettings {
 
 /// A geocode setting that cannot be used: a usage error naming what to fix.
 public struct GeocodeSettingsError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What is wrong, naming the setting.
     public var message: String
+    /// The message.
     public var description: String { message }
 }
 

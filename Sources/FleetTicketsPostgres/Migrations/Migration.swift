@@ -54,8 +54,11 @@ public struct MigrationError: Error, Sendable, CustomStringConvertible {
 /// 15 is skipped and `17_takeover_and_geocode_memory.sql` installs the same body under the
 /// existing name. Applied migration files stay as they are (15 is never edited).
 public struct MigrationGuard: Sendable, Hashable {
+    /// The migration's file name.
     public var name: String
+    /// A query answering one boolean: true when the migration can run on this database.
     public var applies: String
+    /// Why it is skipped where it cannot run, and what carries its effect there.
     public var reason: String
 
     /// The guards the runner knows.
