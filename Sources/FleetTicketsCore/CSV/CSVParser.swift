@@ -134,11 +134,22 @@ public struct CSVParser: Sendable {
                 i = j + 1
             case .quoted:
                 var j = i
-                while j < n && p[j] != Self.quote {
-                    if p[j] == Self.lf { extraLines += 1 }
+                var segment = i
+                while j < n {
+                    let c = p[j]
+                    if c == Self.quote {
+                        // A doubled quote inside the chunk is one literal quote; the scan goes on
+                        // (one at a chunk's end is settled by `quoteSeen`).
+                        guard j + 1 < n, p[j + 1] == Self.quote else { break }
+                        field.append(contentsOf: UnsafeBufferPointer(rebasing: p[segment...j]))
+                        j += 2
+                        segment = j
+                        continue
+                    }
+                    if c == Self.lf { extraLines += 1 }
                     j += 1
                 }
-                field.append(contentsOf: UnsafeBufferPointer(rebasing: p[i..<j]))
+                field.append(contentsOf: UnsafeBufferPointer(rebasing: p[segment..<j]))
                 if j == n { return }
                 state = .quoteSeen
                 i = j + 1
