@@ -26,7 +26,8 @@ extension PostgresTicketStore {
                 }
                 return counts
             } catch {
-                // Leave no trace of the file; the caller's error (a bad row, a failed read) wins.
+                // Leave no trace of the file; the caller's error (a bad row, a failed read) wins,
+                // and data the server refused anywhere in the file is a data error.
                 _ = try? await session.run { db in
                     if rehearsing {
                         _ = try? db.execute("ROLLBACK TO SAVEPOINT ft_file", purpose: name)
@@ -34,6 +35,7 @@ extension PostgresTicketStore {
                         try? db.rollback(purpose: "roll back \(file.key)")
                     }
                 }
+                if let refused = error as? PostgresError, Self.isDataError(refused) { throw Self.rejection(refused, ticket: nil) }
                 throw error
             }
         }
@@ -55,7 +57,11 @@ extension PostgresTicketStore {
                 try db.copyIn("COPY ft_stage (ord, ticket_id, raw) FROM STDIN", purpose: "stage the rows of \(file.key)") { out in
                     for row in batch {
                         ordinal += 1
-                        try out.appendRow([String(ordinal), row.ticketID, row.raw.jsonText])
+                        do {
+                            try out.appendRow([String(ordinal), row.ticketID, row.raw.jsonText])
+                        } catch let error as PostgresError where error.code == .usage {
+                            throw Self.nulRejection(ticket: row.ticketID)  // the only field check CopyWriter makes
+                        }
                     }
                 }
             }
@@ -67,14 +73,20 @@ extension PostgresTicketStore {
     /// The staged rows into the table, then the file's ledger row and metadata (one step: no
     /// suspension between the statements).
     private func merge(_ file: ChangeFile, table: String, tally: FileTally.Snapshot, db: PostgresConnection) throws -> ApplyCounts {
-        let dataset = file.dataset
         // Last row per ticket wins: the rows a later one supersedes leave the staging table.
         // Then row count and ticket_id statistics, so a small file probes the primary key
         // instead of hashing the whole table (a temp table is never analysed by autovacuum).
         try db.simpleQuery("""
             DELETE FROM ft_stage s USING ft_stage later WHERE later.ticket_id = s.ticket_id AND later.ord > s.ord;
-            ANALYZE ft_stage (ticket_id)
+            ANALYZE ft_stage (ticket_id);
+            SAVEPOINT ft_merge
             """, purpose: "keep the last row per ticket of \(file.key) and measure the staged rows")
+        return try refusingData(of: file, db: db) { try write(file, table: table, tally: tally, db: db) }
+    }
+
+    /// The UPDATE and INSERT of the staged rows, then the ledger and metadata.
+    private func write(_ file: ChangeFile, table: String, tally: FileTally.Snapshot, db: PostgresConnection) throws -> ApplyCounts {
+        let dataset = file.dataset
         // Existing tickets whose raw changed are updated, then the new ones inserted; an
         // identical raw is not rewritten. Not one INSERT … ON CONFLICT DO UPDATE: that computes
         // the generated columns and fires the row trigger for every proposed row before finding
