@@ -55,3 +55,8 @@ export FLEETTICKETS_TEST_S3_ENDPOINT="$s3_url"
 say "PostgreSQL at $admin_url, S3 at $s3_url"
 swift build --build-tests >&2
 swift test "$@"
+# The kill-point and concurrent-writer figures in their short form, on a full run only (a
+# filtered run is someone iterating on a suite). Full form: scripts/reliability-crash.sh.
+if [ $# -eq 0 ]; then
+    FLEETTICKETS_BIN=.build/debug/fleettickets scripts/reliability-crash.sh --short
+fi
