@@ -9,6 +9,7 @@
 #   DF_LAYER_RUNS[]    the run stage's RUN commands before its first COPY (the cached layer)
 #   DF_STEPS[]         the rest of the run stage, in order, as "KIND<TAB>ARGUMENTS"
 #                      (COPY, RUN, ENV, USER, WORKDIR, HEALTHCHECK, CMD)
+#   DF_BINARY_DEST     where the run stage puts the build stage's binary (COPY --from=build)
 #   DF_PACKAGES        the words after `apt-get install` in the layer (options dropped)
 
 # The Dockerfile as one instruction per line: comments dropped, continuations joined.
@@ -57,7 +58,7 @@ df_parse() {
         || die "the run stage's base is $DF_BASE_IMAGE; this proof knows only debian:<release>[-slim]"
     DF_SUITE="${BASH_REMATCH[1]}"
 
-    DF_LAYER_RUNS=() DF_STEPS=()
+    DF_LAYER_RUNS=() DF_STEPS=() DF_BINARY_DEST=""
     local copied=0 kind rest
     for (( i = last_from + 1; i < ${#lines[@]}; i++ )); do
         line="${lines[$i]}"
@@ -66,12 +67,15 @@ df_parse() {
         case "$kind" in
             RUN)
                 if (( copied )); then DF_STEPS+=("RUN"$'\t'"$rest"); else DF_LAYER_RUNS+=("$rest"); fi ;;
-            COPY) copied=1; DF_STEPS+=("COPY"$'\t'"$rest") ;;
+            COPY)
+                copied=1; DF_STEPS+=("COPY"$'\t'"$rest")
+                [[ "$rest" == --from=* ]] && DF_BINARY_DEST="${rest##* }" ;;
             ENV|USER|WORKDIR|HEALTHCHECK|CMD) DF_STEPS+=("$kind"$'\t'"$rest") ;;
             LABEL|EXPOSE|ARG|STOPSIGNAL) ;;
             *) die "the run stage uses $kind, which this proof cannot replay; extend scripts/prove-image/dockerfile.sh" ;;
         esac
     done
+    [[ -n "$DF_BINARY_DEST" ]] || die "the run stage copies nothing from the build stage (COPY --from=build)"
     (( ${#DF_LAYER_RUNS[@]} )) || die "the run stage installs nothing (no RUN before its first COPY)"
 
     # The packages: the words after `apt-get install` up to the next `&&`, options dropped.
@@ -86,4 +90,9 @@ df_parse() {
         done
     done
     [[ -n "$DF_PACKAGES" ]] || die "the run stage's RUN has no apt-get install"
+}
+
+# The run stage's text as written: from the last FROM line to the end of the file.
+df_run_stage_text() {
+    awk 'toupper($1) == "FROM" { n = NR } { lines[NR] = $0 } END { for (i = n; i <= NR; i++) print lines[i] }' "$1"
 }

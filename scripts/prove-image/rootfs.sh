@@ -79,10 +79,6 @@ EOF
     mv "$BASE.partial" "$BASE"
 }
 
-installed_packages() {
-    in_root "$1" 0:0 / PATH="$DOCKER_PATH" -- dpkg-query -W -f '${Package}\n' | sort
-}
-
 # The base plus the run stage's RUN layer, run as the Dockerfile says (/bin/sh -c, as root).
 rootfs_layer() {
     local key
@@ -97,7 +93,6 @@ rootfs_layer() {
     rm -f "$LAYER.partial/.prove-image-complete"
     # A container runtime provides the resolver configuration; the build needs it for apt.
     cp -L /etc/resolv.conf "$LAYER.partial/etc/resolv.conf"
-    installed_packages "$LAYER.partial" >"$CACHE/packages-before"
     local run
     for run in "${DF_LAYER_RUNS[@]}"; do
         say "RUN $run"
@@ -105,7 +100,6 @@ rootfs_layer() {
             </dev/null >"$CACHE/layer.log" 2>&1 \
             || { tail -n 30 "$CACHE/layer.log" >&2; die "the run stage's RUN failed (log $CACHE/layer.log)"; }
     done
-    installed_packages "$LAYER.partial" | comm -13 "$CACHE/packages-before" - >"$LAYER.partial/.prove-image-added"
     touch "$LAYER.partial/.prove-image-complete"
     mv "$LAYER.partial" "$LAYER"
 }
@@ -166,4 +160,41 @@ image_copy() {
     [[ "$dest" == */ ]] && dest="$dest$(basename "$source")"
     say "COPY ${source#"$REPO/"} -> $dest"
     install -D -m "$(stat -c %a "$source")" "$source" "$IMAGE_ROOT$dest"
+}
+
+# ---- the chroot runner: the interface podman.sh also offers ----------------------------
+
+runner_build() {
+    rootfs_layer
+    rootfs_image "$1"
+    SIM_HOST="$IMAGE_ROOT/tmp/sim"
+    IMAGE_DESC="$IMAGE_ROOT, user $IMAGE_IDS, workdir $IMAGE_WORKDIR, env ${IMAGE_ENV[*]}"
+}
+
+# Runs a command in the image as its USER, in its WORKDIR, with its ENV and then the
+# deployment's settings (as `docker run -e` overrides the image's ENV).
+image() { in_root "$IMAGE_ROOT" "$IMAGE_IDS" "$IMAGE_WORKDIR" "${IMAGE_ENV[@]}" "${DEPLOY_ENV[@]}" -- "$@"; }
+
+worker_start() {
+    rm -f "$IMAGE_ROOT/tmp/worker.pid"
+    image /bin/sh -c 'echo $$ >/tmp/worker.pid; exec "$@"' worker "$@" >"$CACHE/worker.log" 2>&1 &
+    WORKER_JOB=$!
+}
+worker_alive() { kill -0 "$WORKER_JOB" 2>/dev/null; }
+worker_log() { cat "$CACHE/worker.log"; }
+
+# What `docker stop` does: SIGTERM, then up to 60 s before SIGKILL; prints the exit status.
+worker_stop() {
+    local pid waited=0 rc=0
+    pid="$(cat "$IMAGE_ROOT/tmp/worker.pid")"
+    kill -TERM "$pid"
+    while kill -0 "$pid" 2>/dev/null && (( waited < 600 )); do sleep 0.1; waited=$((waited + 1)); done
+    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
+    wait "$WORKER_JOB" || rc=$?
+    echo "$rc"
+}
+worker_cleanup() {
+    if [[ -n "${WORKER_JOB:-}" ]] && kill -0 "$WORKER_JOB" 2>/dev/null; then
+        kill -KILL "$(cat "$IMAGE_ROOT/tmp/worker.pid" 2>/dev/null)" 2>/dev/null || true
+    fi
 }
