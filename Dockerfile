@@ -13,7 +13,8 @@
 # Build stage: the Swift toolchain (6.3.1 on Debian 12, the same toolchain and release the
 # project is developed and proven on) and the -dev packages of the C libraries we link.
 FROM swift:6.3.1-bookworm AS build
-RUN apt-get update \
+RUN export DEBIAN_FRONTEND=noninteractive \
+ && apt-get update \
  && apt-get install -y --no-install-recommends libpq-dev libcurl4-openssl-dev libxml2-dev pkg-config \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
@@ -29,7 +30,8 @@ RUN swift build -c release --product fleettickets --static-swift-stdlib --force-
 # (`ldd`: libpq5, libcurl4, libxml2 for FoundationXML's bucket-listing parser; libc, libstdc++,
 # libgcc and zlib are already in the base) and the CA certificates and time zones it reads.
 FROM debian:bookworm-slim
-RUN apt-get update \
+RUN export DEBIAN_FRONTEND=noninteractive \
+ && apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates libcurl4 libpq5 libxml2 tzdata \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --home-dir /app --no-create-home --shell /usr/sbin/nologin fleettickets
