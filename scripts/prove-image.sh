@@ -3,7 +3,8 @@
 #
 #   1. reads the Dockerfile (prove-image/dockerfile.sh): the build stage's `swift build` line,
 #      the run stage's base, packages and steps;
-#   2. builds the release binary with that very `swift build` line, in this repository;
+#   2. builds the release binary with that very `swift build` line, in the build context docker
+#      would get: the files of the current commit (git archive HEAD) less .dockerignore's;
 #   3. makes the base from Debian's packages: debootstrap --variant=minbase of the base
 #      image's release, with the slim image's apt sources (prove-image/rootfs.sh);
 #   4. builds the image on it: with podman (default when it can run containers here), a real
@@ -53,7 +54,7 @@ step "preflight: root, tools and build libraries"
 [[ "$(id -u)" == 0 ]] || die "run as root (debootstrap, chroot and podman need it): sudo $0"
 command -v apt-get >/dev/null || die "this proof needs a Debian host (apt-get)"
 command -v swift >/dev/null || die "swift is not on PATH; install the toolchain the Dockerfile's build stage uses"
-apt_install debootstrap util-linux coreutils binutils python3 curl libpq-dev libcurl4-openssl-dev libxml2-dev pkg-config
+apt_install debootstrap util-linux coreutils binutils rsync git python3 curl libpq-dev libcurl4-openssl-dev libxml2-dev pkg-config
 mkdir -p "$CACHE"
 pass "$(swift --version 2>/dev/null | head -n 1)"
 
@@ -63,10 +64,22 @@ say "build: $DF_BUILD_COMMAND"
 say "run stage: FROM $DF_BASE_IMAGE (Debian $DF_SUITE), packages: $DF_PACKAGES"
 pass "FROM $DF_BASE_IMAGE; apt-get install $DF_PACKAGES"
 
-step "build the release binary with the Dockerfile's command"
-( cd "$REPO" && bash -c "$DF_BUILD_COMMAND" ) >"$CACHE/build.log" 2>&1 \
+step "the build context: this commit's files less .dockerignore's, as docker build gets them"
+CONTEXT="$CACHE/build-context"
+commit="$(git -C "$REPO" rev-parse --short HEAD)"
+rm -rf "$CACHE/archive" && mkdir -p "$CACHE/archive" "$CONTEXT"
+git -C "$REPO" archive HEAD | tar -x -C "$CACHE/archive"
+# By content, without times: unchanged files keep theirs, so the release build stays incremental.
+rsync -rlp --checksum --delete --exclude-from=<(df_ignore_as_rsync "$REPO/.dockerignore") "$CACHE/archive/" "$CONTEXT/"
+[[ -z "$(git -C "$REPO" status --porcelain --untracked-files=no)" ]] \
+    || NOTES+=("the worktree has uncommitted changes: they are not in the image, built from commit $commit")
+say "$CONTEXT: $(find "$CONTEXT" -path "$CONTEXT/.build" -prune -o -type f -print | wc -l) files of commit $commit"
+pass "commit $commit"
+
+step "build the release binary in it with the Dockerfile's command"
+( cd "$CONTEXT" && bash -c "$DF_BUILD_COMMAND" ) >"$CACHE/build.log" 2>&1 \
     || { tail -n 30 "$CACHE/build.log" >&2; die "the release build failed (log $CACHE/build.log)"; }
-BINARY="$(cd "$REPO" && swift build -c release --show-bin-path)/fleettickets"
+BINARY="$(cd "$CONTEXT" && swift build -c release --show-bin-path)/fleettickets"
 [[ -x "$BINARY" ]] || die "no binary at $BINARY"
 say "$BINARY ($(du -h "$BINARY" | cut -f1))"
 pass "$(du -h "$BINARY" | cut -f1) binary"

@@ -96,3 +96,16 @@ df_parse() {
 df_run_stage_text() {
     awk 'toupper($1) == "FROM" { n = NR } { lines[NR] = $0 } END { for (i = n; i <= NR; i++) print lines[i] }' "$1"
 }
+
+# .dockerignore as rsync exclude rules: patterns are relative to the context's root (so
+# anchored with /), `**/x` matches at any depth. Exceptions (`!`) are not supported.
+df_ignore_as_rsync() {
+    local line
+    [[ -f "$1" ]] || return 0
+    while IFS= read -r line || [[ -n "$line" ]]; do
+        line="${line%%#*}"; line="${line//[[:space:]]/}"
+        [[ -n "$line" ]] || continue
+        [[ "$line" != !* ]] || die ".dockerignore exceptions (!$line) are not supported by this proof"
+        if [[ "$line" == '**/'* ]]; then echo "${line#'**/'}"; else echo "/${line#/}"; fi
+    done <"$1"
+}

@@ -154,11 +154,11 @@ image_copy() {
             || die "COPY --from=$from $source: the build stage yields only the fleettickets binary"
         source="$binary"
     else
-        source="$REPO/$source"
-        [[ -f "$source" ]] || die "COPY: $source is not in the repository"
+        source="$CONTEXT/$source"
+        [[ -f "$source" ]] || die "COPY ${source#"$CONTEXT/"}: not in the build context (committed? in .dockerignore?)"
     fi
     [[ "$dest" == */ ]] && dest="$dest$(basename "$source")"
-    say "COPY ${source#"$REPO/"} -> $dest"
+    say "COPY ${source#"$CONTEXT/"} -> $dest"
     install -D -m "$(stat -c %a "$source")" "$source" "$IMAGE_ROOT$dest"
 }
 
