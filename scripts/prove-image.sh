@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Proves, without Docker Hub or a Docker engine, that the Dockerfile's run stage works:
 #
-#   1. reads the Dockerfile (prove-image/dockerfile.sh): the build stage's `swift build` line,
-#      the run stage's base, packages and steps;
-#   2. builds the release binary with that very `swift build` line, in the build context docker
-#      would get: the files of the current commit (git archive HEAD) less .dockerignore's;
+#   1. makes the build context docker would get: the files of the current commit
+#      (git archive HEAD) less .dockerignore's;
+#   2. reads its Dockerfile (prove-image/dockerfile.sh): the build stage's `swift build` line,
+#      the run stage's base, packages and steps, and builds the release binary in the context
+#      with that very `swift build` line;
 #   3. makes the base from Debian's packages: debootstrap --variant=minbase of the base
 #      image's release, with the slim image's apt sources (prove-image/rootfs.sh);
 #   4. builds the image on it: with podman (default when it can run containers here), a real
@@ -58,23 +59,24 @@ apt_install debootstrap util-linux coreutils binutils rsync git python3 curl lib
 mkdir -p "$CACHE"
 pass "$(swift --version 2>/dev/null | head -n 1)"
 
-step "read the Dockerfile"
-df_parse "$REPO/Dockerfile"
-say "build: $DF_BUILD_COMMAND"
-say "run stage: FROM $DF_BASE_IMAGE (Debian $DF_SUITE), packages: $DF_PACKAGES"
-pass "FROM $DF_BASE_IMAGE; apt-get install $DF_PACKAGES"
-
 step "the build context: this commit's files less .dockerignore's, as docker build gets them"
 CONTEXT="$CACHE/build-context"
 commit="$(git -C "$REPO" rev-parse --short HEAD)"
 rm -rf "$CACHE/archive" && mkdir -p "$CACHE/archive" "$CONTEXT"
 git -C "$REPO" archive HEAD | tar -x -C "$CACHE/archive"
 # By content, without times: unchanged files keep theirs, so the release build stays incremental.
-rsync -rlp --checksum --delete --exclude-from=<(df_ignore_as_rsync "$REPO/.dockerignore") "$CACHE/archive/" "$CONTEXT/"
+git -C "$REPO" show HEAD:.dockerignore >"$CACHE/dockerignore" 2>/dev/null || : >"$CACHE/dockerignore"
+rsync -rlp --checksum --delete --exclude-from=<(df_ignore_as_rsync "$CACHE/dockerignore") "$CACHE/archive/" "$CONTEXT/"
 [[ -z "$(git -C "$REPO" status --porcelain --untracked-files=no)" ]] \
     || NOTES+=("the worktree has uncommitted changes: they are not in the image, built from commit $commit")
 say "$CONTEXT: $(find "$CONTEXT" -path "$CONTEXT/.build" -prune -o -type f -print | wc -l) files of commit $commit"
 pass "commit $commit"
+
+step "read its Dockerfile"
+df_parse "$CONTEXT/Dockerfile"
+say "build: $DF_BUILD_COMMAND"
+say "run stage: FROM $DF_BASE_IMAGE (Debian $DF_SUITE), packages: $DF_PACKAGES"
+pass "FROM $DF_BASE_IMAGE; apt-get install $DF_PACKAGES"
 
 step "build the release binary in it with the Dockerfile's command"
 ( cd "$CONTEXT" && bash -c "$DF_BUILD_COMMAND" ) >"$CACHE/build.log" 2>&1 \

@@ -60,7 +60,7 @@ runner_build() {
         echo "# the Dockerfile verbatim (its FROM pointing at the imported Debian base)."
         echo "FROM scratch AS build"
         echo "COPY fleettickets-binary /out/fleettickets"
-        df_run_stage_text "$REPO/Dockerfile" | sed "1s#^FROM [^ ]*#FROM $PODMAN_BASE#"
+        df_run_stage_text "$CONTEXT/Dockerfile" | sed "1s#^FROM [^ ]*#FROM $PODMAN_BASE#"
     } >"$ctx/Containerfile"
     podman build "${PODMAN_RUNTIME[@]}" --network host "${PODMAN_LIMITS[@]}" --format docker \
         -t "$PODMAN_IMAGE" -f "$ctx/Containerfile" "$ctx" >"$CACHE/podman-build.log" 2>&1 \
@@ -74,8 +74,11 @@ runner_build() {
     rm -rf "$SIM_HOST" && mkdir -p "$SIM_HOST" && chmod 1777 "$SIM_HOST"
 }
 
+# As the Kubernetes example in docs/operations.md runs it: a read-only root filesystem, no
+# capabilities, no privilege escalation.
 podman_run_args() {
-    PODMAN_ARGS=("${PODMAN_RUNTIME[@]}" run --network=host --no-healthcheck "${PODMAN_LIMITS[@]}" -v "$SIM_HOST:/tmp/sim")
+    PODMAN_ARGS=("${PODMAN_RUNTIME[@]}" run --network=host --no-healthcheck "${PODMAN_LIMITS[@]}"
+                 --read-only --cap-drop=ALL --security-opt=no-new-privileges -v "$SIM_HOST:/tmp/sim")
     local pair
     for pair in "${DEPLOY_ENV[@]}"; do PODMAN_ARGS+=(-e "$pair"); done
 }

@@ -41,8 +41,10 @@ in_root() {
 # uid:gid and home folder of a user (or uid[:gid]) in a root filesystem's /etc/passwd.
 user_ids() {
     local root="$1" user="$2"
-    if [[ "$user" =~ ^[0-9]+(:[0-9]+)?$ ]]; then
-        [[ "$user" == *:* ]] && echo "$user /" || echo "$user:$user /"
+    if [[ "$user" =~ ^([0-9]+)(:([0-9]+))?$ ]]; then
+        local uid="${BASH_REMATCH[1]}" gid="${BASH_REMATCH[3]:-${BASH_REMATCH[1]}}" home
+        home="$(awk -F: -v u="$uid" '$3 == u { print $6; exit }' "$root/etc/passwd")"
+        echo "$uid:$gid ${home:-/}"
         return
     fi
     awk -F: -v u="$user" '$1 == u { print $3 ":" $4, $6; found = 1 } END { exit !found }' "$root/etc/passwd" \
