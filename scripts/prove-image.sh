@@ -30,7 +30,8 @@
 #
 # Environment: FLEETTICKETS_PG_PORT, FLEETTICKETS_S3_PORT (the local servers' ports, as for
 # scripts/test.sh; servers this script starts are stopped at the end); PROVE_IMAGE_RUNNER
-# (auto, podman or chroot); PROVE_IMAGE_MIRROR, PROVE_IMAGE_SECURITY_MIRROR (Debian mirrors).
+# (auto, podman or chroot); PROVE_IMAGE_REF (the commit to build, default HEAD);
+# PROVE_IMAGE_MIRROR, PROVE_IMAGE_SECURITY_MIRROR (Debian mirrors).
 # Exit status: 0 when every step that can run passed, 1 when one failed.
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -61,13 +62,14 @@ pass "$(swift --version 2>/dev/null | head -n 1)"
 
 step "the build context: this commit's files less .dockerignore's, as docker build gets them"
 CONTEXT="$CACHE/build-context"
-commit="$(git -C "$REPO" rev-parse --short HEAD)"
+REF="${PROVE_IMAGE_REF:-HEAD}"
+commit="$(git -C "$REPO" rev-parse --short "$REF^{commit}")" || die "PROVE_IMAGE_REF=$REF is not a commit"
 rm -rf "$CACHE/archive" && mkdir -p "$CACHE/archive" "$CONTEXT"
-git -C "$REPO" archive HEAD | tar -x -C "$CACHE/archive"
+git -C "$REPO" archive "$commit" | tar -x -C "$CACHE/archive"
 # By content, without times: unchanged files keep theirs, so the release build stays incremental.
-git -C "$REPO" show HEAD:.dockerignore >"$CACHE/dockerignore" 2>/dev/null || : >"$CACHE/dockerignore"
+git -C "$REPO" show "$commit:.dockerignore" >"$CACHE/dockerignore" 2>/dev/null || : >"$CACHE/dockerignore"
 rsync -rlp --checksum --delete --exclude-from=<(df_ignore_as_rsync "$CACHE/dockerignore") "$CACHE/archive/" "$CONTEXT/"
-[[ -z "$(git -C "$REPO" status --porcelain --untracked-files=no)" ]] \
+[[ "$REF" != HEAD || -z "$(git -C "$REPO" status --porcelain --untracked-files=no)" ]] \
     || NOTES+=("the worktree has uncommitted changes: they are not in the image, built from commit $commit")
 say "$CONTEXT: $(find "$CONTEXT" -path "$CONTEXT/.build" -prune -o -type f -print | wc -l) files of commit $commit"
 pass "commit $commit"
