@@ -94,6 +94,31 @@ public struct DispatchCandidate: Sendable, Hashable, Codable {
         case assignedTeam = "assigned_team"
         case geoSource = "geo_source"
     }
+
+    /// Encodes every key, absent values as `null`, as the SQL function writes them.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(rank, forKey: .rank)
+        try c.encode(dataset, forKey: .dataset)
+        try c.encode(ticketID, forKey: .ticketID)
+        try c.encode(distanceMetres, forKey: .distanceMetres)
+        try c.encode(hoursOpen, forKey: .hoursOpen)
+        try c.encode(slaState, forKey: .slaState)
+        try c.encode(slaTargetHours, forKey: .slaTargetHours)
+        try c.encode(slaHoursLeft, forKey: .slaHoursLeft)
+        try c.encode(slaClockStart, forKey: .slaClockStart)
+        try c.encode(slaClockSource, forKey: .slaClockSource)
+        try c.encode(slaDeadline, forKey: .slaDeadline)
+        try c.encode(normalizedStatus, forKey: .normalizedStatus)
+        try c.encode(cluster, forKey: .cluster)
+        try c.encode(region, forKey: .region)
+        try c.encode(locationName, forKey: .locationName)
+        try c.encode(assignedTeam, forKey: .assignedTeam)
+        try c.encode(owner, forKey: .owner)
+        try c.encode(latitude, forKey: .latitude)
+        try c.encode(longitude, forKey: .longitude)
+        try c.encode(geoSource, forKey: .geoSource)
+    }
 }
 
 /// The answer to a ``NearbyQuery``: the tickets in order and the moment SLA was judged at.
