@@ -22,15 +22,19 @@ public protocol DispatchReader: Sendable {
 }
 
 extension DispatchReader {
-    /// The open tickets near any of several vehicles (the `limitPerVehicle` nearest to each,
-    /// within the radius when given), each ticket once: the input ``DispatchPlanner`` assigns.
+    /// The open tickets near any of several vehicles (the first `limitPerVehicle` around each
+    /// in `rank` order, within the radius when given), each ticket once: the input
+    /// ``DispatchPlanner`` assigns. With a radius, `.urgency` brings the most urgent tickets in
+    /// reach of each vehicle rather than merely the nearest.
     /// A ticket's `distanceMetres` and `rank` are those of the first vehicle (in the given
     /// order) whose query found it.
-    public func openTickets(near vehicles: [DispatchVehicle], limitPerVehicle: Int = 10, withinKilometres: Double? = nil) async throws -> [DispatchCandidate] {
+    public func openTickets(
+        near vehicles: [DispatchVehicle], limitPerVehicle: Int = 10, withinKilometres: Double? = nil, rank: DispatchRank = .distance
+    ) async throws -> [DispatchCandidate] {
         var seen = Set<String>()
         var merged: [DispatchCandidate] = []
         for vehicle in vehicles {
-            let query = try NearbyQuery(near: vehicle.position, limit: limitPerVehicle, withinKilometres: withinKilometres)
+            let query = try NearbyQuery(near: vehicle.position, limit: limitPerVehicle, withinKilometres: withinKilometres, rank: rank)
             for ticket in try await nearestOpenTickets(query).tickets where seen.insert(ticket.dataset + "\u{1F}" + ticket.ticketID).inserted {
                 merged.append(ticket)
             }
