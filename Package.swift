@@ -33,6 +33,9 @@ let package = Package(
         ),
         .executableTarget(name: "embed-migrations"),
         .executableTarget(name: "open-backlog", dependencies: ["FleetTicketsCore"], path: "Examples/open-backlog"),
+        .executableTarget(
+            name: "dispatch-nearest", dependencies: ["FleetTicketsCore", "FleetTicketsPostgres"], path: "Examples/dispatch-nearest"
+        ),
         .plugin(name: "EmbedMigrations", capability: .buildTool(), dependencies: ["embed-migrations"]),
         .systemLibrary(
             name: "CCurl",
@@ -74,7 +77,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ExampleTests",
-            dependencies: ["open-backlog"]
+            dependencies: ["open-backlog", "dispatch-nearest"]
         ),
         .testTarget(
             name: "FleetTicketsIntegrationTests",
