@@ -57,14 +57,14 @@ struct ReportSnapshotTests {
         #expect(input.range == ReportRange(from: EATText.day(6), to: EATText.day(0), grain: .day))
         #expect(input.headlines.map(\.dataset) == ["inc", "crq"])
         let inc = try #require(input.headlines.first)
-        #expect([inc.openNow, inc.breachedNow, inc.atRiskNow, inc.unknownNow, inc.unplacedNow] == [5, 1, 1, 1, 1])
-        #expect([inc.openedInRange, inc.closedInRange] == [7, 3], "opened: O1, O2, O3, O5, C1, C2, C3; closed: C1, C2, C3")
+        #expect([inc.openNow, inc.breachedNow, inc.atRiskNow, inc.unknownNow, inc.unplacedNow] as [Int] == [5, 1, 1, 1, 1])
+        #expect([inc.openedInRange, inc.closedInRange] as [Int] == [7, 3], "opened: O1, O2, O3, O5, C1, C2, C3; closed: C1, C2, C3")
         #expect(inc.closureRate == 0.4286)
         #expect(inc.mttrMedianHours == 48 && inc.mttrP90Hours == 91.2, "hours to close 12, 48, 102")
         #expect(inc.withinSLAShare == 0.6667, "12 h and 48 h are within 48 h; 102 h is not")
         #expect(inc.slaHours == 48 && inc.lastExportedAt != nil && inc.lastAppliedAt != nil)
         let crq = try #require(input.headlines.last)
-        #expect([crq.openNow, crq.breachedNow, crq.atRiskNow, crq.openedInRange, crq.closedInRange] == [2, 1, 1, 3, 1])
+        #expect([crq.openNow, crq.breachedNow, crq.atRiskNow, crq.openedInRange, crq.closedInRange] as [Int] == [2, 1, 1, 3, 1])
         #expect(crq.slaHours == 120 && crq.mttrMedianHours == 74 && crq.withinSLAShare == 1)
 
         // The map: one mark per placed open ticket, each with its state now.
