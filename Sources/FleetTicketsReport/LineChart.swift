@@ -66,12 +66,16 @@ struct LineChart: Sendable {
     var format: @Sendable (Double) -> String
     /// The y axis reaches at least this far (100% for shares).
     var minimumTop: Double
+    /// What the empty state says when no series has a value.
+    var emptyText = "No data for this range."
 
     private let width = 560.0, height = 262.0
-    private let left = 52.0, right = 16.0, top = 26.0, bottom = 30.0
+    private let left = 52.0, right = 30.0, top = 26.0, bottom = 30.0
 
     init(title: String, unit: String, caption: String, periods: [String], series: [ChartSeries],
-         references: [ChartReference] = [], minimumTop: Double, format: @escaping @Sendable (Double) -> String) {
+         references: [ChartReference] = [], minimumTop: Double, emptyText: String = "No data for this range.",
+         format: @escaping @Sendable (Double) -> String) {
+        self.emptyText = emptyText
         self.title = title
         self.unit = unit
         self.caption = caption
@@ -89,7 +93,7 @@ struct LineChart: Sendable {
         out += "<p>\(HTMLText.escape(caption))</p></figcaption>"
         let values = series.flatMap { $0.values.compactMap { $0 } }
         guard !periods.isEmpty, !values.isEmpty else {
-            return out + "<p class=\"empty\">No data for this range.</p></figure>"
+            return out + "<p class=\"empty\">\(HTMLText.escape(emptyText))</p></figure>"
         }
         out += svg(values: values, weekly: weekly)
         out += "<ul class=\"legend\">"
@@ -110,7 +114,11 @@ struct LineChart: Sendable {
     }
 
     private func svg(values: [Double], weekly: Bool) -> String {
-        let axisTop = AxisScale.niceTop(max(values.max() ?? 0, references.map(\.value).max() ?? 0, minimumTop))
+        // A reference line (an SLA target) stretches the axis only when it is near the data;
+        // one far above would flatten the lines, so it is named in the legend instead.
+        let dataTop = max(values.max() ?? 0, minimumTop)
+        let nearReferences = references.map(\.value).filter { $0 <= dataTop * 2.5 }
+        let axisTop = AxisScale.niceTop(max(dataTop, nearReferences.max() ?? 0))
         let plotW = width - left - right, plotH = height - top - bottom
         let step = periods.count > 1 ? plotW / Double(periods.count - 1) : 0
         func x(_ i: Int) -> Double { periods.count > 1 ? left + Double(i) * step : left + plotW / 2 }

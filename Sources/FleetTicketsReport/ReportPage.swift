@@ -53,6 +53,17 @@ public enum ReportPage {
         return out + "</main></body></html>\n"
     }
 
+    /// One line for a terminal: the range, then per dataset open, breached and closed, then the
+    /// marks on the map.
+    public static func summary(for input: ReportInput) -> String {
+        let figures = input.headlines.map { h in
+            "\(h.dataset.uppercased()) \(ReportFormat.count(h.openNow)) open (\(ReportFormat.count(h.breachedNow)) breached), "
+                + "\(ReportFormat.count(h.closedInRange)) closed"
+        }
+        return "Report for \(ReportFormat.day(input.range.from)) – \(ReportFormat.day(input.range.to)) (EAT): "
+            + figures.joined(separator: "; ") + "; \(ReportFormat.count(input.map.marks.count)) open tickets on the map."
+    }
+
     /// `INC incidents`, `CRQ installation requests`, or the name in capitals.
     static func datasetName(_ dataset: String) -> String {
         switch dataset {

@@ -52,11 +52,11 @@ enum ReportStyle {
     table.teams{border-collapse:collapse;width:100%;font-size:14px}
     .teams th,.teams td{padding:6px 8px;border-bottom:1px solid var(--line);text-align:left;vertical-align:middle}
     .teams thead th{font-size:12px;text-transform:uppercase;letter-spacing:.03em;color:var(--muted);border-bottom:2px solid var(--ink)}
-    .teams tbody th{font-weight:600}
+    .teams tbody th{font-weight:600;min-width:9em}
     .teams tbody tr:nth-child(even){background:var(--soft)}
     .teams tfoot th,.teams tfoot td{font-weight:700;border-top:2px solid var(--ink);border-bottom:0}
     .teams .num{text-align:right}
-    .bar{display:inline-block;width:80px;height:9px;background:#e3e7eb;border-radius:2px;margin-right:8px;vertical-align:middle;overflow:hidden}
+    .bar{display:inline-block;width:64px;height:9px;background:#e3e7eb;border-radius:2px;margin-right:8px;vertical-align:middle;overflow:hidden}
     .bar span{display:block;height:100%;background:var(--accent)}
     footer{margin-top:40px;padding-top:10px;border-top:1px solid var(--line);font-size:13px;color:var(--muted)}
     code{font-family:ui-monospace,"SFMono-Regular",Menlo,Consolas,monospace;font-size:.92em;background:var(--soft);padding:0 3px;border-radius:3px}

@@ -13,8 +13,8 @@ struct TeamTable: Sendable {
         let byOwner = report.rows.contains { $0.owner != nil }
         out += "<table class=\"teams\"><thead><tr><th scope=\"col\">Team</th>"
         if byOwner { out += "<th scope=\"col\">Owner</th>" }
-        out += "<th scope=\"col\" class=\"num\">Closed</th><th scope=\"col\" class=\"num\">Median time to close</th>"
-        out += "<th scope=\"col\">Closed within SLA (\(ReportFormat.hours(report.slaHours)))</th><th scope=\"col\" class=\"num\">Reopened</th></tr></thead><tbody>"
+        out += "<th scope=\"col\" class=\"num\">Closed</th><th scope=\"col\" class=\"num\">Median to close</th>"
+        out += "<th scope=\"col\">Within SLA (\(ReportFormat.hours(report.slaHours)))</th><th scope=\"col\" class=\"num\">Reopened</th></tr></thead><tbody>"
         let total = report.rows.reduce(0) { $0 + $1.closed }
         for row in report.rows {
             out += "<tr><th scope=\"row\">\(HTMLText.escape(row.team))</th>"

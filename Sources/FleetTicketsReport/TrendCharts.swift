@@ -45,7 +45,8 @@ struct TrendCharts: Sendable {
             LineChart(title: "Closed within SLA", unit: "% of closed", caption: "Share of each \(step)'s closures that closed within the dataset's SLA target.",
                       periods: periods, series: series(\.withinSLAShare), minimumTop: 1, format: percent),
             LineChart(title: "Open backlog", unit: "tickets", caption: "Tickets still open at the end of each \(step) (EAT).",
-                      periods: periods, series: series { $0.backlogAtEnd.map(Double.init) }, minimumTop: 5, format: count),
+                      periods: periods, series: series { $0.backlogAtEnd.map(Double.init) }, minimumTop: 5,
+                      emptyText: "No backlog history for these days: the daily snapshot starts with the first ingest that captured it.", format: count),
         ]
         return "<div class=\"charts\">" + charts.map { $0.html(weekly: weekly) }.joined() + "</div>"
     }

@@ -50,7 +50,7 @@ struct ReportSnapshotTests {
 
     @Test func headlineFiguresMarksAndLabelsHaveTheKnownAnswers() async throws {
         let world = try await knownWorld()
-        let source = PostgresReportSource(url: world.url, analytics: StandInAnalytics())
+        let source = PostgresReportSource(url: world.url, analytics: PostgresAnalyticsReader(url: world.url))
         defer { source.close() }
         let input = try await source.reportInput(ReportRequest(datasets: .all, from: EATText.day(6), to: EATText.day(0)))
 
@@ -78,6 +78,11 @@ struct ReportSnapshotTests {
         // The analytics came along, one per dataset, over the same range.
         #expect(input.trends.map(\.query.dataset) == ["inc", "crq"] && input.teams.map(\.query.dataset) == ["inc", "crq"])
         #expect(input.trends.allSatisfy { $0.query.from == EATText.day(6) && $0.query.to == EATText.day(0) })
+        let incTrend = try #require(input.trends.first)
+        #expect(incTrend.points.count == 7, "one point per EAT day")
+        #expect(incTrend.points.reduce(0) { $0 + $1.opened } == inc.openedInRange, "the headline and the chart agree")
+        #expect(incTrend.points.reduce(0) { $0 + $1.closed } == inc.closedInRange)
+        #expect(input.teams.first?.rows.reduce(0) { $0 + $1.closed } == 3, "the INC hook observed the three closures in the range")
 
         // The page drawn from it has exactly those marks.
         let html = ReportPage.html(for: input)
@@ -87,7 +92,7 @@ struct ReportSnapshotTests {
 
     @Test func oneDatasetOnlyAndTheDefaultRange() async throws {
         let world = try await knownWorld()
-        let source = PostgresReportSource(url: world.url, analytics: StandInAnalytics())
+        let source = PostgresReportSource(url: world.url, analytics: PostgresAnalyticsReader(url: world.url))
         defer { source.close() }
         let input = try await source.reportInput(ReportRequest(datasets: .crq))
         #expect(input.headlines.map(\.dataset) == ["crq"])
@@ -107,8 +112,3 @@ struct ReportSnapshotTests {
     }
 }
 
-/// Until PostgresAnalyticsReader is merged: empty trends and teams that echo their query.
-struct StandInAnalytics: AnalyticsReader {
-    func trends(_ query: TrendQuery) async throws -> TrendReport { TrendReport(query: query, slaHours: 48, points: []) }
-    func teamClosures(_ query: TeamClosureQuery) async throws -> TeamClosureReport { TeamClosureReport(query: query, slaHours: 48, rows: []) }
-}
