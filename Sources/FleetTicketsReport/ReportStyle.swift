@@ -48,7 +48,9 @@ enum ReportStyle {
     .scale path{fill:none;stroke:#1b1f24;stroke-width:1.5}
     .scale text{font-size:12px;fill:#1b1f24}
     .map-legend{font-size:14px;margin-top:10px}
-    .team-grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(520px,1fr));gap:18px 28px}
+    .map.inset{margin-top:22px}
+    .map.inset .map-svg{max-width:900px}
+    .team-grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(560px,1fr));gap:18px 28px}
     table.teams{border-collapse:collapse;width:100%;font-size:14px}
     .teams th,.teams td{padding:6px 8px;border-bottom:1px solid var(--line);text-align:left;vertical-align:middle}
     .teams thead th{font-size:12px;text-transform:uppercase;letter-spacing:.03em;color:var(--muted);border-bottom:2px solid var(--ink)}
@@ -56,6 +58,7 @@ enum ReportStyle {
     .teams tbody tr:nth-child(even){background:var(--soft)}
     .teams tfoot th,.teams tfoot td{font-weight:700;border-top:2px solid var(--ink);border-bottom:0}
     .teams .num{text-align:right}
+    .teams td{white-space:nowrap}
     .bar{display:inline-block;width:64px;height:9px;background:#e3e7eb;border-radius:2px;margin-right:8px;vertical-align:middle;overflow:hidden}
     .bar span{display:block;height:100%;background:var(--accent)}
     footer{margin-top:40px;padding-top:10px;border-top:1px solid var(--line);font-size:13px;color:var(--muted)}

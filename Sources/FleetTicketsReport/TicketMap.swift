@@ -34,16 +34,29 @@ struct TicketMap: Sendable {
             out += "<p class=\"empty\">No open tickets with a position right now.</p>"
             return out + unplacedNote() + "</figure>"
         }
-        let projection = MapProjection(points: map.marks.map { ($0.latitude, $0.longitude) } + map.clusters.map { ($0.latitude, $0.longitude) })
-        out += "<svg class=\"map-svg\" viewBox=\"0 0 \(svgNumber(projection.width)) \(svgNumber(projection.height))\" role=\"img\" aria-label=\"Map of \(map.marks.count) open tickets by SLA state\">"
+        out += svg(map.marks, map.clusters, markClass: "map-mark", label: "Map of \(map.marks.count) open tickets by SLA state")
+        out += legend() + unplacedNote() + "</figure>"
+        // A wide map (tickets across the country) squeezes a dense city into a few pixels: show
+        // the densest area again, enlarged. Its marks repeat the main map's, under another class.
+        if let inset = MapInset.densest(in: map) {
+            out += "<figure class=\"map inset\"><figcaption><h3>Detail: \(HTMLText.escape(inset.title))</h3>"
+            out += "<p>\(ReportFormat.count(inset.marks.count)) of the \(ReportFormat.count(map.marks.count)) placed open tickets, enlarged.</p></figcaption>"
+            out += svg(inset.marks, inset.clusters, markClass: "inset-mark", label: "Detail map: \(inset.title)")
+            out += "</figure>"
+        }
+        return out
+    }
+
+    /// One map frame fitted to `marks` and `clusters`.
+    private func svg(_ marks: [MapMark], _ clusters: [ClusterLabel], markClass: String, label: String) -> String {
+        let projection = MapProjection(points: marks.map { ($0.latitude, $0.longitude) } + clusters.map { ($0.latitude, $0.longitude) })
+        var out = "<svg class=\"map-svg\" viewBox=\"0 0 \(svgNumber(projection.width)) \(svgNumber(projection.height))\" role=\"img\" aria-label=\"\(HTMLText.escape(label))\">"
         out += "<rect class=\"map-bg\" x=\"0\" y=\"0\" width=\"\(svgNumber(projection.width))\" height=\"\(svgNumber(projection.height))\"/>"
         out += graticule(projection)
-        out += marks(projection)
-        out += ClusterLabelLayout(projection: projection).svg(map.clusters)
+        out += self.marks(marks, projection, markClass: markClass)
+        out += ClusterLabelLayout(projection: projection).svg(clusters)
         out += scaleBar(projection)
-        out += "</svg>"
-        out += legend() + unplacedNote()
-        return out + "</figure>"
+        return out + "</svg>"
     }
 
     private func graticule(_ p: MapProjection) -> String {
@@ -67,13 +80,13 @@ struct TicketMap: Sendable {
 
     /// Tickets at one position (a cluster centroid places many) are fanned out on a small
     /// sunflower spiral around it, so each stays visible and countable.
-    private func marks(_ p: MapProjection) -> String {
+    private func marks(_ marks: [MapMark], _ p: MapProjection, markClass: String) -> String {
         var spots: [String: Int] = [:]
         var placed: [(MapMark, Double, Double)] = []
-        let ordered = SLAStyle.drawingOrder.flatMap { state in map.marks.filter { $0.slaState == state } }
+        let ordered = SLAStyle.drawingOrder.flatMap { state in marks.filter { $0.slaState == state } }
         // Fan out in a stable order (by ticket) whatever the drawing order.
         var offsets: [String: (Double, Double)] = [:]
-        for mark in map.marks.sorted(by: { ($0.dataset, $0.ticketID) < ($1.dataset, $1.ticketID) }) {
+        for mark in marks.sorted(by: { ($0.dataset, $0.ticketID) < ($1.dataset, $1.ticketID) }) {
             let (x, y) = p.project(lat: mark.latitude, lng: mark.longitude)
             let key = "\(Int((x * 2).rounded())):\(Int((y * 2).rounded()))"
             let k = spots[key, default: 0]
@@ -92,7 +105,7 @@ struct TicketMap: Sendable {
             if let hours = mark.hoursOpen { title += ", open \(ReportFormat.hours(hours))" }
             if let cluster = mark.cluster { title += ", \(cluster)" }
             if let team = mark.team { title += ", \(team)" }
-            let attributes = "class=\"map-mark sla-\(mark.slaState.rawValue)\" data-ticket=\"\(HTMLText.escape(mark.ticketID))\" data-dataset=\"\(HTMLText.escape(mark.dataset))\""
+            let attributes = "class=\"\(markClass) sla-\(mark.slaState.rawValue)\" data-ticket=\"\(HTMLText.escape(mark.ticketID))\" data-dataset=\"\(HTMLText.escape(mark.dataset))\""
             out += style.marker.svg(x: x, y: y, size: 9, colour: style.colour, hollow: style.hollow, attributes: attributes, title: title)
         }
         return out + "</g>"

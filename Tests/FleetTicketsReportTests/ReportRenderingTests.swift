@@ -54,6 +54,20 @@ import Testing
         #expect(count("class=\"cluster-label\"") == ReportFixtures.clusters.count, "six clusters far enough apart all get a label")
     }
 
+    @Test func aCountryWideMapGetsAnEnlargedDetailOfItsDensestArea() {
+        #expect(count("class=\"inset-mark ") == 0, "a city-wide map needs no detail")
+        var input = ReportFixtures.full
+        input.map.marks += (0..<10).map {
+            MapMark(ticketID: "FAR\($0)", dataset: "inc", latitude: -0.0917 + Double($0) / 1000, longitude: 34.768,
+                    slaState: .breached, hoursOpen: 60, cluster: "Kisumu")
+        }
+        input.map.clusters.append(ClusterLabel(name: "Kisumu", latitude: -0.0917, longitude: 34.768, openCount: 10))
+        let page = ReportPage.html(for: input)
+        #expect(count("class=\"map-mark ", in: page) == 70, "the main map still has one mark per ticket")
+        #expect(count("class=\"inset-mark ", in: page) == 60, "the detail holds the Nairobi tickets, not Kisumu's")
+        #expect(page.contains("<h3>Detail: within 25 km of "))
+    }
+
     @Test func aGapInASeriesDrawsNoPointAndBreaksTheLine() {
         var input = ReportFixtures.full
         input.trends = [ReportFixtures.trend("inc", slaHours: 48, scale: 1)]
