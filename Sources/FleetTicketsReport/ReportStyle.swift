@@ -49,6 +49,7 @@ enum ReportStyle {
     .scale text{font-size:12px;fill:#1b1f24}
     .map-legend{font-size:14px;margin-top:10px}
     .map.inset{margin-top:22px}
+    .cluster-block{margin-top:22px;max-width:760px}
     .map.inset .map-svg{max-width:900px}
     .team-grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(560px,1fr));gap:18px 28px}
     table.teams{border-collapse:collapse;width:100%;font-size:14px}

@@ -36,6 +36,7 @@ struct TicketMap: Sendable {
         }
         out += svg(map.marks, map.clusters, markClass: "map-mark", label: "Map of \(map.marks.count) open tickets by SLA state")
         out += legend() + unplacedNote() + "</figure>"
+        out += ClusterTable(marks: map.marks).html()
         // A wide map (tickets across the country) squeezes a dense city into a few pixels: show
         // the densest area again, enlarged. Its marks repeat the main map's, under another class.
         if let inset = MapInset.densest(in: map) {
@@ -64,7 +65,10 @@ struct TicketMap: Sendable {
         for lng in MapProjection.gridValues(low: p.minLng, high: p.maxLng) {
             let x = p.project(lat: p.minLat, lng: lng).x
             out += "<line x1=\"\(svgNumber(x))\" y1=\"0\" x2=\"\(svgNumber(x))\" y2=\"\(svgNumber(p.height))\"/>"
-            out += "<text x=\"\(svgNumber(x + 3))\" y=\"\(svgNumber(p.height - 6))\">\(degrees(lng, positive: "E", negative: "W"))</text>"
+            // No label under the scale bar (bottom right).
+            if x < p.width - 160 {
+                out += "<text x=\"\(svgNumber(x + 3))\" y=\"\(svgNumber(p.height - 6))\">\(degrees(lng, positive: "E", negative: "W"))</text>"
+            }
         }
         for lat in MapProjection.gridValues(low: p.minLat, high: p.maxLat) {
             let y = p.project(lat: lat, lng: p.minLng).y

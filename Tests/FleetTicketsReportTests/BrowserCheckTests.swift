@@ -70,7 +70,7 @@ struct BrowserCheckTests {
         #expect(count("<table class=\"teams\">", in: dom) == 2)
         #expect(count("data-figure=\"open_now\"", in: dom) == 2)
 
-        try chromium.screenshot(of: page, to: TestOutput.directory.appendingPathComponent("report.png"), height: 3000)
+        try chromium.screenshot(of: page, to: TestOutput.directory.appendingPathComponent("report.png"), height: 3600)
     }
 
     @Test func theEmptyReportRendersItsEmptyStates() throws {

@@ -68,6 +68,13 @@ import Testing
         #expect(page.contains("<h3>Detail: within 25 km of "))
     }
 
+    @Test func theClusterTableCountsTheMarksByState() {
+        // Westlands holds the fixture's breached tickets (every sixth mark from index 3).
+        #expect(has("<tr><th scope=\"row\">Westlands</th><td class=\"num\">10</td><td class=\"num\">0</td><td class=\"num\">0</td><td class=\"num\">0</td><td class=\"num\">10</td></tr>"),
+                "most breached first, counts per state, then the total")
+        #expect(has("<th scope=\"row\">&lt;b&gt;Ruaka&lt;/b&gt; &amp; Co</th>"), "cluster names are escaped")
+    }
+
     @Test func aGapInASeriesDrawsNoPointAndBreaksTheLine() {
         var input = ReportFixtures.full
         input.trends = [ReportFixtures.trend("inc", slaHours: 48, scale: 1)]
