@@ -32,6 +32,10 @@ public final class PostgresReportSource: ReportSource {
     /// Closes the pool's connections (also done when the source is released).
     public func close() { pool.close() }
 
+    /// Reads the snapshot, then the trends and team tables of each of its datasets over the
+    /// snapshot's range (the defaults resolved by the database, so "today" is the server's EAT day).
+    /// - Throws: `PostgresError` when the database cannot be read, `ReportSnapshotError` when
+    ///   its answer does not decode, and whatever the analytics reader throws.
     public func reportInput(_ request: ReportRequest) async throws -> ReportInput {
         let snapshot = try await self.snapshot(request)
         let grain = ReportRange.grain(from: snapshot.from, to: snapshot.to)
@@ -108,5 +112,6 @@ public struct ReportSnapshotError: Error, CustomStringConvertible, Sendable {
     /// What was wrong, and what to do.
     public var reason: String
 
+    /// One sentence for a person.
     public var description: String { "Could not read the report snapshot from the database: \(reason)." }
 }

@@ -19,6 +19,7 @@ public struct ReportInput: Sendable, Hashable {
     /// Open tickets with a position, and the cluster labels drawn over them.
     public var map: ReportMap
 
+    /// A report's values, as a loader or a test assembles them.
     public init(
         range: ReportRange, generatedAt: Date, headlines: [HeadlineFigures], trends: [TrendReport],
         teams: [TeamClosureReport], map: ReportMap
@@ -41,6 +42,7 @@ public struct ReportRange: Sendable, Hashable, Codable {
     /// Day or week periods in the trend charts.
     public var grain: TrendGrain
 
+    /// The days `from`…`to` (EAT, inclusive) in periods of `grain`.
     public init(from: String, to: String, grain: TrendGrain) {
         self.from = from
         self.to = to
@@ -83,6 +85,7 @@ public struct HeadlineFigures: Sendable, Hashable, Codable {
     /// When the newest file was applied; nil before the first ingest.
     public var lastAppliedAt: Date?
 
+    /// One dataset's figures (see each property for its meaning).
     public init(
         dataset: String, slaHours: Double, openNow: Int, breachedNow: Int, atRiskNow: Int, unknownNow: Int,
         unplacedNow: Int, openedInRange: Int, closedInRange: Int, closureRate: Double?, mttrMedianHours: Double?,
@@ -140,6 +143,7 @@ public struct ReportMap: Sendable, Hashable, Codable {
     /// One per cluster that has a mark, at the cluster's centroid.
     public var clusters: [ClusterLabel]
 
+    /// The marks and the labels drawn over them.
     public init(marks: [MapMark], clusters: [ClusterLabel]) {
         self.marks = marks
         self.clusters = clusters
@@ -148,17 +152,24 @@ public struct ReportMap: Sendable, Hashable, Codable {
 
 /// One open ticket on the map.
 public struct MapMark: Sendable, Hashable, Codable {
+    /// The ticket's id in its dataset.
     public var ticketID: String
     /// `inc` or `crq`.
     public var dataset: String
+    /// WGS84 latitude of the ticket's resolved position.
     public var latitude: Double
+    /// WGS84 longitude of the ticket's resolved position.
     public var longitude: Double
+    /// The ticket's SLA state now.
     public var slaState: SLAState
     /// Hours since the SLA clock started; nil when the clock is unknown.
     public var hoursOpen: Double?
+    /// The network cluster, when the feed names one.
     public var cluster: String?
+    /// The assigned team, when the feed names one.
     public var team: String?
 
+    /// One open ticket at a position.
     public init(
         ticketID: String, dataset: String, latitude: Double, longitude: Double, slaState: SLAState,
         hoursOpen: Double?, cluster: String? = nil, team: String? = nil
@@ -185,12 +196,16 @@ public struct MapMark: Sendable, Hashable, Codable {
 
 /// A cluster's name drawn at its centroid, with its open-ticket count.
 public struct ClusterLabel: Sendable, Hashable, Codable {
+    /// The cluster as the feed spells it.
     public var name: String
+    /// WGS84 latitude of the centroid.
     public var latitude: Double
+    /// WGS84 longitude of the centroid.
     public var longitude: Double
     /// Open tickets of the cluster on the map.
     public var openCount: Int
 
+    /// A label for cluster `name` at its centroid.
     public init(name: String, latitude: Double, longitude: Double, openCount: Int) {
         self.name = name
         self.latitude = latitude

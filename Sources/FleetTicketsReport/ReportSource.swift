@@ -17,12 +17,14 @@ public enum ReportDatasets: String, Sendable, Hashable, CaseIterable {
 
 /// What a report is asked for: datasets and an optional range of EAT days.
 public struct ReportRequest: Sendable, Hashable {
+    /// The datasets covered, each with its own figures.
     public var datasets: ReportDatasets
     /// First EAT day (`YYYY-MM-DD`); nil: 29 days before `to` (30 days in all).
     public var from: String?
     /// Last EAT day (`YYYY-MM-DD`); nil: today in EAT.
     public var to: String?
 
+    /// A request as given (unchecked: the database checks the days again).
     public init(datasets: ReportDatasets = .all, from: String? = nil, to: String? = nil) {
         self.datasets = datasets
         self.from = from
@@ -52,6 +54,7 @@ public struct ReportRequest: Sendable, Hashable {
 public struct ReportRequestError: Error, CustomStringConvertible, Sendable {
     /// One sentence: what is wrong and what to pass instead.
     public var message: String
+    /// The message.
     public var description: String { message }
 }
 
