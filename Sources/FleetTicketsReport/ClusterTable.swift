@@ -1,3 +1,4 @@
+import FleetTicketsCore
 /// Where the pressure is: the clusters with the most breached open tickets, as numbers beside
 /// the map (a manager reads "Kasarani 12 breached" faster than counting squares).
 struct ClusterTable: Sendable {

@@ -127,15 +127,6 @@ public struct HeadlineFigures: Sendable, Hashable, Codable {
     }
 }
 
-/// How an open ticket stands against its dataset's SLA target (tickets.sla_state).
-public enum SLAState: String, Sendable, Hashable, Codable, CaseIterable {
-    case within
-    case atRisk = "at_risk"
-    case breached
-    /// The ticket's SLA clock is unknown.
-    case unknown
-}
-
 /// The map of open tickets: one mark per placed open ticket, and labels for their clusters.
 public struct ReportMap: Sendable, Hashable, Codable {
     /// One per open ticket that has a position.

@@ -1,3 +1,4 @@
+import FleetTicketsCore
 import Foundation
 
 /// How each SLA state is drawn: colour (Okabe–Ito, safe for colour-blind readers) and a shape
