@@ -9,18 +9,19 @@ extension PostgresTicketStore: GazetteerStore {
 
     public func clustersNeedingCoordinates(retryBefore: Date) async throws -> [ClusterNeed] {
         // A miss is a row without a point, asked again once its last attempt is old enough.
-        let r = try db.execute("""
+        let r = try await onConnection { db in try db.execute("""
             SELECT t.raw->>'cluster', count(*) FROM \(Self.bothDatasets) t
             LEFT JOIN tickets.geo_clusters c ON c.cluster = t.raw->>'cluster'
             WHERE coalesce(t.raw->>'cluster', '') <> '' AND c.geom IS NULL
               AND (c.last_attempt_at IS NULL OR c.last_attempt_at < $1::timestamptz)
             GROUP BY 1 ORDER BY 2 DESC, 1
-            """, [retryBefore.formatted(.iso8601)], purpose: "list clusters without a coordinate")
+            """, [retryBefore.formatted(.iso8601)], purpose: "list clusters without a coordinate") }
         return (0..<r.rowCount).map { ClusterNeed(cluster: r[$0, 0] ?? "", tickets: Int(r[$0, 1] ?? "0") ?? 0) }
     }
 
     public func placesNeedingGeocode(retryBefore: Date) async throws -> [PlaceNeed] {
-        let r = try db.execute("""
+        let retry = retryBefore.formatted(.iso8601)
+        let r = try await onConnection { db in try db.execute("""
             SELECT t.raw->>'location_name', min(nullif(t.raw->>'cluster', '')), count(*),
                    min(c.latitude), min(c.longitude)
             FROM \(Self.bothDatasets) t
@@ -29,7 +30,7 @@ extension PostgresTicketStore: GazetteerStore {
             WHERE t.is_actionable AND coalesce(t.raw->>'location_name', '') <> ''
               AND (l.location_name IS NULL OR (l.status <> 'hit' AND l.last_attempt_at < $1::timestamptz))
             GROUP BY 1 ORDER BY 1
-            """, [retryBefore.formatted(.iso8601)], purpose: "list places needing a geocode")
+            """, [retry], purpose: "list places needing a geocode") }
         return (0..<r.rowCount).map { i in
             let centroid = Double(r[i, 3] ?? "").flatMap { lat in Double(r[i, 4] ?? "").map { Coordinate(latitude: lat, longitude: $0) } }
             return PlaceNeed(locationName: r[i, 0] ?? "", cluster: r[i, 1], tickets: Int(r[i, 2] ?? "0") ?? 0, centroid: centroid)
@@ -38,7 +39,7 @@ extension PostgresTicketStore: GazetteerStore {
 
     public func save(clusters: [ClusterAnswer]) async throws {
         guard !clusters.isEmpty else { return }
-        try db.transaction(purpose: "save cluster coordinates") {
+        try await onConnection { db in try db.transaction(purpose: "save cluster coordinates") {
             for a in clusters {
                 try db.execute("""
                     INSERT INTO tickets.geo_clusters AS g (cluster, geom, latitude, longitude, provider, query, verified, attempts, last_attempt_at, updated_at)
@@ -49,39 +50,47 @@ extension PostgresTicketStore: GazetteerStore {
                     """, [a.cluster, String(a.coordinate.latitude), String(a.coordinate.longitude), a.provider, a.query],
                     purpose: "save the coordinate of cluster \(a.cluster)")
             }
-        }
+        } }
     }
 
     public func save(clusterMisses: [ClusterMiss]) async throws {
-        for m in clusterMisses {
-            // Never over a coordinate: a miss only records the attempt of a cluster without one.
-            try db.execute("""
-                INSERT INTO tickets.geo_clusters AS g (cluster, provider, query, verified, attempts, last_attempt_at, updated_at)
-                VALUES ($1, $2, $3, false, 1, now(), now())
-                ON CONFLICT (cluster) DO UPDATE SET provider = excluded.provider, query = excluded.query,
-                    attempts = g.attempts + 1, last_attempt_at = now(), updated_at = now()
-                WHERE g.geom IS NULL
-                """, [m.cluster, m.provider, m.query], purpose: "cache the miss for cluster \(m.cluster)")
+        guard !clusterMisses.isEmpty else { return }
+        try await onConnection { db in
+            for m in clusterMisses {
+                // Never over a coordinate: a miss only records the attempt of a cluster without one.
+                try db.execute("""
+                    INSERT INTO tickets.geo_clusters AS g (cluster, provider, query, verified, attempts, last_attempt_at, updated_at)
+                    VALUES ($1, $2, $3, false, 1, now(), now())
+                    ON CONFLICT (cluster) DO UPDATE SET provider = excluded.provider, query = excluded.query,
+                        attempts = g.attempts + 1, last_attempt_at = now(), updated_at = now()
+                    WHERE g.geom IS NULL
+                    """, [m.cluster, m.provider, m.query], purpose: "cache the miss for cluster \(m.cluster)")
+            }
         }
     }
 
     public func lastGeocoderRequest(provider: String) async throws -> Date? {
-        let text = try db.scalar("SELECT extract(epoch FROM last_request_at)::float8 FROM tickets.geocoder_requests WHERE provider = $1",
-                                 [provider], purpose: "read when \(provider) was last asked")
+        let text = try await onConnection { db in
+            try db.scalar("SELECT extract(epoch FROM last_request_at)::float8 FROM tickets.geocoder_requests WHERE provider = $1",
+                          [provider], purpose: "read when \(provider) was last asked")
+        }
         return text.flatMap(Double.init).map { Date(timeIntervalSince1970: $0) }
     }
 
     public func recordGeocoderRequest(provider: String, at: Date) async throws {
-        try db.execute("""
-            INSERT INTO tickets.geocoder_requests AS r (provider, last_request_at, requests) VALUES ($1, to_timestamp($2::float8), 1)
-            ON CONFLICT (provider) DO UPDATE SET last_request_at = greatest(r.last_request_at, excluded.last_request_at),
-                requests = r.requests + 1
-            """, [provider, String(at.timeIntervalSince1970)], purpose: "record a request to \(provider)")
+        let seconds = String(at.timeIntervalSince1970)
+        try await onConnection { db in
+            try db.execute("""
+                INSERT INTO tickets.geocoder_requests AS r (provider, last_request_at, requests) VALUES ($1, to_timestamp($2::float8), 1)
+                ON CONFLICT (provider) DO UPDATE SET last_request_at = greatest(r.last_request_at, excluded.last_request_at),
+                    requests = r.requests + 1
+                """, [provider, seconds], purpose: "record a request to \(provider)")
+        }
     }
 
     public func save(locations: [LocationAnswer]) async throws {
         guard !locations.isEmpty else { return }
-        try db.transaction(purpose: "save place answers") {
+        try await onConnection { db in try db.transaction(purpose: "save place answers") {
             for a in locations {
                 try db.execute("""
                     INSERT INTO tickets.geo_locations AS g
@@ -97,15 +106,18 @@ extension PostgresTicketStore: GazetteerStore {
                           a.distanceKilometres.map { String($0) }, a.provider],
                     purpose: "save the answer for \(a.locationName)")
             }
-        }
+        } }
     }
 
     public func resolveGeometries() async throws -> Int {
-        Int(try db.scalar("SELECT tickets.resolve_ticket_geoms()", purpose: "re-resolve ticket positions") ?? "0") ?? 0
+        let n = try await onConnection { db in try db.scalar("SELECT tickets.resolve_ticket_geoms()", purpose: "re-resolve ticket positions") }
+        return Int(n ?? "0") ?? 0
     }
 
     public func placement() async throws -> [String: Int] {
-        let r = try db.execute("SELECT geo_source, count(*) FROM \(Self.bothDatasets) t GROUP BY 1", purpose: "count tickets by geo_source")
+        let r = try await onConnection { db in
+            try db.execute("SELECT geo_source, count(*) FROM \(Self.bothDatasets) t GROUP BY 1", purpose: "count tickets by geo_source")
+        }
         return Dictionary(uniqueKeysWithValues: (0..<r.rowCount).map { (r[$0, 0] ?? "none", Int(r[$0, 1] ?? "0") ?? 0) })
     }
 }

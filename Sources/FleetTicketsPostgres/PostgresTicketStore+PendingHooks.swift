@@ -6,18 +6,23 @@ import Foundation
 /// behind needs nothing more than the row it already has.
 extension PostgresTicketStore {
     public func pendingHooks(of dataset: Dataset) async throws -> [PostApplyHook] {
-        let text = try db.scalar("SELECT metadata->'pending_hooks' FROM tickets.import_meta WHERE dataset = $1",
-                                 [dataset.name], purpose: "read the \(dataset) pending post-apply hooks")
+        let text = try await onConnection { db in
+            try db.scalar("SELECT metadata->'pending_hooks' FROM tickets.import_meta WHERE dataset = $1",
+                          [dataset.name], purpose: "read the \(dataset) pending post-apply hooks")
+        }
         guard let text, let names = try? JSONDecoder().decode([String].self, from: Data(text.utf8)) else { return [] }
         // A name this build does not know (written by a newer one) is left for that build.
         return names.compactMap(PostApplyHook.init(rawValue:))
     }
 
     public func setPendingHooks(_ hooks: [PostApplyHook], of dataset: Dataset) async throws {
-        try db.execute("""
-            INSERT INTO tickets.import_meta AS m (dataset, metadata, updated_at)
-            VALUES ($1, jsonb_build_object('pending_hooks', $2::jsonb), now())
-            ON CONFLICT (dataset) DO UPDATE SET metadata = m.metadata || excluded.metadata
-            """, [dataset.name, try jsonArray(hooks.map(\.rawValue))], purpose: "record the \(dataset) pending post-apply hooks")
+        let names = try jsonArray(hooks.map(\.rawValue))
+        try await onConnection { db in
+            try db.execute("""
+                INSERT INTO tickets.import_meta AS m (dataset, metadata, updated_at)
+                VALUES ($1, jsonb_build_object('pending_hooks', $2::jsonb), now())
+                ON CONFLICT (dataset) DO UPDATE SET metadata = m.metadata || excluded.metadata
+                """, [dataset.name, names], purpose: "record the \(dataset) pending post-apply hooks")
+        }
     }
 }
