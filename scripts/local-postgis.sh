@@ -159,7 +159,9 @@ init_cluster() {
 start_server() {
     local opts="-p ${PORT} -k ${SOCK} -c listen_addresses=127.0.0.1"
     if [[ "${FLEETTICKETS_PG_FAST:-0}" == 1 ]]; then
-        opts+=" -c fsync=off -c synchronous_commit=off"
+        # Tests run their suites in parallel, each PostgresTicketStore with a pool of up to
+        # four connections: 100 (the default) runs out on a full run.
+        opts+=" -c fsync=off -c synchronous_commit=off -c max_connections=300"
         say "fast mode: fsync=off, synchronous_commit=off (not durable)"
     fi
     say "starting server on 127.0.0.1:${PORT} (data $DATA, log $LOG)"
