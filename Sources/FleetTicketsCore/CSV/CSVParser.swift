@@ -43,6 +43,8 @@ public struct CSVParser: Sendable {
     /// Bytes of the field being read when it cannot be taken straight from the chunk (it is
     /// quoted or straddles chunks).
     private var field: [UInt8] = []
+    /// `field` holds doubled quotes still to be collapsed into one.
+    private var escaped = false
     private var fields: [String] = []
     /// The physical line the current record starts on.
     private var line = 1
@@ -133,30 +135,31 @@ public struct CSVParser: Sendable {
                 try delimiter(p[j], into: &records)
                 i = j + 1
             case .quoted:
+                // Doubled quotes are kept as they are while scanning (one bulk copy per chunk) and
+                // collapsed in one pass when the field ends: the cost per byte is the same
+                // whether the field is plain text or nothing but `""`.
                 var j = i
-                var segment = i
                 while j < n {
                     let c = p[j]
                     if c == Self.quote {
-                        // A doubled quote inside the chunk is one literal quote; the scan goes on
-                        // (one at a chunk's end is settled by `quoteSeen`).
-                        guard j + 1 < n, p[j + 1] == Self.quote else { break }
-                        field.append(contentsOf: UnsafeBufferPointer(rebasing: p[segment...j]))
+                        guard j + 1 < n, p[j + 1] == Self.quote else { break }  // closing, or settled by `quoteSeen`
+                        escaped = true
                         j += 2
-                        segment = j
                         continue
                     }
                     if c == Self.lf { extraLines += 1 }
                     j += 1
                 }
-                field.append(contentsOf: UnsafeBufferPointer(rebasing: p[segment..<j]))
+                field.append(contentsOf: UnsafeBufferPointer(rebasing: p[i..<j]))
                 if j == n { return }
                 state = .quoteSeen
                 i = j + 1
             case .quoteSeen:
                 let c = p[i]
-                if c == Self.quote {  // a doubled quote: one literal quote, the field goes on
+                if c == Self.quote {  // a doubled quote split by a chunk end: kept doubled, collapsed later
                     field.append(Self.quote)
+                    field.append(Self.quote)
+                    escaped = true
                     state = .quoted
                 } else if c == Self.comma || c == Self.lf || c == Self.cr {
                     try endField(nil)
@@ -190,9 +193,29 @@ public struct CSVParser: Sendable {
             return
         }
         if let tail { field.append(contentsOf: tail) }
+        if escaped {
+            collapseDoubledQuotes()
+            escaped = false
+        }
         let value = try field.withUnsafeBufferPointer { try text($0) }
         field.removeAll(keepingCapacity: field.capacity <= 1 << 16)
         fields.append(value)
+    }
+
+    /// Turns each `""` of a quoted field's text into `"`, in place, in one pass. Every quote in
+    /// that text is half of a pair (a lone one would have closed the field), so pairs align.
+    private mutating func collapseDoubledQuotes() {
+        let kept = field.withUnsafeMutableBufferPointer { b -> Int in
+            var write = 0, read = 0
+            while read < b.count {
+                let c = b[read]
+                b[write] = c
+                write += 1
+                read += c == Self.quote ? 2 : 1
+            }
+            return write
+        }
+        field.removeLast(field.count - kept)
     }
 
     private mutating func endRecord(into records: inout [Record]) {
