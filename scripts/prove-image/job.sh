@@ -46,7 +46,7 @@ pass "$inc_files inc + $crq_files crq files"
 step "in the image: fleettickets migrate"
 image_logged fleettickets migrate
 expect_equal "migrations recorded" "$(sql 'SELECT count(*) FROM tickets.schema_migrations')" \
-    "$(find "$REPO/migrations" -name '*.sql' | wc -l)"
+    "$(find "$CONTEXT/migrations" -name '*.sql' | wc -l)"
 pass
 
 step "in the image: fleettickets ingest inc --from-bucket --apply"
