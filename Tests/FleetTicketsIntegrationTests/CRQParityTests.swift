@@ -53,11 +53,22 @@ struct CRQParityTests {
         #expect(d["freshness"]?["source_max_key"] == .string(try #require(report.files.first?.key)))
         #expect(inc["metrics"]?["open_total"] == .number(0) && inc["freshness"] == .null, "CRQ tickets are not INC's")
 
+        // The views apply the rule of tickets.sla_state (19) on every row, both datasets.
+        await world.ingest(.inc, [openTicket("I1", created: EATText.hoursAgo(40)), openTicket("I2"), openTicket("I3", created: EATText.hoursAgo(100))])
+        let agree = """
+            SELECT count(*), count(*) FILTER (WHERE s.sla_state IS DISTINCT FROM tickets.sla_state(s.dataset,
+                       extract(epoch FROM now() - s.sla_clock_start) / 3600.0))
+              FROM tickets.open_sla s
+            """
+        #expect(try world.sql.rows(agree) == [["6", "0"]])
+
         // The target lives in a table: operators move it, the view and the dashboard follow.
         try world.sql.execute("UPDATE tickets.sla_targets SET target_hours = 72, at_risk_hours = 60 WHERE dataset = 'crq'",
                               purpose: "shorten the CRQ target")
         #expect(try world.sql.keyed("SELECT ticket_id, sla_state, sla_target_hours::text FROM tickets.crq_open_sla")
             == ["Q1": ["breached", "72"], "Q2": ["breached", "72"], "Q3": ["within", "72"]])
+        #expect(try world.sql.rows(agree) == [["6", "0"]])
+        #expect(try world.sql.json("SELECT reporting.fn_crq_dashboard()")["metrics"]?["open_breached"] == .number(2))
     }
 
     /// The hook captured CRQ history: today's snapshot, the closures under dataset crq.
