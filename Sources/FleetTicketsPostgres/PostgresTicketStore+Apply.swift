@@ -4,52 +4,89 @@ import Foundation
 extension PostgresTicketStore {
     public func apply(_ file: ChangeFile, rows: RowBatches) async throws -> ApplyCounts {
         let table = try Self.quotedTable(file.dataset.table)
+        let rehearsing = self.rehearsing
         let name = rehearsing ? "rehearse \(file.key)" : "apply \(file.key)"
-        if rehearsing {
-            try db.execute("SAVEPOINT ft_file", purpose: name)
-        } else {
-            try db.begin(purpose: name)
-        }
-        do {
-            let counts = try await applyInTransaction(file, rows: rows, table: table)
-            if rehearsing {
-                try db.execute("RELEASE SAVEPOINT ft_file", purpose: name)
-            } else {
-                try db.commit(purpose: "commit \(file.key)")
+        // One session for the whole transaction: no other call reaches it in between.
+        return try await operation { session in
+            try await session.run { db in
+                if rehearsing {
+                    try db.execute("SAVEPOINT ft_file", purpose: name)
+                } else {
+                    try db.begin(purpose: name)
+                }
             }
-            return counts
-        } catch {
-            // Leave no trace of the file; the caller's error (a bad row, a failed read) wins.
-            if rehearsing {
-                _ = try? db.execute("ROLLBACK TO SAVEPOINT ft_file", purpose: name)
-            } else if db.isAlive {
-                try? db.rollback(purpose: "roll back \(file.key)")
+            do {
+                let counts = try await applyInTransaction(file, rows: rows, table: table, on: session)
+                try await session.run { db in
+                    if rehearsing {
+                        try db.execute("RELEASE SAVEPOINT ft_file", purpose: name)
+                    } else {
+                        try db.commit(purpose: "commit \(file.key)")
+                    }
+                }
+                return counts
+            } catch {
+                // Leave no trace of the file; the caller's error (a bad row, a failed read) wins,
+                // and data the server refused anywhere in the file is a data error.
+                _ = try? await session.run { db in
+                    if rehearsing {
+                        _ = try? db.execute("ROLLBACK TO SAVEPOINT ft_file", purpose: name)
+                    } else if db.isAlive {
+                        try? db.rollback(purpose: "roll back \(file.key)")
+                    }
+                }
+                if let refused = error as? PostgresError, Self.isDataError(refused) { throw Self.rejection(refused, ticket: nil) }
+                throw error
             }
-            throw error
         }
     }
 
-    private func applyInTransaction(_ file: ChangeFile, rows: RowBatches, table: String) async throws -> ApplyCounts {
-        let dataset = file.dataset
+    private func applyInTransaction(_ file: ChangeFile, rows: RowBatches, table: String,
+                                    on session: PostgresSession) async throws -> ApplyCounts {
         // Fixed statements travel together: one round trip instead of two (a drain of small
         // delta files pays every round trip once per file).
-        try db.simpleQuery("SET LOCAL work_mem = '64MB'; TRUNCATE ft_stage", purpose: "prepare staging for \(file.key)")
+        try await session.run { db in
+            try db.simpleQuery("SET LOCAL work_mem = '64MB'; TRUNCATE ft_stage", purpose: "prepare staging for \(file.key)")
+        }
         var ordinal = 0
         for try await batch in rows {
-            try db.copyIn("COPY ft_stage (ord, ticket_id, raw) FROM STDIN", purpose: "stage the rows of \(file.key)") { out in
-                for row in batch {
-                    ordinal += 1
-                    try out.appendRow([String(ordinal), row.ticketID, row.raw.jsonText])
+            let first = ordinal
+            ordinal += batch.count
+            try await session.run { db in
+                var ordinal = first
+                try db.copyIn("COPY ft_stage (ord, ticket_id, raw) FROM STDIN", purpose: "stage the rows of \(file.key)") { out in
+                    for row in batch {
+                        ordinal += 1
+                        do {
+                            try out.appendRow([String(ordinal), row.ticketID, row.raw.jsonText])
+                        } catch let error as PostgresError where error.code == .usage {
+                            throw Self.nulRejection(ticket: row.ticketID)  // the only field check CopyWriter makes
+                        }
+                    }
                 }
             }
         }
+        let tally = rows.tally.snapshot
+        return try await session.run { db in try self.merge(file, table: table, tally: tally, db: db) }
+    }
+
+    /// The staged rows into the table, then the file's ledger row and metadata (one step: no
+    /// suspension between the statements).
+    private func merge(_ file: ChangeFile, table: String, tally: FileTally.Snapshot, db: PostgresConnection) throws -> ApplyCounts {
         // Last row per ticket wins: the rows a later one supersedes leave the staging table.
         // Then row count and ticket_id statistics, so a small file probes the primary key
         // instead of hashing the whole table (a temp table is never analysed by autovacuum).
         try db.simpleQuery("""
             DELETE FROM ft_stage s USING ft_stage later WHERE later.ticket_id = s.ticket_id AND later.ord > s.ord;
-            ANALYZE ft_stage (ticket_id)
+            ANALYZE ft_stage (ticket_id);
+            SAVEPOINT ft_merge
             """, purpose: "keep the last row per ticket of \(file.key) and measure the staged rows")
+        return try refusingData(of: file, db: db) { try write(file, table: table, tally: tally, db: db) }
+    }
+
+    /// The UPDATE and INSERT of the staged rows, then the ledger and metadata.
+    private func write(_ file: ChangeFile, table: String, tally: FileTally.Snapshot, db: PostgresConnection) throws -> ApplyCounts {
+        let dataset = file.dataset
         // Existing tickets whose raw changed are updated, then the new ones inserted; an
         // identical raw is not rewritten. Not one INSERT … ON CONFLICT DO UPDATE: that computes
         // the generated columns and fires the row trigger for every proposed row before finding
@@ -57,50 +94,61 @@ extension PostgresTicketStore {
         // twice. The INSERT keeps ON CONFLICT for a ticket some other writer inserted meanwhile
         // (xmax = 0 marks a real insert); being a second statement, it also sees a ticket
         // deleted since the UPDATE began, and inserts it.
+        // The version guard: a row a newer file wrote is never replaced ($2 = this file's stamp;
+        // $3 = a reseed, which replays in order and may rewrite). Such rows are counted as stale.
+        let version: [String?] = [file.key, file.versionStamp, file.rewritesNewer ? "true" : "false"]
         let updated = try db.execute("""
-            UPDATE \(table) AS t SET raw = s.raw::jsonb, ingested_at = now()
+            UPDATE \(table) AS t SET raw = s.raw::jsonb, ingested_at = now(), change_key = $1
             FROM ft_stage s
             WHERE t.ticket_id = s.ticket_id AND t.raw IS DISTINCT FROM s.raw::jsonb
-            """, purpose: "update the changed tickets of \(file.key) in \(dataset.table)").affectedRows
+              AND ($3::boolean OR NOT tickets.change_key_is_newer(t.change_key, $2))
+            """, version, purpose: "update the changed tickets of \(file.key) in \(dataset.table)").affectedRows
         let result = try db.execute("""
             WITH written AS (
-                INSERT INTO \(table) AS t (ticket_id, raw, ingested_at)
-                SELECT s.ticket_id, s.raw::jsonb, now() FROM ft_stage s
+                INSERT INTO \(table) AS t (ticket_id, raw, ingested_at, change_key)
+                SELECT s.ticket_id, s.raw::jsonb, now(), $1 FROM ft_stage s
                 WHERE NOT EXISTS (SELECT 1 FROM \(table) e WHERE e.ticket_id = s.ticket_id)
-                ON CONFLICT (ticket_id) DO UPDATE SET raw = excluded.raw, ingested_at = excluded.ingested_at
+                ON CONFLICT (ticket_id) DO UPDATE SET raw = excluded.raw, ingested_at = excluded.ingested_at,
+                    change_key = excluded.change_key
                 WHERE t.raw IS DISTINCT FROM excluded.raw
+                  AND ($3::boolean OR NOT tickets.change_key_is_newer(t.change_key, $2))
                 RETURNING (xmax = 0) AS inserted
             )
             SELECT (SELECT count(*) FROM ft_stage),
                    count(*) FILTER (WHERE inserted),
-                   count(*) FILTER (WHERE NOT inserted)
+                   count(*) FILTER (WHERE NOT inserted),
+                   (SELECT count(*) FROM ft_stage s JOIN \(table) o ON o.ticket_id = s.ticket_id
+                    WHERE NOT $3::boolean AND tickets.change_key_is_newer(o.change_key, $2)
+                      AND o.raw IS DISTINCT FROM s.raw::jsonb)
             FROM written
-            """, purpose: "insert the new tickets of \(file.key) into \(dataset.table)")
+            """, version, purpose: "insert the new tickets of \(file.key) into \(dataset.table)")
         let distinct = Int(result[0, 0] ?? "0") ?? 0
         let inserted = Int(result[0, 1] ?? "0") ?? 0
         let updatedLate = Int(result[0, 2] ?? "0") ?? 0
+        // Rows the guard refused still differ from the stored (newer) row after the UPDATE.
+        let stale = Int(result[0, 3] ?? "0") ?? 0
         let counts = ApplyCounts(inserted: inserted, updated: updated + updatedLate,
-                                 unchanged: distinct - inserted - updated - updatedLate)
-        try record(file, counts: counts, tally: rows.tally.snapshot)
+                                 unchanged: distinct - inserted - updated - updatedLate - stale, stale: stale)
+        try record(file, counts: counts, tally: tally, db: db)
         return counts
     }
 
     /// The ledger row, the watermark and the freshness metadata, in the file's transaction.
-    private func record(_ file: ChangeFile, counts: ApplyCounts, tally: FileTally.Snapshot) throws {
+    private func record(_ file: ChangeFile, counts: ApplyCounts, tally: FileTally.Snapshot, db: PostgresConnection) throws {
         let dataset = file.dataset
         let dropped = try String(decoding: JSONEncoder.sorted.encode(tally.droppedByName), as: UTF8.self)
         let exported = file.exportedAt.map { $0.formatted(.iso8601) }
         try db.execute("""
             INSERT INTO tickets.ingest_ledger AS l
-                (dataset, key, etag, bytes, exported_at, rows_read, rows_dropped, inserted, updated, unchanged)
-            VALUES ($1, $2, $3, $4, $5::timestamptz, $6, $7::jsonb, $8, $9, $10)
+                (dataset, key, etag, bytes, exported_at, rows_read, rows_dropped, inserted, updated, unchanged, stale)
+            VALUES ($1, $2, $3, $4, $5::timestamptz, $6, $7::jsonb, $8, $9, $10, $11)
             ON CONFLICT (dataset, key) DO UPDATE SET
                 etag = excluded.etag, bytes = excluded.bytes, exported_at = excluded.exported_at,
                 rows_read = excluded.rows_read, rows_dropped = excluded.rows_dropped,
                 inserted = excluded.inserted, updated = excluded.updated, unchanged = excluded.unchanged,
-                applications = l.applications + 1, applied_at = now()
+                stale = excluded.stale, applications = l.applications + 1, applied_at = now()
             """, [dataset.name, file.key, file.etag, String(tally.bytesRead), exported, String(tally.rowsRead), dropped,
-                  String(counts.inserted), String(counts.updated), String(counts.unchanged)],
+                  String(counts.inserted), String(counts.updated), String(counts.unchanged), String(counts.stale)],
             purpose: "record \(file.key) in the ledger")
 
         let current = try db.scalar(

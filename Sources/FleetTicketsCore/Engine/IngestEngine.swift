@@ -126,8 +126,11 @@ public struct IngestEngine: Sendable {
                        into store: any TicketStore) async throws -> FileReport {
         let started = ContinuousClock.now
         let key = file.object.key
+        // A reseed replays the stream in order, so its rows may replace newer ones; every other
+        // file (late, loose, retried) is held by the per-ticket version guard.
         let change = ChangeFile(dataset: dataset, key: key, exportedAt: options.looseFiles == nil ? file.key.exportedAt : nil,
-                                bytes: file.object.size, etag: file.object.etag, advancesWatermark: options.looseFiles == nil)
+                                bytes: file.object.size, etag: file.object.etag, advancesWatermark: options.looseFiles == nil,
+                                rewritesNewer: options.reseed && options.looseFiles == nil)
         let rows = RowBatches(csv: try await source.read(key), key: key, batchSize: options.batchSize)
         let counts = try await store.apply(change, rows: rows)
         let tally = rows.tally.snapshot
@@ -174,6 +177,11 @@ public struct IngestEngine: Sendable {
             return IngestFailure(kind: .data, key: key, line: bad.line > 0 ? bad.line : nil,
                                  message: "The \(dataset) file \(key) cannot be decoded\(bad.line > 0 ? " at line \(bad.line)" : ""): \(bad.reason). \(kept) applied; fix or remove the file, then rerun.")
         }
+        if let refused = error as? RejectedData {
+            let at = [refused.line.map { "line \($0)" }, refused.ticketID.map { "ticket \($0)" }].compactMap { $0 }.joined(separator: ", ")
+            return IngestFailure(kind: .data, key: key, line: refused.line,
+                                 message: "The database refused the \(dataset) file \(key)\(at.isEmpty ? "" : " (\(at))"): \(refused.reason). \(kept) applied; fix the file upstream, or move it out of changes/ so the drain can go on, then rerun.")
+        }
         return IngestFailure(kind: .dependency, key: key, line: nil,
                              message: "Applying the \(dataset) file \(key) failed: \(error). \(kept) applied; rerun once the cause is fixed.")
     }
@@ -182,6 +190,7 @@ public struct IngestEngine: Sendable {
         logger.info(dryRun ? "would apply" : "applied", metadata: [
             "dataset": "\(dataset)", "key": "\(file.key)", "rows": "\(file.rowsRead)",
             "inserted": "\(file.counts.inserted)", "updated": "\(file.counts.updated)", "unchanged": "\(file.counts.unchanged)",
+            "stale": "\(file.counts.stale)",
         ])
     }
 }
