@@ -43,22 +43,18 @@ SELECT g,
        random() < 0.70 AS nairobi,
        random() AS u1, random() AS u2, random() AS u3
   FROM generate_series(1, :n) g;
-INSERT INTO tickets.inc (ticket_id, raw)
-SELECT 'INC' || lpad(g::text, 8, '0'),
-       jsonb_build_object('ticket_id', 'INC' || lpad(g::text, 8, '0'), 'is_actionable', open::text,
-           'latitude', round((CASE WHEN nairobi THEN -1.29 + (u1 - 0.5) * 0.6 ELSE -4.5 + u1 * 9 END)::numeric, 6)::text,
-           'longitude', round((CASE WHEN nairobi THEN 36.82 + (u2 - 0.5) * 0.6 ELSE 34 + u2 * 7.5 END)::numeric, 6)::text,
-           'created_at_service', to_char(now() AT TIME ZONE 'Africa/Nairobi' - u3 * interval '300 hours', 'YYYY-MM-DD HH24:MI:SS'),
-           'cluster', 'CL' || (g % 40))
-  FROM gen WHERE dataset = 'inc';
-INSERT INTO tickets.crq (ticket_id, raw)
-SELECT 'CRQ' || lpad(g::text, 8, '0'),
-       jsonb_build_object('ticket_id', 'CRQ' || lpad(g::text, 8, '0'), 'is_actionable', open::text,
-           'latitude', round((CASE WHEN nairobi THEN -1.29 + (u1 - 0.5) * 0.6 ELSE -4.5 + u1 * 9 END)::numeric, 6)::text,
-           'longitude', round((CASE WHEN nairobi THEN 36.82 + (u2 - 0.5) * 0.6 ELSE 34 + u2 * 7.5 END)::numeric, 6)::text,
-           'first_seen_at', to_char(now() AT TIME ZONE 'Africa/Nairobi' - u3 * interval '300 hours', 'YYYY-MM-DD HH24:MI:SS'),
-           'cluster', 'CL' || (g % 40))
-  FROM gen WHERE dataset = 'crq';
+-- One statement per dataset: INC's clock is created_at_service, CRQ's first_seen_at.
+SELECT format($q$
+    INSERT INTO tickets.%1$s (ticket_id, raw)
+    SELECT %2$L || lpad(g::text, 8, '0'),
+           jsonb_build_object('ticket_id', %2$L || lpad(g::text, 8, '0'), 'is_actionable', open::text,
+               'latitude', round((CASE WHEN nairobi THEN -1.29 + (u1 - 0.5) * 0.6 ELSE -4.5 + u1 * 9 END)::numeric, 6)::text,
+               'longitude', round((CASE WHEN nairobi THEN 36.82 + (u2 - 0.5) * 0.6 ELSE 34 + u2 * 7.5 END)::numeric, 6)::text,
+               %3$L, to_char(now() AT TIME ZONE 'Africa/Nairobi' - u3 * interval '300 hours', 'YYYY-MM-DD HH24:MI:SS'),
+               'cluster', 'CL' || (g %% 40))
+      FROM gen WHERE dataset = %1$L
+    $q$, d.name, upper(d.name), d.clock)
+  FROM (VALUES ('inc', 'created_at_service'), ('crq', 'first_seen_at')) d(name, clock) \gexec
 VACUUM ANALYZE tickets.inc;
 VACUUM ANALYZE tickets.crq;
 SQL

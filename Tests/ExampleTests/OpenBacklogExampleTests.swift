@@ -10,15 +10,21 @@ import Testing
         return bundle.deletingLastPathComponent()
     }
 
-    @Test func printsTheOpenBacklogByClusterBusiestFirst() throws {
+    /// Runs a built example with no arguments: its exit status and what it printed.
+    static func run(_ example: String) throws -> (status: Int32, output: String) {
         let process = Process()
-        process.executableURL = Self.productsDirectory.appendingPathComponent("open-backlog")
+        process.executableURL = productsDirectory.appendingPathComponent(example)
         let out = Pipe()
         process.standardOutput = out
         try process.run()
         let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        return (process.terminationStatus, text)
+    }
+
+    @Test func printsTheOpenBacklogByClusterBusiestFirst() throws {
+        let (status, text) = try Self.run("open-backlog")
+        #expect(status == 0)
         let lines = text.split(separator: "\n").map(String.init)
         #expect(lines.first?.hasPrefix("cluster") == true)
         let rows = lines.dropFirst().map { $0.split(separator: " ", omittingEmptySubsequences: true) }
