@@ -160,9 +160,7 @@ start_server() {
     # 300 connections: the test suite runs many tests at once, each store with a small pool.
     local opts="-p ${PORT} -k ${SOCK} -c listen_addresses=127.0.0.1 -c max_connections=300"
     if [[ "${FLEETTICKETS_PG_FAST:-0}" == 1 ]]; then
-        # Tests run their suites in parallel, each PostgresTicketStore with a pool of up to
-        # four connections: 100 (the default) runs out on a full run.
-        opts+=" -c fsync=off -c synchronous_commit=off -c max_connections=300"
+        opts+=" -c fsync=off -c synchronous_commit=off"
         say "fast mode: fsync=off, synchronous_commit=off (not durable)"
     fi
     say "starting server on 127.0.0.1:${PORT} (data $DATA, log $LOG)"
