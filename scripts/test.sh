@@ -61,8 +61,10 @@ swift build --build-tests >&2
 # 100). Twelve keep the run as fast as unbounded on two cores, at about 25 connections.
 export SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH="${SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH:-12}"
 swift test "$@"
-# The kill-point and concurrent-writer figures in their short form, on a full run only (a
-# filtered run is someone iterating on a suite). Full form: scripts/reliability-crash.sh.
+# The kill-point and concurrent-writer figures and the malformed-input corpus, in their short
+# form, on a full run only (a filtered run is someone iterating on a suite). Full forms:
+# scripts/reliability-crash.sh, scripts/malformed-corpus.sh.
 if [ $# -eq 0 ]; then
     FLEETTICKETS_BIN=.build/debug/fleettickets scripts/reliability-crash.sh --short
+    FLEETTICKETS_BIN="$(swift build --show-bin-path)/fleettickets" scripts/malformed-corpus.sh --short
 fi
