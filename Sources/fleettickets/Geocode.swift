@@ -45,14 +45,22 @@ struct Geocode: AsyncParsableCommand {
     func run() async throws {
         let logger = global.bootstrapLogging()
         let env = try global.environment()
-        let geocoder = try GeocoderChoice(provider: provider, gazetteer: gazetteer).open(env: env, logger: logger)
-        let store = try global.openStore(try global.requireDatabaseURL(env), logger: logger)
-        defer { store.close() }
         var settings = GeocodeSettings(radiusKilometres: radius)
-        if let b = budget ?? env["GEOCODER_BUDGET"].flatMap(Int.init) { settings.budget = b }
+        do {
+            if let budget {
+                settings.budget = try GeocodeSettings.budget(String(budget), from: "--budget")
+            } else if let text = env["GEOCODER_BUDGET"], !text.trimmingCharacters(in: .whitespaces).isEmpty {
+                settings.budget = try GeocodeSettings.budget(text, from: "GEOCODER_BUDGET")
+            }
+        } catch {
+            throw CommandFailure(status: .usage, message: "The geocode budget is not usable: \(error). Fix it and rerun.")
+        }
         if let codes = env["GEOCODER_COUNTRY_CODES"], !codes.isEmpty {
             settings.countryCodes = codes.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         }
+        let geocoder = try GeocoderChoice(provider: provider, gazetteer: gazetteer).open(env: env, logger: logger)
+        let store = try global.openStore(try global.requireDatabaseURL(env), logger: logger)
+        defer { store.close() }
         let engine = GeocodeEngine(store: store, geocoder: geocoder, settings: settings, logger: logger)
         let report: GeocodeReport
         do {
