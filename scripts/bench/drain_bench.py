@@ -21,7 +21,8 @@ the seed-style loader's wall time to this one's. The tickets of `ours` and `seed
 compared by checksum: both loaders must reach the same state.
 
 --levers runs `ours` again once per named lever, on a database where
-scripts/bench/levers/<name>.sql was applied after migrating (untimed), and prints each
+scripts/bench/levers/<name>.sql was applied after migrating (untimed; `a+b` applies both),
+and prints each
 one's wall and CPU ratio against the plain `ours` of the same invocation. Those files
 change the schema in ways that measure a lever's effect (some only its upper bound), not
 in ways the product ships.
@@ -123,9 +124,10 @@ def migrate(cli, url, lever=None):
     p = subprocess.run([cli, "migrate"], env={**os.environ, "DATABASE_URL": url}, capture_output=True, text=True)
     if p.returncode != 0:
         raise SystemExit(f"bench-drain: migrate failed:\n{p.stderr}")
-    if lever:
-        with open(os.path.join(HERE, "levers", lever + ".sql")) as fh:
-            sql(url, fh.read())
+    for name in (lever or "").split("+"):  # "a+b": both levers
+        if name:
+            with open(os.path.join(HERE, "levers", name + ".sql")) as fh:
+                sql(url, fh.read())
 
 
 def checksum(url, table="tickets.inc"):
@@ -190,7 +192,7 @@ def main():
     levers = [x for x in a.levers.split(",") if x]
 
     def ours(label, lever=None):
-        db = "ft_drain_" + label.replace("-", "_")
+        db = ("ft_drain_" + label.replace("-", "_"))[:63]
         server.fresh(db)
         dbs.append(db)
         url = server.url(db)
@@ -237,7 +239,7 @@ def main():
         say(f"{label}: BEGIN; COPY; COMMIT per file")
         results[label] = timed(server, server.url(db), ["psql", "-X", "-q", "-d", server.url(db), "-f", script])[:3]
     for lever in levers:
-        ours("lever-" + lever, lever)
+        ours("lever-" + lever.replace("+", "_"), lever)
 
     if "ours" in sums and "seed" in sums:
         same = sums["ours"] == sums["seed"]
@@ -268,7 +270,7 @@ def main():
         print(f"|{'-' * 40}|{'-' * 9}|{'-' * 10}|{'-' * 14}|{'-' * 16}|")
         print(f"| {'(none: ours)':<38} | {base[0]:7.2f} | {base[2]:8.2f} | {'1.00x':>12} | {'1.00x':>14} |")
         for lever in levers:
-            wall, client, dbcpu = results["lever-" + lever]
+            wall, client, dbcpu = results["lever-" + lever.replace("+", "_")]
             print(f"| {lever:<38} | {wall:7.2f} | {dbcpu:8.2f} | {base[0] / wall:11.2f}x | {base[2] / dbcpu:13.2f}x |")
     if not a.keep:
         for db in dbs:
