@@ -126,8 +126,11 @@ public struct IngestEngine: Sendable {
                        into store: any TicketStore) async throws -> FileReport {
         let started = ContinuousClock.now
         let key = file.object.key
+        // A reseed replays the stream in order, so its rows may replace newer ones; every other
+        // file (late, loose, retried) is held by the per-ticket version guard.
         let change = ChangeFile(dataset: dataset, key: key, exportedAt: options.looseFiles == nil ? file.key.exportedAt : nil,
-                                bytes: file.object.size, etag: file.object.etag, advancesWatermark: options.looseFiles == nil)
+                                bytes: file.object.size, etag: file.object.etag, advancesWatermark: options.looseFiles == nil,
+                                rewritesNewer: options.reseed && options.looseFiles == nil)
         let rows = RowBatches(csv: try await source.read(key), key: key, batchSize: options.batchSize)
         let counts = try await store.apply(change, rows: rows)
         let tally = rows.tally.snapshot
@@ -182,6 +185,7 @@ public struct IngestEngine: Sendable {
         logger.info(dryRun ? "would apply" : "applied", metadata: [
             "dataset": "\(dataset)", "key": "\(file.key)", "rows": "\(file.rowsRead)",
             "inserted": "\(file.counts.inserted)", "updated": "\(file.counts.updated)", "unchanged": "\(file.counts.unchanged)",
+            "stale": "\(file.counts.stale)",
         ])
     }
 }
