@@ -33,21 +33,30 @@ extension PostgresTicketStore {
         let dataset = file.dataset
         // Fixed statements travel together: one round trip instead of two (a drain of small
         // delta files pays every round trip once per file).
-        try db.simpleQuery("SET LOCAL work_mem = '64MB'; TRUNCATE ft_stage", purpose: "prepare staging for \(file.key)")
+        // The store writes the typed columns itself (migration 24): the row trigger that computes
+        // them for other writers is skipped for this transaction.
+        try db.simpleQuery("""
+            SET LOCAL work_mem = '64MB'; SET LOCAL fleettickets.typed_columns = 'written'; TRUNCATE ft_stage
+            """, purpose: "prepare staging for \(file.key)")
         var ordinal = 0
+        var encoder = StagedRowEncoder()
+        let copy = "COPY ft_stage (\(StagedRowEncoder.columns.joined(separator: ", "))) FROM STDIN"
         for try await batch in rows {
-            try db.copyIn("COPY ft_stage (ord, ticket_id, raw) FROM STDIN", purpose: "stage the rows of \(file.key)") { out in
+            try db.copyIn(copy, purpose: "stage the rows of \(file.key)") { out in
                 for row in batch {
                     ordinal += 1
-                    try out.appendRow([String(ordinal), row.ticketID, row.raw.jsonText])
+                    try out.appendEncodedRow { encoder.encode(ordinal: ordinal, row: row, into: &$0) }
                 }
             }
         }
         // Last row per ticket wins: the rows a later one supersedes leave the staging table.
         // Then row count and ticket_id statistics, so a small file probes the primary key
         // instead of hashing the whole table (a temp table is never analysed by autovacuum).
+        // Rows holding a value of a shape the store leaves to the database get their typed
+        // values from the reference parsers (tickets.eat_ts and the others).
         try db.simpleQuery("""
             DELETE FROM ft_stage s USING ft_stage later WHERE later.ticket_id = s.ticket_id AND later.ord > s.ord;
+            UPDATE ft_stage SET \(Self.serverTyping), typed = true WHERE NOT typed;
             ANALYZE ft_stage (ticket_id)
             """, purpose: "keep the last row per ticket of \(file.key) and measure the staged rows")
         // Existing tickets whose raw changed are updated, then the new ones inserted; an
@@ -61,18 +70,19 @@ extension PostgresTicketStore {
         // $3 = a reseed, which replays in order and may rewrite). Such rows are counted as stale.
         let version: [String?] = [file.key, file.versionStamp, file.rewritesNewer ? "true" : "false"]
         let updated = try db.execute("""
-            UPDATE \(table) AS t SET raw = s.raw::jsonb, ingested_at = now(), change_key = $1
+            UPDATE \(table) AS t SET raw = s.raw::jsonb, ingested_at = now(), change_key = $1,
+                \(Self.typedFrom("s"))
             FROM ft_stage s
             WHERE t.ticket_id = s.ticket_id AND t.raw IS DISTINCT FROM s.raw::jsonb
               AND ($3::boolean OR NOT tickets.change_key_is_newer(t.change_key, $2))
             """, version, purpose: "update the changed tickets of \(file.key) in \(dataset.table)").affectedRows
         let result = try db.execute("""
             WITH written AS (
-                INSERT INTO \(table) AS t (ticket_id, raw, ingested_at, change_key)
-                SELECT s.ticket_id, s.raw::jsonb, now(), $1 FROM ft_stage s
+                INSERT INTO \(table) AS t (ticket_id, raw, ingested_at, change_key, \(Self.typedList("")))
+                SELECT s.ticket_id, s.raw::jsonb, now(), $1, \(Self.typedList("s.")) FROM ft_stage s
                 WHERE NOT EXISTS (SELECT 1 FROM \(table) e WHERE e.ticket_id = s.ticket_id)
                 ON CONFLICT (ticket_id) DO UPDATE SET raw = excluded.raw, ingested_at = excluded.ingested_at,
-                    change_key = excluded.change_key
+                    change_key = excluded.change_key, \(Self.typedFrom("excluded"))
                 WHERE t.raw IS DISTINCT FROM excluded.raw
                   AND ($3::boolean OR NOT tickets.change_key_is_newer(t.change_key, $2))
                 RETURNING (xmax = 0) AS inserted
@@ -95,6 +105,19 @@ extension PostgresTicketStore {
         try record(file, counts: counts, tally: rows.tally.snapshot)
         return counts
     }
+
+    /// `col = source.col` for every typed column.
+    private static func typedFrom(_ source: String) -> String {
+        TypedColumns.names.map { "\($0) = \(source).\($0)" }.joined(separator: ", ")
+    }
+
+    private static func typedList(_ prefix: String) -> String {
+        TypedColumns.names.map { prefix + $0 }.joined(separator: ", ")
+    }
+
+    /// `col = <reference parser>(raw ->> 'col')` for every typed column.
+    private static let serverTyping = TypedColumns.all.map { "\($0.name) = \($0.kind.reference($0.name))" }
+        .joined(separator: ", ")
 
     /// The ledger row, the watermark and the freshness metadata, in the file's transaction.
     private func record(_ file: ChangeFile, counts: ApplyCounts, tally: FileTally.Snapshot) throws {
