@@ -5,13 +5,14 @@ extension PostgresTicketStore {
     public func apply(_ file: ChangeFile, rows: RowBatches) async throws -> ApplyCounts {
         let table = try Self.quotedTable(file.dataset.table)
         let name = rehearsing ? "rehearse \(file.key)" : "apply \(file.key)"
-        if rehearsing {
-            try db.execute("SAVEPOINT ft_file", purpose: name)
-        } else {
-            try db.begin(purpose: name)
+        if !rehearsing, db.isInTransaction {
+            throw PostgresError(code: .usage, purpose: name, message: "a transaction is already open on the store's connection",
+                                endpoint: db.endpoint)
         }
         do {
-            let counts = try await applyInTransaction(file, rows: rows, table: table)
+            // BEGIN (or the rehearsal's savepoint) travels with the file's first statements.
+            let counts = try await applyInTransaction(file, rows: rows, table: table,
+                                                      opening: rehearsing ? "SAVEPOINT ft_file" : "BEGIN")
             if rehearsing {
                 try db.execute("RELEASE SAVEPOINT ft_file", purpose: name)
             } else {
@@ -22,32 +23,37 @@ extension PostgresTicketStore {
             // Leave no trace of the file; the caller's error (a bad row, a failed read) wins.
             if rehearsing {
                 _ = try? db.execute("ROLLBACK TO SAVEPOINT ft_file", purpose: name)
-            } else if db.isAlive {
+            } else if db.isAlive, db.isInTransaction {
                 try? db.rollback(purpose: "roll back \(file.key)")
             }
             throw error
         }
     }
 
-    private func applyInTransaction(_ file: ChangeFile, rows: RowBatches, table: String) async throws -> ApplyCounts {
+    private func applyInTransaction(_ file: ChangeFile, rows: RowBatches, table: String, opening: String) async throws -> ApplyCounts {
         let dataset = file.dataset
-        // Fixed statements travel together: one round trip instead of two (a drain of small
-        // delta files pays every round trip once per file).
-        // The store writes the typed columns itself (migration 24): the row trigger that computes
-        // them for other writers is skipped for this transaction.
-        try db.simpleQuery("""
-            SET LOCAL work_mem = '64MB'; SET LOCAL fleettickets.typed_columns = 'written'; TRUNCATE ft_stage
-            """, purpose: "prepare staging for \(file.key)")
+        // Fixed statements travel together, up to the first COPY (libpq's PQexec stops at it):
+        // one round trip instead of three (a drain of small delta files pays every round trip
+        // once per file). The store writes the typed columns itself (migration 24): the row
+        // trigger that computes them for other writers is skipped for this transaction.
+        var prepare: String? = """
+            \(opening); SET LOCAL work_mem = '64MB'; SET LOCAL fleettickets.typed_columns = 'written'; TRUNCATE ft_stage;
+            """
         var ordinal = 0
         var encoder = StagedRowEncoder()
         let copy = "COPY ft_stage (\(StagedRowEncoder.columns.joined(separator: ", "))) FROM STDIN"
         for try await batch in rows {
-            try db.copyIn(copy, purpose: "stage the rows of \(file.key)") { out in
+            try db.copyIn((prepare ?? "") + copy, purpose: "stage the rows of \(file.key)") { out in
                 for row in batch {
                     ordinal += 1
                     try out.appendEncodedRow { encoder.encode(ordinal: ordinal, row: row, into: &$0) }
                 }
             }
+            prepare = nil
+        }
+        if let prepare {
+            // A file without rows (a header alone): still its transaction, ledger row and watermark.
+            try db.simpleQuery(prepare, purpose: "prepare staging for \(file.key)")
         }
         // Last row per ticket wins: the rows a later one supersedes leave the staging table.
         // Then row count and ticket_id statistics, so a small file probes the primary key
