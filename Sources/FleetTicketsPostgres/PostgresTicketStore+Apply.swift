@@ -72,6 +72,9 @@ extension PostgresTicketStore {
         // twice. The INSERT keeps ON CONFLICT for a ticket some other writer inserted meanwhile
         // (xmax = 0 marks a real insert); being a second statement, it also sees a ticket
         // deleted since the UPDATE began, and inserts it.
+        // The guard's test sits in a CASE behind the raw comparison, which joins it to the staged
+        // row: on its own it was pushed down to the scan of the whole table and its regular
+        // expression ran for every stored ticket, changed or not, for every large file.
         // The version guard: a row a newer file wrote is never replaced ($2 = this file's stamp;
         // $3 = a reseed, which replays in order and may rewrite). Such rows are counted as stale.
         let version: [String?] = [file.key, file.versionStamp, file.rewritesNewer ? "true" : "false"]
@@ -79,8 +82,9 @@ extension PostgresTicketStore {
             UPDATE \(table) AS t SET raw = s.raw::jsonb, ingested_at = now(), change_key = $1,
                 \(Self.typedFrom("s"))
             FROM ft_stage s
-            WHERE t.ticket_id = s.ticket_id AND t.raw IS DISTINCT FROM s.raw::jsonb
-              AND ($3::boolean OR NOT tickets.change_key_is_newer(t.change_key, $2))
+            WHERE t.ticket_id = s.ticket_id
+              AND CASE WHEN t.raw IS DISTINCT FROM s.raw::jsonb
+                       THEN $3::boolean OR NOT tickets.change_key_is_newer(t.change_key, $2) ELSE false END
             """, version, purpose: "update the changed tickets of \(file.key) in \(dataset.table)").affectedRows
         let result = try db.execute("""
             WITH written AS (
@@ -97,8 +101,9 @@ extension PostgresTicketStore {
                    count(*) FILTER (WHERE inserted),
                    count(*) FILTER (WHERE NOT inserted),
                    (SELECT count(*) FROM ft_stage s JOIN \(table) o ON o.ticket_id = s.ticket_id
-                    WHERE NOT $3::boolean AND tickets.change_key_is_newer(o.change_key, $2)
-                      AND o.raw IS DISTINCT FROM s.raw::jsonb)
+                    WHERE NOT $3::boolean
+                      AND CASE WHEN o.raw IS DISTINCT FROM s.raw::jsonb
+                               THEN tickets.change_key_is_newer(o.change_key, $2) ELSE false END)
             FROM written
             """, version, purpose: "insert the new tickets of \(file.key) into \(dataset.table)")
         let distinct = Int(result[0, 0] ?? "0") ?? 0
