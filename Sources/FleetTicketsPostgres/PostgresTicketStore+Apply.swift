@@ -4,34 +4,46 @@ import Foundation
 extension PostgresTicketStore {
     public func apply(_ file: ChangeFile, rows: RowBatches) async throws -> ApplyCounts {
         let table = try Self.quotedTable(file.dataset.table)
+        let rehearsing = self.rehearsing
         let name = rehearsing ? "rehearse \(file.key)" : "apply \(file.key)"
-        if !rehearsing, db.isInTransaction {
-            throw PostgresError(code: .usage, purpose: name, message: "a transaction is already open on the store's connection",
-                                endpoint: db.endpoint)
-        }
-        do {
-            // BEGIN (or the rehearsal's savepoint) travels with the file's first statements.
-            let counts = try await applyInTransaction(file, rows: rows, table: table,
-                                                      opening: rehearsing ? "SAVEPOINT ft_file" : "BEGIN")
-            if rehearsing {
-                try db.execute("RELEASE SAVEPOINT ft_file", purpose: name)
-            } else {
-                try db.commit(purpose: "commit \(file.key)")
+        // One session for the whole transaction: no other call reaches it in between.
+        return try await operation { session in
+            try await session.run { db in
+                if !rehearsing, db.isInTransaction {
+                    throw PostgresError(code: .usage, purpose: name, message: "a transaction is already open on the store's connection",
+                                        endpoint: db.endpoint)
+                }
             }
-            return counts
-        } catch {
-            // Leave no trace of the file; the caller's error (a bad row, a failed read) wins.
-            if rehearsing {
-                _ = try? db.execute("ROLLBACK TO SAVEPOINT ft_file", purpose: name)
-            } else if db.isAlive, db.isInTransaction {
-                try? db.rollback(purpose: "roll back \(file.key)")
+            do {
+                // BEGIN (or the rehearsal's savepoint) travels with the file's first statements.
+                let counts = try await applyInTransaction(file, rows: rows, table: table, on: session,
+                                                          opening: rehearsing ? "SAVEPOINT ft_file" : "BEGIN")
+                try await session.run { db in
+                    if rehearsing {
+                        try db.execute("RELEASE SAVEPOINT ft_file", purpose: name)
+                    } else {
+                        try db.commit(purpose: "commit \(file.key)")
+                    }
+                }
+                return counts
+            } catch {
+                // Leave no trace of the file; the caller's error (a bad row, a failed read) wins,
+                // and data the server refused anywhere in the file is a data error.
+                _ = try? await session.run { db in
+                    if rehearsing {
+                        _ = try? db.execute("ROLLBACK TO SAVEPOINT ft_file", purpose: name)
+                    } else if db.isAlive, db.isInTransaction {
+                        try? db.rollback(purpose: "roll back \(file.key)")
+                    }
+                }
+                if let refused = error as? PostgresError, Self.isDataError(refused) { throw Self.rejection(refused, ticket: nil) }
+                throw error
             }
-            throw error
         }
     }
 
-    private func applyInTransaction(_ file: ChangeFile, rows: RowBatches, table: String, opening: String) async throws -> ApplyCounts {
-        let dataset = file.dataset
+    private func applyInTransaction(_ file: ChangeFile, rows: RowBatches, table: String,
+                                    on session: PostgresSession, opening: String) async throws -> ApplyCounts {
         // Fixed statements travel together, up to the first COPY (libpq's PQexec stops at it):
         // one round trip instead of three (a drain of small delta files pays every round trip
         // once per file). The store writes the typed columns itself (migration 24): the row
@@ -39,32 +51,56 @@ extension PostgresTicketStore {
         var prepare: String? = """
             \(opening); SET LOCAL work_mem = '64MB'; SET LOCAL fleettickets.typed_columns = 'written'; TRUNCATE ft_stage;
             """
-        var ordinal = 0
-        var encoder = StagedRowEncoder()
         let copy = "COPY ft_stage (\(StagedRowEncoder.columns.joined(separator: ", "))) FROM STDIN"
+        var ordinal = 0
         for try await batch in rows {
-            try db.copyIn((prepare ?? "") + copy, purpose: "stage the rows of \(file.key)") { out in
-                for row in batch {
-                    ordinal += 1
-                    try out.appendEncodedRow { encoder.encode(ordinal: ordinal, row: row, into: &$0) }
+            let first = ordinal
+            ordinal += batch.count
+            let statement = (prepare ?? "") + copy
+            try await session.run { db in
+                var ordinal = first
+                var encoder = StagedRowEncoder()
+                try db.copyIn(statement, purpose: "stage the rows of \(file.key)") { out in
+                    for row in batch {
+                        ordinal += 1
+                        do {
+                            try out.appendEncodedRow { encoder.encode(ordinal: ordinal, row: row, into: &$0) }
+                        } catch let error as PostgresError where error.code == .usage {
+                            throw Self.nulRejection(ticket: row.ticketID)  // the only field check the encoder makes
+                        }
+                    }
                 }
             }
             prepare = nil
         }
         if let prepare {
             // A file without rows (a header alone): still its transaction, ledger row and watermark.
-            try db.simpleQuery(prepare, purpose: "prepare staging for \(file.key)")
+            try await session.run { db in try db.simpleQuery(prepare, purpose: "prepare staging for \(file.key)") }
         }
+        let tally = rows.tally.snapshot
+        return try await session.run { db in try self.merge(file, table: table, tally: tally, db: db) }
+    }
+
+    /// The staged rows into the table, then the file's ledger row and metadata (one step: no
+    /// suspension between the statements).
+    private func merge(_ file: ChangeFile, table: String, tally: FileTally.Snapshot, db: PostgresConnection) throws -> ApplyCounts {
         // Last row per ticket wins: the rows a later one supersedes leave the staging table.
-        // Then row count and ticket_id statistics, so a small file probes the primary key
-        // instead of hashing the whole table (a temp table is never analysed by autovacuum).
         // Rows holding a value of a shape the store leaves to the database get their typed
         // values from the reference parsers (tickets.eat_ts and the others).
+        // Then row count and ticket_id statistics, so a small file probes the primary key
+        // instead of hashing the whole table (a temp table is never analysed by autovacuum).
         try db.simpleQuery("""
             DELETE FROM ft_stage s USING ft_stage later WHERE later.ticket_id = s.ticket_id AND later.ord > s.ord;
             UPDATE ft_stage SET \(Self.serverTyping), typed = true WHERE NOT typed;
-            ANALYZE ft_stage (ticket_id)
+            ANALYZE ft_stage (ticket_id);
+            SAVEPOINT ft_merge
             """, purpose: "keep the last row per ticket of \(file.key) and measure the staged rows")
+        return try refusingData(of: file, db: db) { try write(file, table: table, tally: tally, db: db) }
+    }
+
+    /// The UPDATE and INSERT of the staged rows, then the ledger and metadata.
+    private func write(_ file: ChangeFile, table: String, tally: FileTally.Snapshot, db: PostgresConnection) throws -> ApplyCounts {
+        let dataset = file.dataset
         // Existing tickets whose raw changed are updated, then the new ones inserted; an
         // identical raw is not rewritten. Not one INSERT … ON CONFLICT DO UPDATE: that computes
         // the generated columns and fires the row trigger for every proposed row before finding
@@ -113,7 +149,7 @@ extension PostgresTicketStore {
         let stale = Int(result[0, 3] ?? "0") ?? 0
         let counts = ApplyCounts(inserted: inserted, updated: updated + updatedLate,
                                  unchanged: distinct - inserted - updated - updatedLate - stale, stale: stale)
-        try record(file, counts: counts, tally: rows.tally.snapshot)
+        try record(file, counts: counts, tally: tally, db: db)
         return counts
     }
 
@@ -131,7 +167,7 @@ extension PostgresTicketStore {
         .joined(separator: ", ")
 
     /// The ledger row, the watermark and the freshness metadata, in the file's transaction.
-    private func record(_ file: ChangeFile, counts: ApplyCounts, tally: FileTally.Snapshot) throws {
+    private func record(_ file: ChangeFile, counts: ApplyCounts, tally: FileTally.Snapshot, db: PostgresConnection) throws {
         let dataset = file.dataset
         let dropped = try String(decoding: JSONEncoder.sorted.encode(tally.droppedByName), as: UTF8.self)
         let exported = file.exportedAt.map { $0.formatted(.iso8601) }

@@ -38,18 +38,19 @@ enum CopyText {
     }
 
     /// A JSON string literal (RFC 8259 escaping, control characters as \u00XX), escaped again
-    /// for COPY: every backslash the JSON escaping writes is doubled.
-    static func appendJSONString(_ text: String, to out: inout [UInt8]) {
+    /// for COPY: every backslash the JSON escaping writes is doubled. False (with partial bytes
+    /// the caller discards) for text holding a NUL, which jsonb refuses (\u0000).
+    static func appendJSONString(_ text: String, to out: inout [UInt8]) -> Bool {
         out.append(UInt8(ascii: "\""))
-        let write = { (bytes: UnsafeBufferPointer<UInt8>, out: inout [UInt8]) in
+        let write = { (bytes: UnsafeBufferPointer<UInt8>, out: inout [UInt8]) -> Bool in
             var plain = true
             for b in bytes where b < 0x20 || b == 0x22 || b == 0x5C {
+                if b == 0 { return false }
                 plain = false
-                break
             }
             if plain {
                 out.append(contentsOf: bytes)
-                return
+                return true
             }
             for b in bytes {
                 switch b {
@@ -65,11 +66,12 @@ enum CopyText {
                 default: out.append(b)
                 }
             }
+            return true
         }
-        if text.utf8.withContiguousStorageIfAvailable({ write($0, &out) }) == nil {
-            Array(text.utf8).withUnsafeBufferPointer { write($0, &out) }
-        }
+        let written = text.utf8.withContiguousStorageIfAvailable({ write($0, &out) })
+            ?? Array(text.utf8).withUnsafeBufferPointer { write($0, &out) }
         out.append(UInt8(ascii: "\""))
+        return written
     }
 
     /// A zero-padded non-negative number, at least `width` digits.

@@ -15,8 +15,9 @@ struct StagedRowEncoder {
     private var keys: [String] = []
     private var slots: [Int?] = []
 
-    /// Appends the row; false (with partial bytes the caller discards) when the ticket id or a
-    /// key holds a NUL byte, which PostgreSQL text cannot store.
+    /// Appends the row; false (with partial bytes the caller discards) when the ticket id, a key
+    /// or a value holds a NUL, which neither PostgreSQL text nor jsonb can store: the store
+    /// then refuses the row naming its ticket, before the server sees it.
     mutating func encode(ordinal: Int, row: TicketRow, into out: inout [UInt8]) -> Bool {
         let raw = row.raw
         if raw.keys != keys {
@@ -31,9 +32,9 @@ struct StagedRowEncoder {
         out.append(UInt8(ascii: "{"))
         for i in raw.keys.indices {
             if i > 0 { out.append(UInt8(ascii: ",")) }
-            CopyText.appendJSONString(raw.keys[i], to: &out)
+            guard CopyText.appendJSONString(raw.keys[i], to: &out) else { return false }
             out.append(UInt8(ascii: ":"))
-            CopyText.appendJSONString(raw.values[i], to: &out)
+            guard CopyText.appendJSONString(raw.values[i], to: &out) else { return false }
         }
         out.append(UInt8(ascii: "}"))
         var typed = true
