@@ -14,7 +14,7 @@ struct FleetTickets: AsyncParsableCommand {
         (database, bucket, geocoder), 2 usage or configuration error, 3 a data error (a bad file \
         stopped the drain).
         """,
-        subcommands: [Migrate.self, Ingest.self, Geocode.self, Status.self, Simulate.self]
+        subcommands: [Migrate.self, Ingest.self, Run.self, Geocode.self, Status.self, Simulate.self]
     )
 
     /// Parses and runs, mapping outcomes to the exit statuses of the spec (usage errors are 2,
@@ -44,6 +44,8 @@ struct FleetTickets: AsyncParsableCommand {
 /// The exit statuses of SPEC 7.
 enum ExitStatus: Int32 {
     case success = 0, dependency = 1, usage = 2, data = 3
+    /// `status --check`: a dataset is behind, stale or has late files.
+    case unhealthy = 4
 }
 
 /// A failure the command has already put into words: one plain sentence, then an exit status.

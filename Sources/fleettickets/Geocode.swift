@@ -53,10 +53,14 @@ struct Geocode: AsyncParsableCommand {
         if let codes = env["GEOCODER_COUNTRY_CODES"], !codes.isEmpty {
             settings.countryCodes = codes.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         }
-        let engine = GeocodeEngine(store: store, geocoder: geocoder, settings: settings, logger: logger)
+        var engine = GeocodeEngine(store: store, geocoder: geocoder, settings: settings, logger: logger)
+        let progress = ProgressReporter.onTerminal()
+        engine.progress = progress?.handler
+        defer { progress?.finish() }
         let report: GeocodeReport
         do {
             report = target == .clusters ? try await engine.geocodeClusters(apply: apply) : try await engine.geocodeLocations(apply: apply)
+            progress?.finish()
         } catch let error as GeocoderError {
             throw CommandFailure(status: .usage, message: "Geocoding stopped: \(error).")
         } catch {

@@ -36,8 +36,8 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// Sets up logging once for the process (the library only ever receives a Logger).
-    func bootstrapLogging() -> Logger {
-        let level: Logger.Level = verbose ? .info : .warning
+    func bootstrapLogging(defaultLevel: Logger.Level = .warning) -> Logger {
+        let level: Logger.Level = verbose ? min(.info, defaultLevel) : defaultLevel
         let json = (logFormat ?? (isatty(STDERR_FILENO) == 1 ? .text : .json)) == .json
         LoggingSystem.bootstrap { label in
             var handler: any LogHandler = json ? JSONLinesLogHandler(label: label) : StreamLogHandler.standardError(label: label)

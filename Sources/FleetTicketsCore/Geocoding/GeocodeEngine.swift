@@ -29,6 +29,8 @@ public struct GeocodeEngine: Sendable {
     public let settings: GeocodeSettings
     public let clock: WallClock
     public let logger: Logger
+    /// Told before each provider request, for a progress display.
+    public var progress: ProgressHandler?
 
     public init(store: any GazetteerStore, geocoder: any Geocoder, settings: GeocodeSettings = GeocodeSettings(),
                 clock: WallClock = .system, logger: Logger = Logger(label: "fleettickets.geocode", factory: { _ in SwiftLogNoOpLogHandler() })) {
@@ -50,9 +52,10 @@ public struct GeocodeEngine: Sendable {
         report.deferred = needs.count - asked.count
         report.sample = asked.prefix(5).map { "\($0.cluster) (\($0.tickets) tickets)" }
         var answers: [ClusterAnswer] = []
-        for need in asked {
+        for (index, need) in asked.enumerated() {
             report.asked += 1
             if !apply { continue }
+            progress?(ProgressEvent(task: "geocode clusters", unit: "cluster", step: index + 1, steps: asked.count, item: need.cluster))
             let query = PlaceQuery(text: need.cluster, near: nil, countryCodes: settings.countryCodes)
             do {
                 if let best = try await geocoder.candidates(for: query).first(where: { $0.coordinate.isPlausible }) {
@@ -86,9 +89,11 @@ public struct GeocodeEngine: Sendable {
             LocationAnswer(locationName: $0.locationName, cluster: $0.cluster, query: "", status: .miss,
                            coordinate: nil, distanceKilometres: nil, provider: geocoder.provider)
         }
-        for request in plan.requests {
+        for (index, request) in plan.requests.enumerated() {
             report.asked += 1
             if !apply { continue }
+            progress?(ProgressEvent(task: "geocode locations", unit: "place", step: index + 1, steps: plan.requests.count,
+                                    item: request.place.query))
             let query = PlaceQuery(text: request.place.query, near: request.centroid, countryCodes: settings.countryCodes)
             let status: LocationAnswer.Status
             var coordinate: Coordinate?
