@@ -30,7 +30,7 @@ extension PostgresTicketStore: IngestRunLog {
         // A bigint advisory key is stored as classid (high 32 bits) and objid (low 32 bits), objsubid 1.
         let key = UInt64(bitPattern: PostgresConnection.advisoryLockKey(named: "ingest:\(dataset.name)"))
         let r = try db.execute("""
-            SELECT a.pid, a.application_name, a.client_addr::text || ':' || a.client_port,
+            SELECT a.pid, a.application_name, coalesce(host(a.client_addr) || ':' || a.client_port, 'local socket'),
                    to_char(a.backend_start AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
             FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
             WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
