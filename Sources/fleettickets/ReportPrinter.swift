@@ -86,7 +86,7 @@ enum ReportPrinter {
     private static func runLines(_ s: DatasetStatus) -> [String] {
         var lines: [String] = []
         let stamp = { (d: Date) in d.formatted(.iso8601) }
-        lines.append("  freshness     \(s.watermarkExportedAt.map { "newest export applied \(stamp($0))" } ?? "nothing applied yet")")
+        lines.append("  freshness     \(s.watermarkExportedAt.map { "newest export applied \(EAT.label($0))" } ?? "nothing applied yet")")
         let describe = { (r: IngestRun) in
             "\(r.outcome.rawValue) at \(stamp(r.startedAt)) (\(r.mode.rawValue), \(r.host) pid \(r.pid)): \(r.filesApplied) files, \(r.rowsRead) rows"
         }

@@ -49,7 +49,7 @@ public struct HealthCheck: Sendable {
         let age = Self.age
         if let run = s.stoppedBy {
             out.append(HealthProblem(dataset: s.dataset, kind: .stopped, message:
-                "stopped on a data error since \(run.startedAt.formatted(.iso8601))\(run.errorKey.map { " at \($0)" } ?? ""): \(run.error ?? "no detail recorded")"))
+                "stopped on a data error since \(EAT.label(run.startedAt))\(run.errorKey.map { " at \($0)" } ?? ""): \(run.error ?? "no detail recorded")"))
         }
         if s.pending == nil {
             out.append(HealthProblem(dataset: s.dataset, kind: .unchecked, message:
@@ -69,7 +69,7 @@ public struct HealthCheck: Sendable {
         let newest = s.watermarkExportedAt
         if newest.map({ $0 < expected }) ?? true, overdue.isEmpty, s.stoppedBy == nil {
             out.append(HealthProblem(dataset: s.dataset, kind: .stale, message: newest.map {
-                "the newest export applied is from \($0.formatted(.iso8601)) (\(age(now.timeIntervalSince($0))) old); the export of \(expected.formatted(.iso8601)) should be in by now and no file is waiting. Check that the upstream export is writing to the bucket."
+                "the newest export applied is from \(EAT.label($0)) (\(age(now.timeIntervalSince($0))) old); the export of \(EAT.label(expected)) should be in by now and no file is waiting. Check that the upstream export is writing to the bucket."
             } ?? "nothing was ever applied and no file is waiting. Check the bucket settings and the upstream export, or seed the dataset (see the runbook)."))
         }
         return out
