@@ -48,11 +48,8 @@ struct Geocode: AsyncParsableCommand {
         let geocoder = try GeocoderChoice(provider: provider, gazetteer: gazetteer).open(env: env, logger: logger)
         let store = try global.openStore(try global.requireDatabaseURL(env), logger: logger)
         defer { store.close() }
-        var settings = GeocodeSettings(radiusKilometres: radius)
+        var settings = GeocoderChoice.settings(env, radius: radius)
         if let b = budget ?? env["GEOCODER_BUDGET"].flatMap(Int.init) { settings.budget = b }
-        if let codes = env["GEOCODER_COUNTRY_CODES"], !codes.isEmpty {
-            settings.countryCodes = codes.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        }
         var engine = GeocodeEngine(store: store, geocoder: geocoder, settings: settings, logger: logger)
         let progress = ProgressReporter.onTerminal()
         engine.progress = progress?.handler
@@ -74,6 +71,15 @@ struct Geocode: AsyncParsableCommand {
 struct GeocoderChoice {
     var provider: String?
     var gazetteer: String?
+
+    /// Settings from the environment: `GEOCODER_COUNTRY_CODES` (comma-separated) over the defaults.
+    static func settings(_ env: [String: String], radius: Double = 25) -> GeocodeSettings {
+        var settings = GeocodeSettings(radiusKilometres: radius)
+        if let codes = env["GEOCODER_COUNTRY_CODES"], !codes.isEmpty {
+            settings.countryCodes = codes.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        }
+        return settings
+    }
 
     func open(env: [String: String], logger: Logger) throws -> any Geocoder {
         let name = (provider ?? env["GEOCODER_PROVIDER"] ?? "").lowercased()

@@ -65,10 +65,7 @@ struct Run: AsyncParsableCommand {
         if (provider ?? env["GEOCODER_PROVIDER"]).map({ !$0.isEmpty }) == true {
             geocoder = try GeocoderChoice(provider: provider, gazetteer: gazetteer).open(env: env, logger: logger)
         }
-        var geocodeSettings = GeocodeSettings()
-        if let codes = env["GEOCODER_COUNTRY_CODES"], !codes.isEmpty {
-            geocodeSettings.countryCodes = codes.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        }
+        let geocodeSettings = GeocoderChoice.settings(env)
         let settings = WorkerSettings(
             every: .milliseconds(Int64(HealthCheck.parseDuration(every)! * 1000)), datasets: try Self.datasets(datasets),
             geocodeBudget: geocodeBudget ?? env["GEOCODER_BUDGET"].flatMap(Int.init) ?? 100)
