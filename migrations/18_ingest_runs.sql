@@ -18,6 +18,7 @@ CREATE TABLE IF NOT EXISTS tickets.ingest_runs (
     inserted      integer NOT NULL DEFAULT 0,
     updated       integer NOT NULL DEFAULT 0,
     unchanged     integer NOT NULL DEFAULT 0,
+    stale         integer NOT NULL DEFAULT 0,
     newest_export timestamptz,
     error         text,
     error_key     text,

@@ -39,8 +39,8 @@ public struct Dataset: Sendable, Hashable, CustomStringConvertible {
 
     /// Incidents / customer faults. After an applying run it captures the daily history.
     public static let inc = Dataset.standard("inc", postApplyHooks: [.captureHistory])
-    /// New-installation requests. No post-apply hook yet.
-    public static let crq = Dataset.standard("crq")
+    /// New-installation requests. After an applying run it captures the CRQ history.
+    public static let crq = Dataset.standard("crq", postApplyHooks: [.captureCRQHistory])
     /// Every dataset the product knows, in the order `status` lists them.
     public static let all: [Dataset] = [.inc, .crq]
 
@@ -61,4 +61,7 @@ public struct Dataset: Sendable, Hashable, CustomStringConvertible {
 public enum PostApplyHook: String, Sendable, Hashable, Codable {
     /// `tickets.capture_history()`: the daily backlog snapshot and observed closures.
     case captureHistory = "capture_history"
+    /// `tickets.capture_crq_history()`: the same capture for CRQ (daily snapshot, observed
+    /// closures and reopenings, per-group backlog).
+    case captureCRQHistory = "capture_crq_history"
 }

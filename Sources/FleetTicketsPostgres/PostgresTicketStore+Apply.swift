@@ -57,30 +57,41 @@ extension PostgresTicketStore {
         // twice. The INSERT keeps ON CONFLICT for a ticket some other writer inserted meanwhile
         // (xmax = 0 marks a real insert); being a second statement, it also sees a ticket
         // deleted since the UPDATE began, and inserts it.
+        // The version guard: a row a newer file wrote is never replaced ($2 = this file's stamp;
+        // $3 = a reseed, which replays in order and may rewrite). Such rows are counted as stale.
+        let version: [String?] = [file.key, file.versionStamp, file.rewritesNewer ? "true" : "false"]
         let updated = try db.execute("""
-            UPDATE \(table) AS t SET raw = s.raw::jsonb, ingested_at = now()
+            UPDATE \(table) AS t SET raw = s.raw::jsonb, ingested_at = now(), change_key = $1
             FROM ft_stage s
             WHERE t.ticket_id = s.ticket_id AND t.raw IS DISTINCT FROM s.raw::jsonb
-            """, purpose: "update the changed tickets of \(file.key) in \(dataset.table)").affectedRows
+              AND ($3::boolean OR NOT tickets.change_key_is_newer(t.change_key, $2))
+            """, version, purpose: "update the changed tickets of \(file.key) in \(dataset.table)").affectedRows
         let result = try db.execute("""
             WITH written AS (
-                INSERT INTO \(table) AS t (ticket_id, raw, ingested_at)
-                SELECT s.ticket_id, s.raw::jsonb, now() FROM ft_stage s
+                INSERT INTO \(table) AS t (ticket_id, raw, ingested_at, change_key)
+                SELECT s.ticket_id, s.raw::jsonb, now(), $1 FROM ft_stage s
                 WHERE NOT EXISTS (SELECT 1 FROM \(table) e WHERE e.ticket_id = s.ticket_id)
-                ON CONFLICT (ticket_id) DO UPDATE SET raw = excluded.raw, ingested_at = excluded.ingested_at
+                ON CONFLICT (ticket_id) DO UPDATE SET raw = excluded.raw, ingested_at = excluded.ingested_at,
+                    change_key = excluded.change_key
                 WHERE t.raw IS DISTINCT FROM excluded.raw
+                  AND ($3::boolean OR NOT tickets.change_key_is_newer(t.change_key, $2))
                 RETURNING (xmax = 0) AS inserted
             )
             SELECT (SELECT count(*) FROM ft_stage),
                    count(*) FILTER (WHERE inserted),
-                   count(*) FILTER (WHERE NOT inserted)
+                   count(*) FILTER (WHERE NOT inserted),
+                   (SELECT count(*) FROM ft_stage s JOIN \(table) o ON o.ticket_id = s.ticket_id
+                    WHERE NOT $3::boolean AND tickets.change_key_is_newer(o.change_key, $2)
+                      AND o.raw IS DISTINCT FROM s.raw::jsonb)
             FROM written
-            """, purpose: "insert the new tickets of \(file.key) into \(dataset.table)")
+            """, version, purpose: "insert the new tickets of \(file.key) into \(dataset.table)")
         let distinct = Int(result[0, 0] ?? "0") ?? 0
         let inserted = Int(result[0, 1] ?? "0") ?? 0
         let updatedLate = Int(result[0, 2] ?? "0") ?? 0
+        // Rows the guard refused still differ from the stored (newer) row after the UPDATE.
+        let stale = Int(result[0, 3] ?? "0") ?? 0
         let counts = ApplyCounts(inserted: inserted, updated: updated + updatedLate,
-                                 unchanged: distinct - inserted - updated - updatedLate)
+                                 unchanged: distinct - inserted - updated - updatedLate - stale, stale: stale)
         try record(file, counts: counts, tally: rows.tally.snapshot)
         return counts
     }
@@ -92,15 +103,15 @@ extension PostgresTicketStore {
         let exported = file.exportedAt.map { $0.formatted(.iso8601) }
         try db.execute("""
             INSERT INTO tickets.ingest_ledger AS l
-                (dataset, key, etag, bytes, exported_at, rows_read, rows_dropped, inserted, updated, unchanged)
-            VALUES ($1, $2, $3, $4, $5::timestamptz, $6, $7::jsonb, $8, $9, $10)
+                (dataset, key, etag, bytes, exported_at, rows_read, rows_dropped, inserted, updated, unchanged, stale)
+            VALUES ($1, $2, $3, $4, $5::timestamptz, $6, $7::jsonb, $8, $9, $10, $11)
             ON CONFLICT (dataset, key) DO UPDATE SET
                 etag = excluded.etag, bytes = excluded.bytes, exported_at = excluded.exported_at,
                 rows_read = excluded.rows_read, rows_dropped = excluded.rows_dropped,
                 inserted = excluded.inserted, updated = excluded.updated, unchanged = excluded.unchanged,
-                applications = l.applications + 1, applied_at = now()
+                stale = excluded.stale, applications = l.applications + 1, applied_at = now()
             """, [dataset.name, file.key, file.etag, String(tally.bytesRead), exported, String(tally.rowsRead), dropped,
-                  String(counts.inserted), String(counts.updated), String(counts.unchanged)],
+                  String(counts.inserted), String(counts.updated), String(counts.unchanged), String(counts.stale)],
             purpose: "record \(file.key) in the ledger")
 
         let current = try db.scalar(

@@ -59,11 +59,12 @@ public final class PostgresTicketStore: TicketStore, @unchecked Sendable {
     }
 
     public func runHook(_ hook: PostApplyHook, for dataset: Dataset) async throws {
-        switch hook {
-        case .captureHistory:
-            let summary = try db.scalar("SELECT tickets.capture_history()::text", purpose: "capture the daily \(dataset) history")
-            logger.debug("captured history", metadata: ["dataset": "\(dataset)", "summary": "\(summary ?? "")"])
+        let call = switch hook {
+        case .captureHistory: "SELECT tickets.capture_history()::text"
+        case .captureCRQHistory: "SELECT tickets.capture_crq_history()::text"
         }
+        let summary = try db.scalar(call, purpose: "capture the daily \(dataset) history")
+        logger.debug("captured history", metadata: ["dataset": "\(dataset)", "hook": "\(hook.rawValue)", "summary": "\(summary ?? "")"])
     }
 
     public func withExclusiveAccess<T: Sendable>(to dataset: Dataset, _ body: () async throws -> T) async throws -> T? {

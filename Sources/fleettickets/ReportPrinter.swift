@@ -22,10 +22,10 @@ enum ReportPrinter {
         } else {
             let c = r.counts
             lines.append("\(r.dataset): \(verb) \(r.files.count) file\(r.files.count == 1 ? "" : "s"), \(r.rowsRead) rows read: "
-                + "\(c.inserted) inserted, \(c.updated) updated, \(c.unchanged) unchanged\(dropped(r.dropped))"
+                + "\(c.inserted) inserted, \(c.updated) updated, \(c.unchanged) unchanged\(stale(c.stale))\(dropped(r.dropped))"
                 + String(format: " in %.2f s.", r.seconds))
             for f in r.files {
-                lines.append("  \(name(f.key))\(f.late ? " (late)" : "")  \(f.rowsRead) rows  +\(f.counts.inserted) ~\(f.counts.updated) =\(f.counts.unchanged)\(dropped(f.dropped))"
+                lines.append("  \(name(f.key))\(f.late ? " (late)" : "")  \(f.rowsRead) rows  +\(f.counts.inserted) ~\(f.counts.updated) =\(f.counts.unchanged)\(f.counts.stale > 0 ? " stale \(f.counts.stale)" : "")\(dropped(f.dropped))"
                     + (f.extraColumns.isEmpty ? "" : "  new columns kept in raw: \(f.extraColumns.joined(separator: ", "))"))
             }
             if let mark = r.watermarkAfter, !dry || mark != r.watermarkBefore { lines.append("  watermark \(dry ? "would be" : "now") \(mark)") }
@@ -104,6 +104,11 @@ enum ReportPrinter {
     }
 
     private static func name(_ key: String) -> String { key.split(separator: "/").last.map(String.init) ?? key }
+
+    /// Rows the version guard refused: a newer file already wrote those tickets.
+    private static func stale(_ n: Int) -> String {
+        n == 0 ? "" : ", \(n) stale (a newer file already wrote them; kept the newer)"
+    }
 
     private static func dropped(_ d: [DropReason: Int]) -> String {
         guard !d.isEmpty else { return "" }

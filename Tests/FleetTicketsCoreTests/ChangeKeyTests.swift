@@ -40,7 +40,7 @@ import Testing
 
     @Test func datasetsDifferOnlyByConfiguration() {
         #expect(Dataset.inc.postApplyHooks == [.captureHistory])
-        #expect(Dataset.crq.postApplyHooks.isEmpty)
+        #expect(Dataset.crq.postApplyHooks == [.captureCRQHistory])
         #expect(Dataset.crq.processedKey(for: "automations/crq/changes/2026-06-15T09-00-00.csv") == "automations/crq/processed/2026-06-15T09-00-00.csv")
         #expect(Dataset.named("CRQ") == .crq)
     }

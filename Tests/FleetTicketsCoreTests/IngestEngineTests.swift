@@ -203,7 +203,7 @@ import Testing
         #expect(other?.busy == false, "the lock is per dataset")
     }
 
-    @Test func theINCHookRunsOncePerApplyingRunAndCRQHasNone() async throws {
+    @Test func eachDatasetRunsItsOwnHookOncePerApplyingRun() async throws {
         put(9, [Fixtures.row("WOT1")])
         put(10, [Fixtures.row("WOT2")])
         put(9, [Fixtures.row("CRQ1")], dataset: .crq)
@@ -211,9 +211,9 @@ import Testing
         let crq = await run(.crq)
         _ = await run(.inc)
         #expect(inc.hooks == ["capture_history"])
-        #expect(crq.hooks.isEmpty)
+        #expect(crq.hooks == ["capture_crq_history"])
         #expect(store.hookRuns(of: .inc) == [.captureHistory])
-        #expect(store.hookRuns(of: .crq).isEmpty)
+        #expect(store.hookRuns(of: .crq) == [.captureCRQHistory])
         #expect(store.tickets(of: .crq).keys.sorted() == ["CRQ1"])
     }
 

@@ -13,7 +13,7 @@ struct IngestRunsTests {
         let store = try PostgresTicketStore(url: try Integration.freshDatabase(), logger: Integration.logger)
         defer { store.close() }
         let failed = IngestRun(dataset: "inc", startedAt: at(9, 20), finishedAt: at(9, 21), mode: .worker, applied: true, outcome: .dataError,
-                               filesApplied: 1, rowsRead: 12, counts: ApplyCounts(inserted: 3, updated: 2, unchanged: 7),
+                               filesApplied: 1, rowsRead: 12, counts: ApplyCounts(inserted: 3, updated: 2, unchanged: 7, stale: 1),
                                newestExport: at(9), error: "The inc file x cannot be decoded at line 3: an unterminated quote.",
                                errorKey: Fixtures.key(.inc, hour: 9, minute: 20), errorLine: 3, host: "box", pid: 42)
         try await store.record(IngestRun(dataset: "inc", startedAt: at(9), finishedAt: at(9, 1), mode: .cli, applied: true, outcome: .ok, host: "box", pid: 41))

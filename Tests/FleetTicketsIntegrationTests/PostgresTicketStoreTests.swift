@@ -36,6 +36,79 @@ struct PostgresTicketStoreTests {
         }
     }
 
+    /// The version guard, both stores: files held back and applied late with --include-late
+    /// end ticket by ticket (raw and the key that wrote it) where memory ends, with the same
+    /// per-file counts, stale rows included.
+    @Test func lateFilesEndInTheInMemoryStateTicketByTicket() async throws {
+        let simulator = StreamSimulator(.init(tickets: 200, days: 1, seed: 34))
+        let url = try Integration.freshDatabase()
+        let memory = InMemoryTicketStore()
+        let postgres = try PostgresTicketStore(url: url, logger: Integration.logger)
+        let all = InMemoryChangeSource()
+        simulator.load(into: all)
+        var stale = 0
+        for dataset in Dataset.all {
+            let keys = simulator.files(for: dataset).map(\.key)
+            let held = Set(stride(from: 1, to: keys.count - 1, by: 3).map { keys[$0] })
+            let memoryBucket = InMemoryChangeSource(), pgBucket = InMemoryChangeSource()
+            for key in keys where !held.contains(key) {
+                memoryBucket.put(key, all.object(key)!)
+                pgBucket.put(key, all.object(key)!)
+            }
+            _ = await drain(memoryBucket, memory, dataset)
+            _ = await drain(pgBucket, postgres, dataset)
+            for key in held {
+                memoryBucket.put(key, all.object(key)!)
+                pgBucket.put(key, all.object(key)!)
+            }
+            let options = IngestOptions(apply: true, includeLate: true)
+            let expected = await IngestEngine(source: memoryBucket, store: memory).run(dataset, options: options)
+            let actual = await IngestEngine(source: pgBucket, store: postgres, logger: Integration.logger).run(dataset, options: options)
+            #expect(actual.failure == nil, "\(actual.failure?.message ?? "")")
+            #expect(Set(actual.files.map(\.key)) == held)
+            #expect(actual.files.map(\.counts) == expected.files.map(\.counts), "per-file counts agree, stale included")
+            stale += actual.counts.stale
+            let pgRows = try PostgresRows(url: url).versions(of: dataset)
+            let memRows = memory.storedTickets(of: dataset)
+            #expect(pgRows.count == memRows.count)
+            for (id, ticket) in memRows where pgRows[id]?.raw != ticket.raw || pgRows[id]?.changeKey != ticket.changeKey {
+                Issue.record("\(dataset) \(id) differs: \(pgRows[id].map { "\($0.changeKey ?? "-") \($0.raw.jsonText)" } ?? "missing") vs \(ticket.changeKey ?? "-") \(ticket.raw.jsonText)")
+            }
+        }
+        #expect(stale > 0, "the late files carried rows newer files had written")
+    }
+
+    @Test func rowsFromBeforeTheGuardStayReplaceableAndTheLedgerCountsStale() async throws {
+        let url = try Integration.freshDatabase()
+        let bucket = InMemoryChangeSource()
+        bucket.put(Fixtures.key(.inc, hour: 11), text: Fixtures.csv([Fixtures.row("WOT1", status: "closed", actionable: false),
+                                                                     Fixtures.row("WOT2", status: "closed", actionable: false)]))
+        let store = try PostgresTicketStore(url: url, logger: Integration.logger)
+        _ = await drain(bucket, store, .inc)
+        let admin = try PostgresConnection(url: url, logger: Integration.logger)
+        defer { admin.close() }
+        // WOT2 as the Python tool (or this tool before migration 16) left it: no key.
+        try admin.execute("UPDATE tickets.inc SET change_key = NULL WHERE ticket_id = 'WOT2'", purpose: "forget WOT2's version")
+        bucket.put(Fixtures.key(.inc, hour: 10), text: Fixtures.csv([Fixtures.row("WOT1"), Fixtures.row("WOT2")]))
+        let late = await IngestEngine(source: bucket, store: store, logger: Integration.logger)
+            .run(.inc, options: IngestOptions(apply: true, includeLate: true))
+        #expect(late.files.first?.counts == ApplyCounts(updated: 1, stale: 1))
+        let rows = try PostgresRows(url: url).versions(of: .inc)
+        #expect(rows["WOT1"]?.raw["normalized_status"] == "closed")
+        #expect(rows["WOT2"]?.raw["normalized_status"] == "open")
+        #expect(rows["WOT2"]?.changeKey == Fixtures.key(.inc, hour: 10))
+        #expect(try admin.scalar("SELECT stale FROM tickets.ingest_ledger WHERE key = $1", [Fixtures.key(.inc, hour: 10)],
+                                 purpose: "read the ledger") == "1")
+        // The SQL rule and the Swift rule agree on the documented cases.
+        for (stored, file) in [(Fixtures.key(.inc, hour: 11), Fixtures.key(.inc, hour: 10)), (Fixtures.key(.inc, hour: 10), Fixtures.key(.inc, hour: 10)),
+                               ("loose/a.csv", Fixtures.key(.inc, hour: 1)), (Fixtures.key(.inc, hour: 1), "loose/b.csv"),
+                               ("x/2026-02-30T10-00-00.csv", "y/2026-02-30T09-00-00.csv"), ("x/2026-13-01T00-00-00.csv", "y/2026-01-01T00-00-00.csv")] {
+            let change = ChangeFile(dataset: .inc, key: file, exportedAt: nil, bytes: 0)
+            let sql = try admin.scalar("SELECT tickets.change_key_is_newer($1, $2)::text", [stored, change.versionStamp], purpose: "compare versions")
+            #expect(sql == (change.isOlder(thanRowWrittenBy: stored) ? "true" : "false"), "\(stored) vs \(file)")
+        }
+    }
+
     @Test func aDryRunCountsExactlyAndWritesNothing() async throws {
         let bucket = InMemoryChangeSource()
         StreamSimulator(.init(tickets: 80, days: 1, seed: 5)).load(into: bucket, datasets: [.inc])
@@ -145,5 +218,23 @@ final class KillingSource: ChangeSource, @unchecked Sendable {
             continuation.yield(Array(bytes[half...]))
             continuation.finish()
         }
+    }
+}
+
+/// Reads tickets with the key that last wrote them, on a connection of its own.
+struct PostgresRows {
+    let url: String
+
+    func versions(of dataset: Dataset) throws -> [String: (raw: RawRecord, changeKey: String?)] {
+        let db = try PostgresConnection(url: url, logger: Integration.logger)
+        defer { db.close() }
+        let r = try db.execute("SELECT ticket_id, raw::text, change_key FROM \(dataset.table)", purpose: "read \(dataset.table)")
+        var out: [String: (raw: RawRecord, changeKey: String?)] = [:]
+        for row in 0..<r.rowCount {
+            guard let id = r[row, 0], let text = r[row, 1],
+                  let object = try? JSONDecoder().decode([String: String].self, from: Data(text.utf8)) else { continue }
+            out[id] = (RawRecord(object), r[row, 2])
+        }
+        return out
     }
 }

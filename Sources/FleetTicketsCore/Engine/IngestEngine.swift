@@ -151,8 +151,11 @@ public struct IngestEngine: Sendable {
                        into store: any TicketStore, starting: (FileTally) -> Void) async throws -> FileReport {
         let started = ContinuousClock.now
         let key = file.object.key
+        // A reseed replays the stream in order, so its rows may replace newer ones; every other
+        // file (late, loose, retried) is held by the per-ticket version guard.
         let change = ChangeFile(dataset: dataset, key: key, exportedAt: options.looseFiles == nil ? file.key.exportedAt : nil,
-                                bytes: file.object.size, etag: file.object.etag, advancesWatermark: options.looseFiles == nil)
+                                bytes: file.object.size, etag: file.object.etag, advancesWatermark: options.looseFiles == nil,
+                                rewritesNewer: options.reseed && options.looseFiles == nil)
         let rows = RowBatches(csv: try await source.read(key), key: key, batchSize: options.batchSize)
         starting(rows.tally)
         let counts = try await store.apply(change, rows: rows)
@@ -208,6 +211,7 @@ public struct IngestEngine: Sendable {
         logger.info(dryRun ? "would apply" : "applied", metadata: [
             "dataset": "\(dataset)", "key": "\(file.key)", "rows": "\(file.rowsRead)",
             "inserted": "\(file.counts.inserted)", "updated": "\(file.counts.updated)", "unchanged": "\(file.counts.unchanged)",
+            "stale": "\(file.counts.stale)",
         ])
     }
 }

@@ -12,6 +12,9 @@ public final class InMemoryTicketStore: TicketStore {
         public var raw: RawRecord
         public var writes: Int
         public var ingestedAt: Date
+        /// The key of the file that last wrote `raw` (the version guard's memory), as the
+        /// database's `change_key` column holds it.
+        public var changeKey: String?
     }
 
     /// One ledger entry: a file applied.
@@ -81,13 +84,15 @@ public final class InMemoryTicketStore: TicketStore {
                 if let existing = table[id] {
                     if existing.raw == raw {
                         counts.unchanged += 1
+                    } else if !file.rewritesNewer && file.isOlder(thanRowWrittenBy: existing.changeKey) {
+                        counts.stale += 1
                     } else {
                         counts.updated += 1
-                        table[id] = StoredTicket(raw: raw, writes: existing.writes + 1, ingestedAt: now)
+                        table[id] = StoredTicket(raw: raw, writes: existing.writes + 1, ingestedAt: now, changeKey: file.key)
                     }
                 } else {
                     counts.inserted += 1
-                    table[id] = StoredTicket(raw: raw, writes: 1, ingestedAt: now)
+                    table[id] = StoredTicket(raw: raw, writes: 1, ingestedAt: now, changeKey: file.key)
                 }
             }
             s.tables[file.dataset.name] = table

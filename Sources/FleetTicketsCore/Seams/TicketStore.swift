@@ -14,14 +14,33 @@ public struct ChangeFile: Sendable, Hashable {
     public var etag: String?
     /// Whether applying the file advances the dataset's watermark (false for loose `--csv` files).
     public var advancesWatermark: Bool
+    /// Whether the file's rows may replace rows a newer file wrote (`--reseed`, which replays
+    /// the stream in order). False everywhere else: the per-ticket version guard holds.
+    public var rewritesNewer: Bool
 
-    public init(dataset: Dataset, key: String, exportedAt: Date?, bytes: Int64, etag: String? = nil, advancesWatermark: Bool = true) {
+    public init(dataset: Dataset, key: String, exportedAt: Date?, bytes: Int64, etag: String? = nil,
+                advancesWatermark: Bool = true, rewritesNewer: Bool = false) {
         self.dataset = dataset
         self.key = key
         self.exportedAt = exportedAt
         self.bytes = bytes
         self.etag = etag
         self.advancesWatermark = advancesWatermark
+        self.rewritesNewer = rewritesNewer
+    }
+
+    /// The file's version for the per-ticket guard: the export stamp its name carries
+    /// (`YYYY-MM-DDTHH-MM-SS`), or nil for a loose file named without one (the oldest version).
+    public var versionStamp: String? { ChangeKey(key)?.stamp }
+
+    /// Whether a ticket last written by the file `storedKey` is newer than this file, so this
+    /// file must not replace it (unless it `rewritesNewer`). A stored key without a stamp (none
+    /// recorded, or a loose file named without one) is the oldest version; equal stamps are the
+    /// same export. The SQL twin is `tickets.change_key_is_newer` (migration 16).
+    public func isOlder(thanRowWrittenBy storedKey: String?) -> Bool {
+        guard let stored = storedKey.flatMap(ChangeKey.init)?.stamp else { return false }
+        guard let mine = versionStamp else { return true }
+        return stored > mine
     }
 }
 
@@ -33,18 +52,34 @@ public struct ApplyCounts: Sendable, Hashable, Codable {
     public var updated: Int
     /// Tickets whose `raw` was identical, left untouched (full-state re-emissions).
     public var unchanged: Int
+    /// Tickets whose stored row a newer file wrote: this file's different row was refused
+    /// (the per-ticket version guard), so applying files out of order never rolls a ticket back.
+    public var stale: Int
 
-    public init(inserted: Int = 0, updated: Int = 0, unchanged: Int = 0) {
+    public init(inserted: Int = 0, updated: Int = 0, unchanged: Int = 0, stale: Int = 0) {
         self.inserted = inserted
         self.updated = updated
         self.unchanged = unchanged
+        self.stale = stale
     }
 
     /// Distinct tickets the file carried.
-    public var distinct: Int { inserted + updated + unchanged }
+    public var distinct: Int { inserted + updated + unchanged + stale }
 
     public static func + (a: ApplyCounts, b: ApplyCounts) -> ApplyCounts {
-        ApplyCounts(inserted: a.inserted + b.inserted, updated: a.updated + b.updated, unchanged: a.unchanged + b.unchanged)
+        ApplyCounts(inserted: a.inserted + b.inserted, updated: a.updated + b.updated, unchanged: a.unchanged + b.unchanged,
+                    stale: a.stale + b.stale)
+    }
+
+    private enum CodingKeys: String, CodingKey { case inserted, updated, unchanged, stale }
+
+    /// Reads reports written before `stale` existed (it defaults to 0).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        inserted = try c.decode(Int.self, forKey: .inserted)
+        updated = try c.decode(Int.self, forKey: .updated)
+        unchanged = try c.decode(Int.self, forKey: .unchanged)
+        stale = try c.decodeIfPresent(Int.self, forKey: .stale) ?? 0
     }
 }
 
@@ -57,6 +92,9 @@ public struct ApplyCounts: Sendable, Hashable, Codable {
 /// - Upsert semantics: keyed on `ticket_id`; the last row for a ticket in the file wins; `raw`
 ///   is replaced, not merged; a row whose `raw` equals the stored one is not rewritten and
 ///   counts as unchanged; rows are never deleted.
+/// - Per-ticket version guard: each stored ticket remembers the key of the file that last
+///   wrote it; a different row from a file older than that (`ChangeFile.isOlder(thanRowWrittenBy:)`)
+///   is not written and counts as stale, unless the file `rewritesNewer` (a reseed).
 /// - The watermark never moves backwards: it becomes the greater of the stored one and the
 ///   file's key (compared by `ChangeKey` order).
 /// - `withExclusiveAccess` admits one holder per dataset across every process sharing the

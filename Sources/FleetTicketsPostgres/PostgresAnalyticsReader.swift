@@ -1,0 +1,76 @@
+import FleetTicketsCore
+import Foundation
+import Logging
+
+/// The `AnalyticsReader` seam on PostgreSQL: trend figures and team closure attribution,
+/// answered by the same SQL functions the dashboard calls (`reporting.fn_trends`,
+/// `reporting.fn_team_closures`), decoded into the typed values.
+///
+/// Safe to call from many tasks at once: each call borrows a connection of a small pool and
+/// runs its query off Swift's cooperative threads.
+///
+/// ```swift
+/// let reader = PostgresAnalyticsReader(url: databaseURL)
+/// let week = try await reader.trends(TrendQuery(dataset: "inc", from: "2026-06-08", to: "2026-06-14"))
+/// for point in week.points { print(point.period, point.opened, point.closed, point.backlogAtEnd ?? 0) }
+/// ```
+public final class PostgresAnalyticsReader: AnalyticsReader {
+    private let pool: PostgresConnectionPool
+
+    /// A reader of the database at `url` (a libpq URI; its password never reaches logs or
+    /// errors), using at most `maxConnections` connections, opened when first needed.
+    public init(
+        url: String, maxConnections: Int = 2,
+        logger: Logger = Logger(label: "fleettickets.analytics", factory: { _ in SwiftLogNoOpLogHandler() })
+    ) {
+        pool = PostgresConnectionPool(url: url, maxConnections: maxConnections, logger: logger)
+    }
+
+    /// Closes the pool's connections (also done when the reader is released).
+    public func close() { pool.close() }
+
+    public func trends(_ query: TrendQuery) async throws -> TrendReport {
+        try await call(
+            "SELECT reporting.fn_trends($1, $2::date, $3::date, $4, $5)::text",
+            [query.dataset, query.from, query.to, query.grain.rawValue, query.split.rawValue],
+            function: "reporting.fn_trends", purpose: "read the \(query.dataset) trends from \(query.from) to \(query.to)")
+    }
+
+    public func teamClosures(_ query: TeamClosureQuery) async throws -> TeamClosureReport {
+        try await call(
+            "SELECT reporting.fn_team_closures($1, $2::date, $3::date, $4::boolean)::text",
+            [query.dataset, query.from, query.to, query.byOwner ? "true" : "false"],
+            function: "reporting.fn_team_closures",
+            purpose: "read the \(query.dataset) team closures from \(query.from) to \(query.to)")
+    }
+
+    /// Runs one reporting function and decodes its JSON.
+    private func call<T: Decodable & Sendable>(
+        _ sql: String, _ params: [String?], function: String, purpose: String
+    ) async throws -> T {
+        let text = try await pool.withConnection { db in try db.scalar(sql, params, purpose: purpose) }
+        guard let text else {
+            throw AnalyticsDecodingError(function: function, reason: "it returned NULL")
+        }
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(text.utf8))
+        } catch {
+            // The SQL function and the Swift type disagree: a schema older or newer than this build.
+            throw AnalyticsDecodingError(function: function, reason: "\(error)")
+        }
+    }
+}
+
+/// A reporting function's answer did not match the typed value it should decode into: the
+/// database's read-schema and this build disagree (run `fleettickets migrate`).
+public struct AnalyticsDecodingError: Error, CustomStringConvertible, Sendable {
+    /// The SQL function whose answer could not be decoded.
+    public var function: String
+    /// What was wrong with it.
+    public var reason: String
+
+    public var description: String {
+        "Could not decode the answer of \(function): \(reason). The database's read-schema may be older than this "
+            + "build; run `fleettickets migrate` and try again."
+    }
+}
