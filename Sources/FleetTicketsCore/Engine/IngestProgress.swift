@@ -12,8 +12,9 @@ public struct ProgressEvent: Sendable {
     public var steps: Int
     /// The step's item (a key, a place name).
     public var item: String?
-    /// Bytes of the steps finished before this one, and of all steps (0 when unknown).
+    /// Bytes of the steps finished before this one.
     public var bytesDone: Int64
+    /// Bytes of all steps (0 when unknown).
     public var bytesTotal: Int64
     /// Rows read by the steps finished before this one.
     public var rowsDone: Int
@@ -22,6 +23,7 @@ public struct ProgressEvent: Sendable {
     /// The step is finished (or the work is: `step == steps`).
     public var finished: Bool
 
+    /// An event.
     public init(task: String, unit: String, step: Int, steps: Int, item: String? = nil, bytesDone: Int64 = 0,
                 bytesTotal: Int64 = 0, rowsDone: Int = 0, tally: FileTally? = nil, finished: Bool = false) {
         self.task = task

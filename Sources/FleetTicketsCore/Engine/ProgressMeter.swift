@@ -14,6 +14,7 @@ public struct ProgressMeter: Sendable {
     private var event: ProgressEvent?
     private var startedAt: Double = 0
 
+    /// A meter that has seen no event.
     public init() {}
 
     /// Takes an event seen `seconds` after the meter began. A new task restarts the rates.

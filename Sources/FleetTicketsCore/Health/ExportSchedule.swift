@@ -4,12 +4,14 @@ import Foundation
 /// every day (`*/20 6-20 * * *`, Africa/Nairobi). `status --check` judges staleness against it,
 /// so a quiet night is not an alarm.
 public struct ExportSchedule: Sendable, Hashable, Codable {
-    /// Minutes after midnight EAT of the first and the last export of a day.
+    /// Minutes after midnight EAT of the first export of a day.
     public var firstMinute: Int
+    /// Minutes after midnight EAT of the last export of a day.
     public var lastMinute: Int
     /// Minutes between exports.
     public var everyMinutes: Int
 
+    /// A schedule; the defaults are the upstream export's.
     public init(firstMinute: Int = 6 * 60, lastMinute: Int = 20 * 60 + 40, everyMinutes: Int = 20) {
         self.firstMinute = firstMinute
         self.lastMinute = max(firstMinute, lastMinute)

@@ -2,6 +2,7 @@ import Foundation
 
 /// One reason a dataset is not healthy, as `status --check` prints it (one line each).
 public struct HealthProblem: Sendable, Codable, Hashable, CustomStringConvertible {
+    /// What kind of problem.
     public enum Kind: String, Sendable, Codable {
         /// Files wait in `changes/` longer than the allowed age: the ingest is not keeping up or not running.
         case behind
@@ -15,17 +16,21 @@ public struct HealthProblem: Sendable, Codable, Hashable, CustomStringConvertibl
         case unchecked
     }
 
+    /// The dataset it is about.
     public var dataset: String
+    /// What kind of problem it is.
     public var kind: Kind
     /// One sentence: what is wrong and what to do.
     public var message: String
 
+    /// A problem.
     public init(dataset: String, kind: Kind, message: String) {
         self.dataset = dataset
         self.kind = kind
         self.message = message
     }
 
+    /// The line `status --check` prints: `inc: BEHIND: …`.
     public var description: String { "\(dataset): \(kind.rawValue.uppercased()): \(message)" }
 }
 
@@ -38,6 +43,7 @@ public struct HealthCheck: Sendable {
     /// When exports are expected, so nights and the gap before the first export are quiet.
     public var schedule: ExportSchedule
 
+    /// A check; the defaults are `status --check`'s.
     public init(maxAge: TimeInterval = 45 * 60, schedule: ExportSchedule = .upstream) {
         self.maxAge = maxAge
         self.schedule = schedule

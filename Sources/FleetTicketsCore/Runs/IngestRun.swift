@@ -33,13 +33,18 @@ public struct IngestRun: Sendable, Codable, Hashable {
         public var isFailure: Bool { self == .dataError || self == .dependencyError }
     }
 
+    /// The dataset's name (`inc`, `crq`).
     public var dataset: String
+    /// When the run started and finished.
     public var startedAt: Date
     public var finishedAt: Date
+    /// Who ran it: the command line or the worker.
     public var mode: Mode
     /// An `--apply` run (dry runs write nothing, so the CLI and the worker never record them).
     public var applied: Bool
+    /// How it ended.
     public var outcome: Outcome
+    /// Files applied, rows read and what they did to the table.
     public var filesApplied: Int
     public var rowsRead: Int
     public var counts: ApplyCounts
@@ -47,11 +52,13 @@ public struct IngestRun: Sendable, Codable, Hashable {
     public var newestExport: Date?
     /// The one sentence the run printed on failure.
     public var error: String?
-    /// The file a failure is about, and the line for a data error.
+    /// The file a failure is about.
     public var errorKey: String?
+    /// The line of that file, for a data error.
     public var errorLine: Int?
-    /// Where it ran: host name and process id.
+    /// The host it ran on.
     public var host: String
+    /// The process id on that host.
     public var pid: Int
 
     /// A run record with every field given.
@@ -121,6 +128,7 @@ public struct LockHolder: Sendable, Codable, Hashable {
     /// When the holder connected (the lock itself carries no time).
     public var since: Date?
 
+    /// A holder as the store found it.
     public init(pid: Int, applicationName: String? = nil, client: String? = nil, since: Date? = nil) {
         self.pid = pid
         self.applicationName = applicationName

@@ -23,17 +23,26 @@ import Logging
 /// await worker.run(until: stop)
 /// ```
 public struct IngestWorker<SleepClock: Clock<Duration>>: Sendable {
+    /// Where change files come from (one listing per dataset per tick when idle).
     public let source: any ChangeSource
+    /// Opens the store, the run log and the gazetteer; called at start and after a dependency failure.
     public let connect: @Sendable () async throws -> WorkerServices
+    /// The provider for new places; nil: no geocoding.
     public let geocoder: (any Geocoder)?
+    /// Radius, country codes and retry period for geocoding (the budget comes from `settings`).
     public let geocodeSettings: GeocodeSettings
+    /// Interval, datasets, budget and backoff.
     public let settings: WorkerSettings
+    /// Stamps for reports and run records.
     public let clock: WallClock
+    /// What the worker sleeps on between ticks.
     public let sleepClock: SleepClock
+    /// Receives the worker's and the engines' events.
     public let logger: Logger
     /// Called after every tick (on the worker's task).
     public var onTick: (@Sendable (WorkerTick) -> Void)?
 
+    /// A worker; nothing runs until `run(until:)`.
     public init(source: any ChangeSource, connect: @escaping @Sendable () async throws -> WorkerServices,
                 geocoder: (any Geocoder)? = nil, geocodeSettings: GeocodeSettings = GeocodeSettings(),
                 settings: WorkerSettings = WorkerSettings(), clock: WallClock = .system, sleepClock: SleepClock,

@@ -18,6 +18,7 @@ public final class StopSignal: Sendable {
 
     private let state = Mutex(State())
 
+    /// A signal not yet requested.
     public init() {}
 
     /// Whether a stop was requested.

@@ -15,6 +15,7 @@ public struct WorkerSettings: Sendable {
     /// Failed run records kept while the database is unreachable, written once it is back.
     public var pendingRecordLimit: Int
 
+    /// Settings; the defaults are `fleettickets run`'s.
     public init(every: Duration = .seconds(60), datasets: [Dataset] = Dataset.all, geocodeBudget: Int? = nil,
                 maxBackoff: Duration = .seconds(600), ingest: IngestOptions = IngestOptions(apply: true),
                 pendingRecordLimit: Int = 50) {
@@ -50,6 +51,7 @@ public struct WorkerServices: Sendable {
     /// Releases the connections.
     public var close: @Sendable () -> Void
 
+    /// Services opened by the caller; `close` releases them.
     public init(store: any TicketStore, runs: (any IngestRunLog)?, gazetteer: (any GazetteerStore)?, close: @escaping @Sendable () -> Void = {}) {
         self.store = store
         self.runs = runs
@@ -63,8 +65,9 @@ public struct WorkerServices: Sendable {
 public struct ParkedDataset: Sendable, Hashable {
     /// The file that could not be applied.
     public var key: String?
-    /// Its ETag and size when it failed: a new upload of the same key unparks the dataset.
+    /// Its ETag when it failed: a new upload of the same key unparks the dataset.
     public var etag: String?
+    /// Its size when it failed (for sources without ETags).
     public var size: Int64?
     /// The error sentence.
     public var message: String
