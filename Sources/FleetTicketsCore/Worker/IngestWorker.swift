@@ -77,7 +77,7 @@ public struct IngestWorker<SleepClock: Clock<Duration>>: Sendable {
                 state.failures[dataset.name] = failed ? state.failures[dataset.name, default: 0] + 1 : 0
                 state.due[dataset.name] = settings.delay(afterFailures: state.failures[dataset.name, default: 0])
             }
-            if !stop.isRequested && state.geocodeDue { await geocode(&state, tick: &tick) }
+            if !stop.isRequested && state.geocodeDue { await geocode(&state, tick: &tick, stop: stop) }
             let worked = started.duration(to: sleepClock.now)
             let nap = max(.zero, (state.due.values.min() ?? settings.every) - worked)
             tick.parked = state.parked
@@ -173,28 +173,38 @@ public struct IngestWorker<SleepClock: Clock<Duration>>: Sendable {
         }
     }
 
-    /// Clusters first (a place needs its cluster's centroid), then places, within one budget.
-    private func geocode(_ state: inout WorkerState, tick: inout WorkerTick) async {
+    /// Clusters first (a place needs its cluster's centroid), then places, within one budget
+    /// per tick, in rounds of `settings.geocodeRound` requests: a stop is honoured between
+    /// rounds, and each round saves what it paid for before the next begins.
+    private func geocode(_ state: inout WorkerState, tick: inout WorkerTick, stop: StopSignal) async {
         guard let geocoder, geocodeBudget > 0, !state.geocodingDisabled else {
             state.geocodeDue = false
             return
         }
         // Without an open database (it failed this tick) geocoding waits for the next tick.
         guard let services = state.services, let gazetteer = services.gazetteer else { return }
+        var left = geocodeBudget
+        var asked = 0, hits = 0, more = false
         do {
-            var settings = geocodeSettings
-            settings.budget = geocodeBudget
-            let clusters = try await GeocodeEngine(store: gazetteer, geocoder: geocoder, settings: settings, clock: clock, logger: logger)
-                .geocodeClusters(apply: true)
-            settings.budget = max(0, geocodeBudget - clusters.asked)
-            let locations = try await GeocodeEngine(store: gazetteer, geocoder: geocoder, settings: settings, clock: clock, logger: logger)
-                .geocodeLocations(apply: true)
-            tick.geocode = [clusters, locations]
-            state.geocodeDue = locations.deferred > 0 || clusters.deferred > 0 || locations.failed > 0
-            if clusters.asked + locations.asked > 0 {
-                logger.info("geocoded", metadata: ["asked": "\(clusters.asked + locations.asked)",
-                                                   "hits": "\(clusters.hits + locations.hits)", "deferred": "\(locations.deferred)"])
+            while left > 0 && !stop.isRequested {
+                var settings = geocodeSettings
+                settings.budget = min(left, max(1, self.settings.geocodeRound))
+                let round = settings.budget
+                let clusters = try await GeocodeEngine(store: gazetteer, geocoder: geocoder, settings: settings, clock: clock, logger: logger)
+                    .geocodeClusters(apply: true)
+                settings.budget = max(0, round - clusters.asked)
+                let locations = try await GeocodeEngine(store: gazetteer, geocoder: geocoder, settings: settings, clock: clock, logger: logger)
+                    .geocodeLocations(apply: true)
+                tick.geocode += [clusters, locations]
+                let spent = clusters.asked + locations.asked
+                asked += spent
+                hits += clusters.hits + locations.hits
+                left -= spent
+                more = locations.deferred > 0 || clusters.deferred > 0 || locations.failed > 0
+                if spent == 0 || !more || locations.stoppedEarly != nil || clusters.stoppedEarly != nil { break }
             }
+            state.geocodeDue = more || stop.isRequested
+            if asked > 0 { logger.info("geocoded", metadata: ["asked": "\(asked)", "hits": "\(hits)", "more": "\(more)"]) }
         } catch let error as GeocoderError {
             logger.error("geocoding refused; the worker goes on without it until restarted", metadata: ["error": "\(error)"])
             state.geocodeDue = false

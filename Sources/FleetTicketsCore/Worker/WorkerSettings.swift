@@ -14,17 +14,21 @@ public struct WorkerSettings: Sendable {
     public var ingest: IngestOptions
     /// Failed run records kept while the database is unreachable, written once it is back.
     public var pendingRecordLimit: Int
+    /// Provider requests per geocoding round: a stop waits for at most one round (at a
+    /// provider's 1–2 requests a second, well inside a container's grace period).
+    public var geocodeRound: Int
 
     /// Settings; the defaults are `fleettickets run`'s.
     public init(every: Duration = .seconds(60), datasets: [Dataset] = Dataset.all, geocodeBudget: Int? = nil,
                 maxBackoff: Duration = .seconds(600), ingest: IngestOptions = IngestOptions(apply: true),
-                pendingRecordLimit: Int = 50) {
+                pendingRecordLimit: Int = 50, geocodeRound: Int = 20) {
         self.every = every
         self.datasets = datasets
         self.geocodeBudget = geocodeBudget
         self.maxBackoff = maxBackoff
         self.ingest = ingest
         self.pendingRecordLimit = pendingRecordLimit
+        self.geocodeRound = geocodeRound
     }
 
     /// The wait before retrying after `failures` consecutive failing ticks (0: the normal interval).

@@ -188,3 +188,35 @@ struct BusyStore: TicketStore {
     func withExclusiveAccess<T: Sendable>(to dataset: Dataset, _ body: () async throws -> T) async throws -> T? { nil }
     func rehearse<T: Sendable>(_ body: (any TicketStore) async throws -> T) async throws -> T { try await base.rehearse(body) }
 }
+
+extension IngestWorkerTests {
+    @Test func aStopDuringGeocodingWaitsForOneRoundNotTheWholeBudget() async throws {
+        let places = (1...6).map { Fixtures.row("WOT\($0)", cluster: "Kasarani", location: "NW_KASARANI_PLACE\($0)_FDT1") }
+        bucket.put(Fixtures.key(.inc, hour: 9), text: Fixtures.csv(places))
+        let geocoder = ScriptedGeocoder(["Kasarani": .found(lat: -1.2219, lng: 36.8973)])
+        let stop = StopSignal()
+        // The stop arrives while the first round asks its questions.
+        let stopping = StopAfterQueries(base: geocoder, count: 1, stop: stop)
+        var worker = IngestWorker(source: bucket, connect: { [store] in WorkerServices(store: store, runs: store, gazetteer: store) },
+                                  geocoder: stopping, settings: WorkerSettings(datasets: [.inc], geocodeBudget: 100, geocodeRound: 2),
+                                  sleepClock: clock)
+        let ticks = Recorder()
+        worker.onTick = { ticks.append($0) }
+        await worker.run(until: stop)
+        #expect(geocoder.queries.count == 2, "one round of two requests, then the stop")
+        #expect(ticks.all.first?.geocode.map(\.asked) == [1, 1])
+        #expect(try await store.clustersNeedingCoordinates().isEmpty, "the round's answers were saved")
+    }
+}
+
+/// Requests a stop once `count` questions were asked.
+struct StopAfterQueries: Geocoder {
+    let base: ScriptedGeocoder
+    let count: Int
+    let stop: StopSignal
+    var provider: String { base.provider }
+    func candidates(for query: PlaceQuery) async throws -> [GeocodeCandidate] {
+        defer { if base.queries.count >= count { stop.request() } }
+        return try await base.candidates(for: query)
+    }
+}
