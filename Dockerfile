@@ -1,31 +1,50 @@
-# fleettickets: a batch worker, no web server. Each dataset's ingest runs as its own scheduled
-# task (every 20 minutes, 06:00–20:40 EAT); see docs/operations.md.
+# fleettickets: a worker, no web server. The default command is the long-running worker
+# (`fleettickets run`, SPEC §9); a scheduler can instead run one `ingest` per dataset.
+# See docs/operations.md ("Deployment: the image").
 #
-# Build stage: the Swift toolchain and the -dev packages of the C libraries we link.
-FROM swift:6.3-bookworm AS build
-RUN apt-get update \
- && apt-get install -y --no-install-recommends libpq-dev libcurl4-openssl-dev pkg-config \
+#   docker build -t fleettickets .
+#   docker run --env-file .env fleettickets                 # the worker
+#   docker run --env-file .env fleettickets fleettickets migrate
+#
+# scripts/prove-image.sh replays the run stage below (its FROM, RUN, COPY, ENV, USER, WORKDIR
+# and HEALTHCHECK) on a Debian root filesystem, with the binary built by this file's
+# `swift build` line: keep the run stage to those instructions, each on its own line.
+
+# Build stage: the Swift toolchain (6.3.1 on Debian 12, the same toolchain and release the
+# project is developed and proven on) and the -dev packages of the C libraries we link.
+FROM swift:6.3.1-bookworm AS build
+RUN export DEBIAN_FRONTEND=noninteractive \
+ && apt-get update \
+ && apt-get install -y --no-install-recommends libpq-dev libcurl4-openssl-dev libxml2-dev pkg-config \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-COPY Package.swift ./
-COPY Sources ./Sources
-COPY Plugins ./Plugins
-COPY migrations ./migrations
-COPY data ./data
-RUN swift build -c release --product fleettickets --static-swift-stdlib \
+# The whole repository (.dockerignore drops build folders, local state and .git): SwiftPM
+# refuses a manifest whose target folders (examples, tests) are missing, even to build one product.
+COPY . .
+# Only the pinned versions of Package.resolved; the Swift runtime and Foundation linked in
+# statically, so the run stage needs no toolchain libraries.
+RUN swift build -c release --product fleettickets --static-swift-stdlib --force-resolved-versions \
  && install -D "$(swift build -c release --show-bin-path)/fleettickets" /out/fleettickets
 
-# Run stage: only the runtime libraries (libpq, libcurl, CA certificates, tzdata).
+# Run stage: Debian 12 slim plus exactly the shared libraries the release binary loads
+# (`ldd`: libpq5, libcurl4, libxml2 for FoundationXML's bucket-listing parser; libc, libstdc++,
+# libgcc and zlib are already in the base) and the CA certificates and time zones it reads.
 FROM debian:bookworm-slim
-RUN apt-get update \
- && apt-get install -y --no-install-recommends libpq5 libcurl4 ca-certificates tzdata \
+RUN export DEBIAN_FRONTEND=noninteractive \
+ && apt-get update \
+ && apt-get install -y --no-install-recommends ca-certificates libcurl4 libpq5 libxml2 tzdata \
  && rm -rf /var/lib/apt/lists/* \
- && useradd --system --home /app fleettickets
+ && groupadd --system --gid 10001 fleettickets \
+ && useradd --system --uid 10001 --gid 10001 --home-dir /app --no-create-home --shell /usr/sbin/nologin fleettickets
 COPY --from=build /out/fleettickets /usr/local/bin/fleettickets
 COPY data/gazetteer-kenya.csv /app/gazetteer-kenya.csv
 COPY run_ingest.sh /app/run_ingest.sh
-USER fleettickets
-WORKDIR /app
 ENV TZ=Africa/Nairobi
-# Kept alive for the scheduler's tasks (e.g. `fleettickets ingest inc --from-bucket --apply`).
-CMD ["tail", "-f", "/dev/null"]
+ENV GEOCODER_GAZETTEER=/app/gazetteer-kenya.csv
+# By number, so that Kubernetes' runAsNonRoot can verify it.
+USER 10001:10001
+WORKDIR /app
+# Unhealthy when a dataset is behind, stale or stopped on a data error, or the database or
+# bucket cannot be read (SPEC §9): an alert on the data, not a sign the process is stuck.
+HEALTHCHECK --interval=1m --timeout=30s --start-period=5m --retries=3 CMD ["fleettickets", "status", "--check", "--max-age", "45m"]
+CMD ["fleettickets", "run"]

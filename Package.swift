@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "FleetTicketsPostgres", targets: ["FleetTicketsPostgres"]),
         .library(name: "FleetTicketsS3", targets: ["FleetTicketsS3"]),
         .library(name: "FleetTicketsGeocode", targets: ["FleetTicketsGeocode"]),
+        .library(name: "FleetTicketsReport", targets: ["FleetTicketsReport"]),
         .executable(name: "fleettickets", targets: ["fleettickets"]),
     ],
     dependencies: [
@@ -26,13 +27,21 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]
         ),
+        // The one-page HTML report (inline CSS and SVG) rendered from typed values: pure Swift, no I/O.
+        .target(
+            name: "FleetTicketsReport",
+            dependencies: ["FleetTicketsCore"]
+        ),
         .target(
             name: "FleetTicketsPostgres",
-            dependencies: ["FleetTicketsCore", "CLibPQ", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["FleetTicketsCore", "FleetTicketsReport", "CLibPQ", .product(name: "Logging", package: "swift-log")],
             plugins: ["EmbedMigrations"]
         ),
         .executableTarget(name: "embed-migrations"),
         .executableTarget(name: "open-backlog", dependencies: ["FleetTicketsCore"], path: "Examples/open-backlog"),
+        .executableTarget(
+            name: "dispatch-nearest", dependencies: ["FleetTicketsCore", "FleetTicketsPostgres"], path: "Examples/dispatch-nearest"
+        ),
         .plugin(name: "EmbedMigrations", capability: .buildTool(), dependencies: ["embed-migrations"]),
         .systemLibrary(
             name: "CCurl",
@@ -64,6 +73,7 @@ let package = Package(
                 "FleetTicketsPostgres",
                 "FleetTicketsS3",
                 "FleetTicketsGeocode",
+                "FleetTicketsReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -73,13 +83,17 @@ let package = Package(
             dependencies: ["FleetTicketsCore", "FleetTicketsTesting"]
         ),
         .testTarget(
+            name: "FleetTicketsReportTests",
+            dependencies: ["FleetTicketsReport", "FleetTicketsCore"]
+        ),
+        .testTarget(
             name: "ExampleTests",
-            dependencies: ["open-backlog"]
+            dependencies: ["open-backlog", "dispatch-nearest"]
         ),
         .testTarget(
             name: "FleetTicketsIntegrationTests",
             dependencies: [
-                "FleetTicketsCore", "FleetTicketsTesting", "FleetTicketsPostgres",
+                "FleetTicketsCore", "FleetTicketsTesting", "FleetTicketsPostgres", "FleetTicketsReport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ]

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job on the embedded default, from a fresh machine: starts a private PostGIS,
 # creates a fresh demo database, migrates it, simulates a change stream for both datasets,
-# drains INC and CRQ with --apply, shows the status and a sample of the map payload.
+# drains INC and CRQ with --apply, shows the status and a sample of the map payload, and ends
+# by writing the one-page HTML report (.local/report.html) and printing its path.
 #
 #   scripts/demo.sh [--tickets N] [--days D] [--seed S]
 set -euo pipefail
@@ -34,6 +35,11 @@ stream=.local/demo-stream
 rm -rf "$stream"
 say "Simulating a change stream into $stream"
 [ $# -gt 0 ] || set -- --tickets 600 --days 2
+# The simulated stream starts 2026-06-15 06:00 EAT (tickets from three days before it); the
+# report below covers those days.
+days=2
+args=("$@")
+for i in "${!args[@]}"; do [ "${args[$i]}" = --days ] && days=${args[$((i + 1))]:-2}; done
 "$bin" simulate --out "$stream" "$@"
 
 for ds in inc crq; do
@@ -58,3 +64,7 @@ psql "$DATABASE_URL" -c "SELECT sla_state, sla_clock_source, count(*) FROM ticke
                      -c "SELECT snapshot_date, open_total, open_breached, closed_today FROM tickets.inc_daily_snapshot"
 say "Map payload sample: reporting.fn_tickets_for_map()"
 psql "$DATABASE_URL" -Atc "SELECT jsonb_pretty(jsonb_build_object('type', m->'type', 'summary', m->'summary', 'features (first 2 of ' || jsonb_array_length(m->'features') || ')', COALESCE((SELECT jsonb_agg(f) FROM (SELECT f FROM jsonb_array_elements(m->'features') f LIMIT 2) x), '[]'::jsonb))) FROM reporting.fn_tickets_for_map() m"
+
+say "The report: one self-contained HTML page (opens in any browser, no network needed)"
+report_to=$(date -u -d "2026-06-15 + $((days > 0 ? days - 1 : 0)) days" +%F)
+"$bin" report --out .local/report.html --from 2026-06-12 --to "$report_to"

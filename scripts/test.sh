@@ -10,9 +10,11 @@ cd "$(dirname "$0")/.."
 say() { printf 'test: %s\n' "$*" >&2; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
-# System libraries the package links (the service scripts install their own servers).
+# System libraries the package links (the service scripts install their own servers), and
+# Debian's headless Chromium with a font for the report's browser check (BrowserCheckTests:
+# rendered DOM + screenshot in .build/test-output/).
 missing=()
-for pkg in libpq-dev libcurl4-openssl-dev pkg-config; do
+for pkg in libpq-dev libcurl4-openssl-dev pkg-config chromium fonts-dejavu-core; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -55,3 +57,8 @@ export FLEETTICKETS_TEST_S3_ENDPOINT="$s3_url"
 say "PostgreSQL at $admin_url, S3 at $s3_url"
 swift build --build-tests >&2
 swift test "$@"
+# The kill-point and concurrent-writer figures in their short form, on a full run only (a
+# filtered run is someone iterating on a suite). Full form: scripts/reliability-crash.sh.
+if [ $# -eq 0 ]; then
+    FLEETTICKETS_BIN=.build/debug/fleettickets scripts/reliability-crash.sh --short
+fi

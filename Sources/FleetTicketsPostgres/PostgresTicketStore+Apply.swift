@@ -4,52 +4,89 @@ import Foundation
 extension PostgresTicketStore {
     public func apply(_ file: ChangeFile, rows: RowBatches) async throws -> ApplyCounts {
         let table = try Self.quotedTable(file.dataset.table)
+        let rehearsing = self.rehearsing
         let name = rehearsing ? "rehearse \(file.key)" : "apply \(file.key)"
-        if rehearsing {
-            try db.execute("SAVEPOINT ft_file", purpose: name)
-        } else {
-            try db.begin(purpose: name)
-        }
-        do {
-            let counts = try await applyInTransaction(file, rows: rows, table: table)
-            if rehearsing {
-                try db.execute("RELEASE SAVEPOINT ft_file", purpose: name)
-            } else {
-                try db.commit(purpose: "commit \(file.key)")
+        // One session for the whole transaction: no other call reaches it in between.
+        return try await operation { session in
+            try await session.run { db in
+                if rehearsing {
+                    try db.execute("SAVEPOINT ft_file", purpose: name)
+                } else {
+                    try db.begin(purpose: name)
+                }
             }
-            return counts
-        } catch {
-            // Leave no trace of the file; the caller's error (a bad row, a failed read) wins.
-            if rehearsing {
-                _ = try? db.execute("ROLLBACK TO SAVEPOINT ft_file", purpose: name)
-            } else if db.isAlive {
-                try? db.rollback(purpose: "roll back \(file.key)")
+            do {
+                let counts = try await applyInTransaction(file, rows: rows, table: table, on: session)
+                try await session.run { db in
+                    if rehearsing {
+                        try db.execute("RELEASE SAVEPOINT ft_file", purpose: name)
+                    } else {
+                        try db.commit(purpose: "commit \(file.key)")
+                    }
+                }
+                return counts
+            } catch {
+                // Leave no trace of the file; the caller's error (a bad row, a failed read) wins,
+                // and data the server refused anywhere in the file is a data error.
+                _ = try? await session.run { db in
+                    if rehearsing {
+                        _ = try? db.execute("ROLLBACK TO SAVEPOINT ft_file", purpose: name)
+                    } else if db.isAlive {
+                        try? db.rollback(purpose: "roll back \(file.key)")
+                    }
+                }
+                if let refused = error as? PostgresError, Self.isDataError(refused) { throw Self.rejection(refused, ticket: nil) }
+                throw error
             }
-            throw error
         }
     }
 
-    private func applyInTransaction(_ file: ChangeFile, rows: RowBatches, table: String) async throws -> ApplyCounts {
-        let dataset = file.dataset
+    private func applyInTransaction(_ file: ChangeFile, rows: RowBatches, table: String,
+                                    on session: PostgresSession) async throws -> ApplyCounts {
         // Fixed statements travel together: one round trip instead of two (a drain of small
         // delta files pays every round trip once per file).
-        try db.simpleQuery("SET LOCAL work_mem = '64MB'; TRUNCATE ft_stage", purpose: "prepare staging for \(file.key)")
+        try await session.run { db in
+            try db.simpleQuery("SET LOCAL work_mem = '64MB'; TRUNCATE ft_stage", purpose: "prepare staging for \(file.key)")
+        }
         var ordinal = 0
         for try await batch in rows {
-            try db.copyIn("COPY ft_stage (ord, ticket_id, raw) FROM STDIN", purpose: "stage the rows of \(file.key)") { out in
-                for row in batch {
-                    ordinal += 1
-                    try out.appendRow([String(ordinal), row.ticketID, row.raw.jsonText])
+            let first = ordinal
+            ordinal += batch.count
+            try await session.run { db in
+                var ordinal = first
+                try db.copyIn("COPY ft_stage (ord, ticket_id, raw) FROM STDIN", purpose: "stage the rows of \(file.key)") { out in
+                    for row in batch {
+                        ordinal += 1
+                        do {
+                            try out.appendRow([String(ordinal), row.ticketID, row.raw.jsonText])
+                        } catch let error as PostgresError where error.code == .usage {
+                            throw Self.nulRejection(ticket: row.ticketID)  // the only field check CopyWriter makes
+                        }
+                    }
                 }
             }
         }
+        let tally = rows.tally.snapshot
+        return try await session.run { db in try self.merge(file, table: table, tally: tally, db: db) }
+    }
+
+    /// The staged rows into the table, then the file's ledger row and metadata (one step: no
+    /// suspension between the statements).
+    private func merge(_ file: ChangeFile, table: String, tally: FileTally.Snapshot, db: PostgresConnection) throws -> ApplyCounts {
         // Last row per ticket wins: the rows a later one supersedes leave the staging table.
         // Then row count and ticket_id statistics, so a small file probes the primary key
         // instead of hashing the whole table (a temp table is never analysed by autovacuum).
         try db.simpleQuery("""
             DELETE FROM ft_stage s USING ft_stage later WHERE later.ticket_id = s.ticket_id AND later.ord > s.ord;
-            ANALYZE ft_stage (ticket_id)
+            ANALYZE ft_stage (ticket_id);
+            SAVEPOINT ft_merge
             """, purpose: "keep the last row per ticket of \(file.key) and measure the staged rows")
+        return try refusingData(of: file, db: db) { try write(file, table: table, tally: tally, db: db) }
+    }
+
+    /// The UPDATE and INSERT of the staged rows, then the ledger and metadata.
+    private func write(_ file: ChangeFile, table: String, tally: FileTally.Snapshot, db: PostgresConnection) throws -> ApplyCounts {
+        let dataset = file.dataset
         // Existing tickets whose raw changed are updated, then the new ones inserted; an
         // identical raw is not rewritten. Not one INSERT … ON CONFLICT DO UPDATE: that computes
         // the generated columns and fires the row trigger for every proposed row before finding
@@ -92,12 +129,12 @@ extension PostgresTicketStore {
         let stale = Int(result[0, 3] ?? "0") ?? 0
         let counts = ApplyCounts(inserted: inserted, updated: updated + updatedLate,
                                  unchanged: distinct - inserted - updated - updatedLate - stale, stale: stale)
-        try record(file, counts: counts, tally: rows.tally.snapshot)
+        try record(file, counts: counts, tally: tally, db: db)
         return counts
     }
 
     /// The ledger row, the watermark and the freshness metadata, in the file's transaction.
-    private func record(_ file: ChangeFile, counts: ApplyCounts, tally: FileTally.Snapshot) throws {
+    private func record(_ file: ChangeFile, counts: ApplyCounts, tally: FileTally.Snapshot, db: PostgresConnection) throws {
         let dataset = file.dataset
         let dropped = try String(decoding: JSONEncoder.sorted.encode(tally.droppedByName), as: UTF8.self)
         let exported = file.exportedAt.map { $0.formatted(.iso8601) }

@@ -8,17 +8,18 @@ extension PostgresTicketStore: GazetteerStore {
         """
 
     public func clustersNeedingCoordinates() async throws -> [ClusterNeed] {
-        let r = try db.execute("""
+        let r = try await onConnection { db in try db.execute("""
             SELECT t.raw->>'cluster', count(*) FROM \(Self.bothDatasets) t
             LEFT JOIN tickets.geo_clusters c ON c.cluster = t.raw->>'cluster'
             WHERE coalesce(t.raw->>'cluster', '') <> '' AND c.geom IS NULL
             GROUP BY 1 ORDER BY 2 DESC, 1
-            """, purpose: "list clusters without a coordinate")
+            """, purpose: "list clusters without a coordinate") }
         return (0..<r.rowCount).map { ClusterNeed(cluster: r[$0, 0] ?? "", tickets: Int(r[$0, 1] ?? "0") ?? 0) }
     }
 
     public func placesNeedingGeocode(retryBefore: Date) async throws -> [PlaceNeed] {
-        let r = try db.execute("""
+        let retry = retryBefore.formatted(.iso8601)
+        let r = try await onConnection { db in try db.execute("""
             SELECT t.raw->>'location_name', min(nullif(t.raw->>'cluster', '')), count(*),
                    min(c.latitude), min(c.longitude)
             FROM \(Self.bothDatasets) t
@@ -27,7 +28,7 @@ extension PostgresTicketStore: GazetteerStore {
             WHERE t.is_actionable AND coalesce(t.raw->>'location_name', '') <> ''
               AND (l.location_name IS NULL OR (l.status <> 'hit' AND l.last_attempt_at < $1::timestamptz))
             GROUP BY 1 ORDER BY 1
-            """, [retryBefore.formatted(.iso8601)], purpose: "list places needing a geocode")
+            """, [retry], purpose: "list places needing a geocode") }
         return (0..<r.rowCount).map { i in
             let centroid = Double(r[i, 3] ?? "").flatMap { lat in Double(r[i, 4] ?? "").map { Coordinate(latitude: lat, longitude: $0) } }
             return PlaceNeed(locationName: r[i, 0] ?? "", cluster: r[i, 1], tickets: Int(r[i, 2] ?? "0") ?? 0, centroid: centroid)
@@ -36,7 +37,7 @@ extension PostgresTicketStore: GazetteerStore {
 
     public func save(clusters: [ClusterAnswer]) async throws {
         guard !clusters.isEmpty else { return }
-        try db.transaction(purpose: "save cluster coordinates") {
+        try await onConnection { db in try db.transaction(purpose: "save cluster coordinates") {
             for a in clusters {
                 try db.execute("""
                     INSERT INTO tickets.geo_clusters AS g (cluster, geom, latitude, longitude, provider, query, verified, attempts, last_attempt_at, updated_at)
@@ -47,12 +48,12 @@ extension PostgresTicketStore: GazetteerStore {
                     """, [a.cluster, String(a.coordinate.latitude), String(a.coordinate.longitude), a.provider, a.query],
                     purpose: "save the coordinate of cluster \(a.cluster)")
             }
-        }
+        } }
     }
 
     public func save(locations: [LocationAnswer]) async throws {
         guard !locations.isEmpty else { return }
-        try db.transaction(purpose: "save place answers") {
+        try await onConnection { db in try db.transaction(purpose: "save place answers") {
             for a in locations {
                 try db.execute("""
                     INSERT INTO tickets.geo_locations AS g
@@ -68,15 +69,18 @@ extension PostgresTicketStore: GazetteerStore {
                           a.distanceKilometres.map { String($0) }, a.provider],
                     purpose: "save the answer for \(a.locationName)")
             }
-        }
+        } }
     }
 
     public func resolveGeometries() async throws -> Int {
-        Int(try db.scalar("SELECT tickets.resolve_ticket_geoms()", purpose: "re-resolve ticket positions") ?? "0") ?? 0
+        let n = try await onConnection { db in try db.scalar("SELECT tickets.resolve_ticket_geoms()", purpose: "re-resolve ticket positions") }
+        return Int(n ?? "0") ?? 0
     }
 
     public func placement() async throws -> [String: Int] {
-        let r = try db.execute("SELECT geo_source, count(*) FROM \(Self.bothDatasets) t GROUP BY 1", purpose: "count tickets by geo_source")
+        let r = try await onConnection { db in
+            try db.execute("SELECT geo_source, count(*) FROM \(Self.bothDatasets) t GROUP BY 1", purpose: "count tickets by geo_source")
+        }
         return Dictionary(uniqueKeysWithValues: (0..<r.rowCount).map { (r[$0, 0] ?? "none", Int(r[$0, 1] ?? "0") ?? 0) })
     }
 }

@@ -4,7 +4,7 @@ import Foundation
 extension PostgresTicketStore: TicketStoreStatus {
     public func status(of dataset: Dataset) async throws -> DatasetStatus {
         let table = try Self.quotedTable(dataset.table)
-        let r = try db.execute("""
+        let r = try await onConnection { db in try db.execute("""
             SELECT m.metadata->>'source_max_key', m.metadata->>'last_file',
                    to_char(m.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
                    (SELECT count(*) FROM tickets.ingest_ledger WHERE dataset = $1),
@@ -20,7 +20,7 @@ extension PostgresTicketStore: TicketStoreStatus {
                         FROM (SELECT geo_source, count(*) AS n FROM \(table) GROUP BY 1) g) AS geo
                 FROM \(table)
             ) t
-            """, [dataset.name], purpose: "describe the \(dataset) dataset")
+            """, [dataset.name], purpose: "describe the \(dataset) dataset") }
         var s = DatasetStatus(dataset: dataset.name)
         s.watermark = r[0, 0]
         s.watermarkExportedAt = s.watermark.flatMap(ChangeKey.init)?.exportedAt
@@ -38,7 +38,7 @@ extension PostgresTicketStore: TicketStoreStatus {
     /// Every ticket of a dataset: `ticket_id` → `raw`, for comparisons and embedders.
     public func tickets(of dataset: Dataset) async throws -> [String: RawRecord] {
         let table = try Self.quotedTable(dataset.table)
-        let r = try db.execute("SELECT ticket_id, raw::text FROM \(table)", purpose: "read \(dataset.table)")
+        let r = try await onConnection { db in try db.execute("SELECT ticket_id, raw::text FROM \(table)", purpose: "read \(dataset.table)") }
         var out: [String: RawRecord] = [:]
         for row in 0..<r.rowCount {
             guard let id = r[row, 0], let text = r[row, 1],

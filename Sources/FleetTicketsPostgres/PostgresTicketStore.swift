@@ -4,58 +4,118 @@ import Logging
 
 /// The `TicketStore` seam on PostgreSQL + PostGIS: the product's real home.
 ///
-/// One connection, used by one run at a time. Applying a file is one transaction: rows
-/// streamed with `COPY` into a session staging table, the last row per ticket kept, changed
-/// tickets updated and new ones inserted (an identical `raw` is never rewritten), then the
+/// Safe to share between many tasks: it holds a small pool of libpq connections
+/// (`maxConnections`, opened as concurrent calls need them), gives each call a connection of
+/// its own for its duration, and runs every blocking libpq call on the pool's dispatch queue,
+/// never on Swift's cooperative threads. Calls made inside `withExclusiveAccess` (on that task
+/// and its child tasks) use the connection that holds the dataset lock, one call at a time, so
+/// the lock and the writes it guards share a session: if that session dies, the lock goes and
+/// the write fails with it.
+///
+/// Applying a file is one transaction: rows streamed with `COPY` into a session staging
+/// table, the last row per ticket kept, changed tickets updated and new ones inserted (an
+/// identical `raw` is never rewritten, a row a newer file wrote is never replaced), then the
 /// ledger row, the watermark and the freshness metadata. The dataset lock is a session
-/// advisory lock, so it holds across processes and dies with the connection. A rehearsal
-/// (dry run) is one transaction that is always rolled back, with a savepoint per file, so its
+/// advisory lock, so it holds across processes and dies with the connection. A rehearsal (dry
+/// run) is one transaction that is always rolled back, with a savepoint per file, so its
 /// counts are exact.
 ///
 /// ```swift
 /// let store = try PostgresTicketStore(url: databaseURL, logger: logger)
 /// let report = await IngestEngine(source: folder, store: store).run(.inc, options: .init(apply: true))
 /// ```
-public final class PostgresTicketStore: TicketStore, @unchecked Sendable {
-    let db: PostgresConnection
+public final class PostgresTicketStore: TicketStore, Sendable {
+    let pool: PostgresConnectionPool
     let logger: Logger
-    /// True for the scratch view handed to a rehearsal: files use savepoints, never commit.
-    let rehearsing: Bool
+    /// Set on the scratch view handed to a rehearsal: every call runs on the rehearsal's
+    /// session (inside its transaction); files use savepoints and never commit.
+    let pinned: PostgresSession?
+    /// Where the store is, `host:port/db` (never credentials).
+    public let endpoint: String
+    /// True for the scratch view handed to a rehearsal.
+    var rehearsing: Bool { pinned != nil }
 
-    /// Connects to the database at `url` (a libpq URI; its password never reaches logs or errors).
-    public init(url: String, logger: Logger = Logger(label: "fleettickets.postgres", factory: { _ in SwiftLogNoOpLogHandler() })) throws {
-        self.db = try PostgresConnection(url: url, logger: logger)
+    /// The sessions that `withExclusiveAccess` calls up the task tree hold, by store.
+    @TaskLocal static var held: [ObjectIdentifier: PostgresSession] = [:]
+
+    /// Connects to the database at `url` (a libpq URI; its password never reaches logs or
+    /// errors). One connection opens now, so a bad URL or an unreachable server fails here;
+    /// up to `maxConnections` open as concurrent calls need them. `applicationName`, when
+    /// given, names every connection in `pg_stat_activity` (and so in `status`'s lock holder),
+    /// e.g. `fleettickets run HOST:PID`; PostgreSQL keeps its first 63 bytes.
+    public init(url: String, maxConnections: Int = 4, applicationName: String? = nil,
+                logger: Logger = Logger(label: "fleettickets.postgres", factory: { _ in SwiftLogNoOpLogHandler() })) throws {
+        let prepare: @Sendable (PostgresConnection) throws -> Void = { db in
+            try Self.prepare(db)
+            if let applicationName { try Self.name(db, applicationName) }
+        }
+        let first = try PostgresConnection(url: url, logger: logger)
+        try prepare(first)
+        self.pool = PostgresConnectionPool(url: url, maxConnections: max(1, maxConnections), logger: logger,
+                                           initial: [first], prepare: prepare)
         self.logger = logger
-        self.rehearsing = false
+        self.pinned = nil
+        self.endpoint = first.endpoint
+    }
+
+    private init(rehearsalOn other: PostgresTicketStore, session: PostgresSession) {
+        self.pool = other.pool
+        self.logger = other.logger
+        self.pinned = session
+        self.endpoint = other.endpoint
+    }
+
+    /// What every connection of the store needs: the session staging table.
+    @Sendable static func prepare(_ db: PostgresConnection) throws {
         try db.execute("""
             CREATE TEMP TABLE IF NOT EXISTS ft_stage (ord bigint NOT NULL, ticket_id text NOT NULL, raw text NOT NULL)
             """, purpose: "create the session staging table")
     }
 
-    private init(rehearsalOn other: PostgresTicketStore) {
-        self.db = other.db
-        self.logger = other.logger
-        self.rehearsing = true
+    /// Closes the connections (also done when the store is released); calls in flight finish first.
+    public func close() { pool.close() }
+
+    /// The session this task already holds for the store, if any: a rehearsal's, or the one
+    /// an enclosing `withExclusiveAccess` locked the dataset on.
+    private var currentSession: PostgresSession? { pinned ?? Self.held[ObjectIdentifier(self)] }
+
+    /// Runs one store call on a session for its whole duration: the task's current session
+    /// (taking turns with the task's other users of it) or a pooled connection of its own.
+    func operation<T>(_ body: (PostgresSession) async throws -> T) async throws -> T {
+        if let session = currentSession, case let .done(value) = try await session.exclusively({ try await body(session) }) {
+            return value
+        }
+        return try await pool.withSession(body)
     }
 
-    /// Where the store is, `host:port/db` (never credentials).
-    public var endpoint: String { db.endpoint }
+    /// One blocking step as a store call (see `operation`).
+    func onConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws -> T {
+        try await operation { try await $0.run(body) }
+    }
 
-    /// Closes the connection (also done when the store is released).
-    public func close() { db.close() }
+    /// Runs `body` holding a session without taking a turn on it: the calls inside take theirs.
+    private func holdingSession<T>(_ body: (PostgresSession) async throws -> T) async throws -> T {
+        if let session = currentSession { return try await body(session) }
+        return try await pool.withSession(body)
+    }
 
     public func watermark(of dataset: Dataset) async throws -> String? {
-        try db.scalar("SELECT metadata->>'source_max_key' FROM tickets.import_meta WHERE dataset = $1",
-                      [dataset.name], purpose: "read the \(dataset) watermark")
+        try await onConnection { db in
+            try db.scalar("SELECT metadata->>'source_max_key' FROM tickets.import_meta WHERE dataset = $1",
+                          [dataset.name], purpose: "read the \(dataset) watermark")
+        }
     }
 
     public func appliedKeys(of dataset: Dataset, among keys: [String]) async throws -> Set<String> {
         guard !keys.isEmpty else { return [] }
-        let result = try db.execute("""
-            SELECT key FROM tickets.ingest_ledger
-            WHERE dataset = $1 AND key IN (SELECT jsonb_array_elements_text($2::jsonb))
-            """, [dataset.name, try jsonArray(keys)], purpose: "look up \(dataset) files in the ledger")
-        return Set((0..<result.rowCount).compactMap { result[$0, 0] })
+        let list = try jsonArray(keys)
+        return try await onConnection { db in
+            let result = try db.execute("""
+                SELECT key FROM tickets.ingest_ledger
+                WHERE dataset = $1 AND key IN (SELECT jsonb_array_elements_text($2::jsonb))
+                """, [dataset.name, list], purpose: "look up \(dataset) files in the ledger")
+            return Set((0..<result.rowCount).compactMap { result[$0, 0] })
+        }
     }
 
     public func runHook(_ hook: PostApplyHook, for dataset: Dataset) async throws {
@@ -63,27 +123,47 @@ public final class PostgresTicketStore: TicketStore, @unchecked Sendable {
         case .captureHistory: "SELECT tickets.capture_history()::text"
         case .captureCRQHistory: "SELECT tickets.capture_crq_history()::text"
         }
-        let summary = try db.scalar(call, purpose: "capture the daily \(dataset) history")
+        let summary = try await onConnection { db in try db.scalar(call, purpose: "capture the daily \(dataset) history") }
         logger.debug("captured history", metadata: ["dataset": "\(dataset)", "hook": "\(hook.rawValue)", "summary": "\(summary ?? "")"])
     }
 
     public func withExclusiveAccess<T: Sendable>(to dataset: Dataset, _ body: () async throws -> T) async throws -> T? {
         let key = PostgresConnection.advisoryLockKey(named: "ingest:\(dataset.name)")
-        guard try db.tryAdvisoryLock(key: key) else { return nil }
-        do {
-            let value = try await body()
-            _ = try? db.advisoryUnlock(key: key)
-            return value
-        } catch {
-            _ = try? db.advisoryUnlock(key: key)
-            throw error
+        return try await holdingSession { session in
+            guard try await step(on: session, { try $0.tryAdvisoryLock(key: key) }) == true else { return nil }
+            do {
+                var held = Self.held
+                held[ObjectIdentifier(self)] = session
+                let value = try await Self.$held.withValue(held) { try await body() }
+                _ = try? await step(on: session) { try $0.advisoryUnlock(key: key) }
+                return value
+            } catch {
+                // A dead session has lost the lock with it; the pool drops the connection.
+                _ = try? await step(on: session) { try $0.advisoryUnlock(key: key) }
+                throw error
+            }
         }
     }
 
     public func rehearse<T: Sendable>(_ body: (any TicketStore) async throws -> T) async throws -> T {
-        try db.begin(purpose: "begin a dry run")
-        defer { try? db.rollback(purpose: "discard the dry run") }
-        return try await body(PostgresTicketStore(rehearsalOn: self))
+        try await holdingSession { session in
+            try await step(on: session) { try $0.begin(purpose: "begin a dry run") }
+            do {
+                let value = try await body(PostgresTicketStore(rehearsalOn: self, session: session))
+                _ = try? await step(on: session) { try $0.rollback(purpose: "discard the dry run") }
+                return value
+            } catch {
+                _ = try? await step(on: session) { try $0.rollback(purpose: "discard the dry run") }
+                throw error
+            }
+        }
+    }
+
+    /// One blocking step on a held session, taking its turn; nil once the session is released.
+    @discardableResult
+    private func step<T: Sendable>(on session: PostgresSession, _ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws -> T? {
+        guard case let .done(value) = try await session.exclusively({ try await session.run(body) }) else { return nil }
+        return value
     }
 
     func jsonArray(_ values: [String]) throws -> String {

@@ -58,11 +58,10 @@ struct Ingest: AsyncParsableCommand {
         let env = try global.environment()
         let dataset = Dataset.named(self.dataset)!
         let source = try SourceChoice(dir: dir, csv: csv).open(env: env, logger: logger)
-        let store = try global.openStore(try global.requireDatabaseURL(env), logger: logger)
+        let store = try global.openStore(try global.requireDatabaseURL(env), logger: logger, role: "ingest \(dataset)")
         defer { store.close() }
         let options = IngestOptions(apply: apply, reseed: reseed, includeLate: includeLate,
                                     looseFiles: csv.isEmpty ? nil : csv.map { URL(fileURLWithPath: $0).path })
-        try? store.identify(as: "fleettickets ingest \(dataset) \(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)")
         var engine = IngestEngine(source: source, store: store, logger: logger)
         let stop = StopSignal()
         let trap = SignalTrap(stop)

@@ -69,10 +69,9 @@ struct Run: AsyncParsableCommand {
         let settings = WorkerSettings(
             every: .milliseconds(Int64(HealthCheck.parseDuration(every)! * 1000)), datasets: try Self.datasets(datasets),
             geocodeBudget: geocodeBudget ?? env["GEOCODER_BUDGET"].flatMap(Int.init) ?? 100)
-        let name = "fleettickets run \(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
+        let name = GlobalOptions.applicationName("run")
         let worker = IngestWorker(source: source, connect: {
-            let store = try PostgresTicketStore(url: url, logger: logger)
-            try? store.identify(as: name)
+            let store = try PostgresTicketStore(url: url, applicationName: name, logger: logger)
             return WorkerServices(store: store, runs: store, gazetteer: store, close: { store.close() })
         }, geocoder: geocoder, geocodeSettings: geocodeSettings, settings: settings, logger: logger)
         let stop = StopSignal()

@@ -28,13 +28,13 @@ struct GeocodeIntegrationTests {
         #expect(places.hits > 0 && places.misses == 1 && places.rejected == 0)
 
         // Every actionable ticket whose place the gazetteer knows is placed by location, within 25 km of its cluster.
-        let r = try store.db.execute("""
+        let r = try await store.onConnection { db in try db.execute("""
             SELECT t.ticket_id, t.geo_source, ST_Distance(t.geog, c.geom::geography) / 1000, t.raw->>'location_name'
             FROM (SELECT ticket_id, raw, geo_source, geog, is_actionable FROM tickets.inc
                   UNION ALL SELECT ticket_id, raw, geo_source, geog, is_actionable FROM tickets.crq) t
             JOIN tickets.geo_clusters c ON c.cluster = t.raw->>'cluster'
             WHERE t.is_actionable
-            """, purpose: "check placements")
+            """, purpose: "check placements") }
         #expect(r.rowCount > 100)
         for i in 0..<r.rowCount {
             let id = r[i, 0] ?? "", source = r[i, 1] ?? "", km = Double(r[i, 2] ?? "") ?? .infinity
@@ -45,14 +45,14 @@ struct GeocodeIntegrationTests {
                 #expect(km <= 25, "\(id) is \(km) km from its cluster")
             }
         }
-        let unverified = try store.db.scalar("SELECT count(*) FROM tickets.geo_locations WHERE verified", purpose: "check")
+        let unverified = try await store.onConnection { db in try db.scalar("SELECT count(*) FROM tickets.geo_locations WHERE verified", purpose: "check") }
         #expect(unverified == "0", "answers are saved for review, verified = false")
 
         let asked = counting.count
         let again = try await engine.geocodeLocations(apply: true)
         #expect(again.asked == 0 && counting.count == asked, "a second run asks nothing")
 
-        let map = try store.db.scalar("SELECT reporting.fn_tickets_for_map()::text", purpose: "map")
+        let map = try await store.onConnection { db in try db.scalar("SELECT reporting.fn_tickets_for_map()::text", purpose: "map") }
         let json = try JSONSerialization.jsonObject(with: Data((map ?? "{}").utf8)) as? [String: Any]
         let features = json?["features"] as? [[String: Any]] ?? []
         #expect(features.count == r.rowCount, "every open ticket is on the map")

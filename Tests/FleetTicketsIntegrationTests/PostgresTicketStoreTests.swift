@@ -164,7 +164,7 @@ struct PostgresTicketStoreTests {
         simulator.load(into: bucket, datasets: [.inc])
         let keys = simulator.files(for: .inc).map(\.key)
         let victim = try PostgresTicketStore(url: url, logger: Integration.logger)
-        let pid = try #require(victim.db.backendPID)
+        let pid = try #require(try await victim.onConnection { $0.backendPID })
         // Kill the store's backend while it is in the middle of file 6.
         let killer = KillingSource(base: bucket, key: keys[5], adminURL: url, pid: pid)
         let crashed = await drain(killer, victim, .inc)

@@ -218,7 +218,8 @@ struct TypedColumnsTests {
     @Test(arguments: [Dataset.inc, .crq])
     func timestampShapesBecomeUTCInstantsWhateverTheSessionZone(dataset: Dataset) async throws {
         let world = try ReadSchemaWorld()
-        try world.store.db.execute("SET TimeZone = 'Pacific/Kiritimati'", purpose: "give the writer an odd zone")
+        // The store's one connection (no concurrent calls here, so the pool reuses it).
+        _ = try await world.store.onConnection { db in try db.execute("SET TimeZone = 'Pacific/Kiritimati'", purpose: "give the writer an odd zone") }
         let rows = Self.timestampShapes.enumerated().map { i, shape in
             Fixtures.row(String(format: "TS%02d", i), extra: Dictionary(uniqueKeysWithValues: Self.timestampColumns.map { ($0, shape.0) }))
         }

@@ -203,6 +203,11 @@ public struct IngestEngine: Sendable {
             return IngestFailure(kind: .data, key: key, line: bad.line > 0 ? bad.line : nil,
                                  message: "The \(dataset) file \(key) cannot be decoded\(bad.line > 0 ? " at line \(bad.line)" : ""): \(bad.reason). \(kept) applied; fix or remove the file, then rerun.")
         }
+        if let refused = error as? RejectedData {
+            let at = [refused.line.map { "line \($0)" }, refused.ticketID.map { "ticket \($0)" }].compactMap { $0 }.joined(separator: ", ")
+            return IngestFailure(kind: .data, key: key, line: refused.line,
+                                 message: "The database refused the \(dataset) file \(key)\(at.isEmpty ? "" : " (\(at))"): \(refused.reason). \(kept) applied; fix the file upstream, or move it out of changes/ so the drain can go on, then rerun.")
+        }
         return IngestFailure(kind: .dependency, key: key, line: nil,
                              message: "Applying the \(dataset) file \(key) failed: \(error). \(kept) applied; rerun once the cause is fixed.")
     }

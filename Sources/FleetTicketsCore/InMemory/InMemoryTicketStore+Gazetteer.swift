@@ -78,10 +78,6 @@ extension InMemoryTicketStore: GazetteerStore {
 extension InMemoryTicketStore.State {
     /// feed → location → cluster → none, as the database trigger resolves it.
     func geoSource(of raw: RawRecord) -> String {
-        if let lat = Double(raw["latitude"] ?? ""), let lng = Double(raw["longitude"] ?? ""),
-           Coordinate(latitude: lat, longitude: lng).isPlausible { return "feed" }
-        if let name = raw["location_name"], locations[name]?.answer.status == .hit { return "location" }
-        if let cluster = raw["cluster"], clusters[cluster] != nil { return "cluster" }
-        return "none"
+        placement(of: raw).1
     }
 }

@@ -35,15 +35,19 @@ package final class PostgresConnectionPool: Sendable {
 
     /// A pool of at most `maxConnections` connections to `url`, opened lazily.
     /// `prepare` runs once on each new connection (session settings, temp tables).
+    /// `initial` connections (already prepared) start the pool idle, e.g. one opened eagerly so
+    /// a bad URL fails at once.
     package init(
-        url: String, maxConnections: Int = 4, logger: Logger,
+        url: String, maxConnections: Int = 4, logger: Logger, initial: [PostgresConnection] = [],
         prepare: @escaping @Sendable (PostgresConnection) throws -> Void = { _ in }
     ) {
         precondition(maxConnections > 0, "a pool needs at least one connection")
+        precondition(initial.count <= maxConnections, "more initial connections than the pool holds")
         self.url = url
         self.maxConnections = maxConnections
         self.logger = logger
         self.prepare = prepare
+        state.withLock { $0.idle = initial; $0.open = initial.count }
     }
 
     deinit { close() }
@@ -63,6 +67,22 @@ package final class PostgresConnectionPool: Sendable {
             }
         }
         checkIn(conn)
+        return try result.get()
+    }
+
+    /// Runs `body` holding one connection for several steps (a transaction, a session lock):
+    /// each step goes through `PostgresSession.run`, off the cooperative pool. The connection
+    /// is returned afterwards (dropped when dead or left inside a transaction), and the
+    /// session marked released, so a task that kept a reference cannot use it any more.
+    package func withSession<T>(
+        file: String = #fileID, line: Int = #line,
+        _ body: (PostgresSession) async throws -> T
+    ) async throws -> T {
+        let session = PostgresSession(connection: try await checkOut(file: file, line: line), queue: queue)
+        let result: Result<T, any Error>
+        do { result = .success(try await body(session)) } catch { result = .failure(error) }
+        await session.release()
+        checkIn(session.connection)
         return try result.get()
     }
 

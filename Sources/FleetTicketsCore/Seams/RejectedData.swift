@@ -1,0 +1,39 @@
+/// A store refused a file's data: a value the database cannot hold (a NUL character, a
+/// `ticket_id` too long for the index, an invalid escape). Like a malformed line it is a data
+/// error (exit status 3): the same file fails the same way until it is fixed or moved aside,
+/// so retrying is pointless. The store throws it from `apply`, having committed nothing.
+public struct RejectedData: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What was refused and why, as a clause: "ticket_id … is too long for the table's index".
+    public var reason: String
+    /// The ticket whose row was refused, shortened for display, when the store could tell.
+    public var ticketID: String?
+    /// The line of the file, when the store could tell.
+    public var line: Int?
+
+    public init(reason: String, ticketID: String? = nil, line: Int? = nil) {
+        self.reason = reason
+        self.ticketID = ticketID.map(Self.displayable)
+        self.line = line
+    }
+
+    public var description: String {
+        (ticketID.map { "ticket \($0): " } ?? "") + reason
+    }
+
+    /// A ticket id fit for one line of text: control characters escaped, at most 40
+    /// characters, with the full length when cut.
+    static func displayable(_ id: String) -> String {
+        var out = ""
+        var count = 0
+        for scalar in id.unicodeScalars {
+            count += 1
+            guard count <= 40 else { continue }
+            if scalar.value < 0x20 || scalar.value == 0x7F {
+                out += scalar.value == 0 ? "\\0" : "\\u{\(String(scalar.value, radix: 16))}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return count > 40 ? "\(out)… (\(count) characters)" : out
+    }
+}

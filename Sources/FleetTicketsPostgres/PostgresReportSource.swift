@@ -1,0 +1,117 @@
+import FleetTicketsCore
+import FleetTicketsReport
+import Foundation
+import Logging
+
+/// The report's values from PostgreSQL: headline figures, map marks and cluster labels from
+/// `reporting.fn_report_snapshot`, trend series and team tables from an `AnalyticsReader`
+/// (`PostgresAnalyticsReader`: `reporting.fn_trends`, `reporting.fn_team_closures`).
+///
+/// Safe to call from many tasks at once: each call borrows a connection of a small pool and
+/// runs its query off Swift's cooperative threads; the per-dataset analytics run concurrently.
+///
+/// ```swift
+/// let source = PostgresReportSource(url: databaseURL, analytics: PostgresAnalyticsReader(url: databaseURL))
+/// let input = try await source.reportInput(ReportRequest(datasets: .all, from: "2026-11-01", to: "2026-11-30"))
+/// try ReportPage.html(for: input).write(toFile: "report.html", atomically: true, encoding: .utf8)
+/// ```
+public final class PostgresReportSource: ReportSource {
+    private let pool: PostgresConnectionPool
+    private let analytics: any AnalyticsReader
+
+    /// A source reading the database at `url` (a libpq URI; its password never reaches logs or
+    /// errors) with at most `maxConnections` connections, and trends and teams from `analytics`.
+    public init(
+        url: String, analytics: any AnalyticsReader, maxConnections: Int = 2,
+        logger: Logger = Logger(label: "fleettickets.report", factory: { _ in SwiftLogNoOpLogHandler() })
+    ) {
+        pool = PostgresConnectionPool(url: url, maxConnections: maxConnections, logger: logger)
+        self.analytics = analytics
+    }
+
+    /// Closes the pool's connections (also done when the source is released).
+    public func close() { pool.close() }
+
+    /// Reads the snapshot, then the trends and team tables of each of its datasets over the
+    /// snapshot's range (the defaults resolved by the database, so "today" is the server's EAT day).
+    /// - Throws: `PostgresError` when the database cannot be read, `ReportSnapshotError` when
+    ///   its answer does not decode, and whatever the analytics reader throws.
+    public func reportInput(_ request: ReportRequest) async throws -> ReportInput {
+        let snapshot = try await self.snapshot(request)
+        let grain = ReportRange.grain(from: snapshot.from, to: snapshot.to)
+        let names = snapshot.datasets.map(\.dataset)
+        // Trends and teams of every dataset at once; reassembled in display order.
+        var trends: [String: TrendReport] = [:], teams: [String: TeamClosureReport] = [:]
+        try await withThrowingTaskGroup(of: (String, TrendReport?, TeamClosureReport?).self) { group in
+            for name in names {
+                group.addTask { [analytics] in
+                    (name, try await analytics.trends(TrendQuery(dataset: name, from: snapshot.from, to: snapshot.to, grain: grain)), nil)
+                }
+                group.addTask { [analytics] in
+                    (name, nil, try await analytics.teamClosures(TeamClosureQuery(dataset: name, from: snapshot.from, to: snapshot.to)))
+                }
+            }
+            for try await (name, trend, team) in group {
+                if let trend { trends[name] = trend }
+                if let team { teams[name] = team }
+            }
+        }
+        return ReportInput(
+            range: ReportRange(from: snapshot.from, to: snapshot.to, grain: grain), generatedAt: snapshot.generatedAt,
+            headlines: snapshot.datasets, trends: names.compactMap { trends[$0] }, teams: names.compactMap { teams[$0] },
+            map: ReportMap(marks: snapshot.marks, clusters: snapshot.clusters))
+    }
+
+    /// What `reporting.fn_report_snapshot` returns.
+    struct Snapshot: Decodable, Sendable {
+        var from: String
+        var to: String
+        var generatedAt: Date
+        var datasets: [HeadlineFigures]
+        var marks: [MapMark]
+        var clusters: [ClusterLabel]
+
+        enum CodingKeys: String, CodingKey {
+            case from, to, datasets, marks, clusters
+            case generatedAt = "generated_at"
+        }
+    }
+
+    func snapshot(_ request: ReportRequest) async throws -> Snapshot {
+        let purpose = "read the report snapshot (reporting.fn_report_snapshot)"
+        let text = try await pool.withConnection { db in
+            try db.scalar("SELECT reporting.fn_report_snapshot($1, $2::date, $3::date)::text",
+                          [request.datasets.rawValue, request.from, request.to], purpose: purpose)
+        }
+        guard let text else {
+            throw ReportSnapshotError(reason: "reporting.fn_report_snapshot returned NULL")
+        }
+        do {
+            return try Self.decoder.decode(Snapshot.self, from: Data(text.utf8))
+        } catch {
+            throw ReportSnapshotError(reason: "its JSON does not match this build (\(error)); run `fleettickets migrate` with this build")
+        }
+    }
+
+    /// Timestamps come as ISO 8601 with or without fractional seconds (`tickets.json_ts`).
+    private static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let text = try decoder.singleValueContainer().decode(String.self)
+            let precise = ISO8601DateFormatter()
+            precise.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            if let date = precise.date(from: text) ?? ISO8601DateFormatter().date(from: text) { return date }
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an ISO 8601 time: \(text)"))
+        }
+        return decoder
+    }()
+}
+
+/// The report snapshot could not be read into values.
+public struct ReportSnapshotError: Error, CustomStringConvertible, Sendable {
+    /// What was wrong, and what to do.
+    public var reason: String
+
+    /// One sentence for a person.
+    public var description: String { "Could not read the report snapshot from the database: \(reason)." }
+}

@@ -1,0 +1,56 @@
+import FleetTicketsCore
+import Foundation
+import Logging
+
+/// The ``DispatchReader`` on PostgreSQL + PostGIS: every question is one call of
+/// `reporting.fn_dispatch_nearest` (migration 22), the function the dashboard calls, so the
+/// SDK and the dashboard always agree.
+///
+/// Safe to share between many tasks: calls run on a ``PostgresConnectionPool`` of at most
+/// `maxConnections` connections (off Swift's cooperative threads); a caller finding every
+/// connection busy waits for one. Connections open lazily; a connection the server dropped is
+/// replaced on the next call.
+///
+/// ```swift
+/// let reader = PostgresDispatchReader(url: databaseURL, maxConnections: 8, logger: logger)
+/// let near = try await reader.nearestOpenTickets(try NearbyQuery(near: fix, limit: 5, withinKilometres: 10))
+/// ```
+public final class PostgresDispatchReader: DispatchReader {
+    private let pool: PostgresConnectionPool
+
+    /// A reader on the database at `url` (a libpq URI; its password never appears in errors).
+    public init(url: String, maxConnections: Int = 4,
+                logger: Logger = Logger(label: "fleettickets.dispatch", factory: { _ in SwiftLogNoOpLogHandler() })) {
+        pool = PostgresConnectionPool(url: url, maxConnections: maxConnections, logger: logger)
+    }
+
+    /// Closes idle connections; later calls fail.
+    public func close() { pool.close() }
+
+    public func nearestOpenTickets(_ query: NearbyQuery) async throws -> NearbyTickets {
+        let params: [String?] = [
+            String(query.position.latitude), String(query.position.longitude), String(query.limit),
+            query.withinKilometres.map { String($0) }, query.rank.rawValue,
+        ]
+        let text = try await pool.withConnection { db in
+            try db.scalar("SELECT reporting.fn_dispatch_nearest($1::float8, $2::float8, $3::int, $4::float8, $5::text)::text",
+                          params, purpose: "find the open tickets nearest to a fix")
+        }
+        guard let text else {
+            throw PostgresDispatchReaderError(message: "reporting.fn_dispatch_nearest returned no result; run `fleettickets migrate`")
+        }
+        do {
+            return try DispatchJSON.decodeNearby(Data(text.utf8))
+        } catch {
+            throw PostgresDispatchReaderError(
+                message: "reporting.fn_dispatch_nearest returned JSON this SDK cannot read (\(error)); the database and the SDK are from different versions")
+        }
+    }
+}
+
+/// The dispatch function answered something the SDK cannot use.
+public struct PostgresDispatchReaderError: Error, Sendable, CustomStringConvertible {
+    /// What went wrong and what to do.
+    public var message: String
+    public var description: String { "Could not read the dispatch answer: \(message)." }
+}

@@ -1,0 +1,64 @@
+import Foundation
+
+/// Headless Chromium (Debian's `chromium` package) driven from the command line: the rendered
+/// DOM of a page and a screenshot of it.
+struct HeadlessChromium {
+    let executable: URL
+
+    /// `FLEETTICKETS_CHROMIUM`, else the first of `chromium`, `chromium-browser`, `google-chrome`
+    /// on the PATH; nil when there is none.
+    static func find() -> HeadlessChromium? {
+        let environment = ProcessInfo.processInfo.environment
+        if let path = environment["FLEETTICKETS_CHROMIUM"], FileManager.default.isExecutableFile(atPath: path) {
+            return HeadlessChromium(executable: URL(fileURLWithPath: path))
+        }
+        let directories = (environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map(String.init)
+        for name in ["chromium", "chromium-browser", "google-chrome"] {
+            for directory in directories where FileManager.default.isExecutableFile(atPath: directory + "/" + name) {
+                return HeadlessChromium(executable: URL(fileURLWithPath: directory + "/" + name))
+            }
+        }
+        return nil
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// The DOM after Chromium has parsed and laid out `page` (`--dump-dom`).
+    func renderedDOM(of page: URL) throws -> String {
+        try run(["--dump-dom", page.absoluteString])
+    }
+
+    /// Saves a PNG of the page's first `height` pixels at `width`.
+    func screenshot(of page: URL, to png: URL, width: Int = 1280, height: Int) throws {
+        try? FileManager.default.removeItem(at: png)
+        _ = try run(["--screenshot=\(png.path)", "--window-size=\(width),\(height)", "--hide-scrollbars", page.absoluteString])
+        guard FileManager.default.fileExists(atPath: png.path) else {
+            throw Failure(description: "Chromium did not write the screenshot \(png.path)")
+        }
+    }
+
+    /// Runs Chromium headless with a profile of its own (other Chromiums may be running) and a
+    /// time limit; returns its standard output.
+    private func run(_ arguments: [String]) throws -> String {
+        let profile = FileManager.default.temporaryDirectory.appendingPathComponent("ft-chromium-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: profile) }
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                             "--user-data-dir=\(profile.path)"] + arguments
+        let output = Pipe(), errors = FileHandle(forWritingAtPath: "/dev/null")
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let deadline = DispatchTime.now() + .seconds(120)
+        DispatchQueue.global().asyncAfter(deadline: deadline) { if process.isRunning { process.terminate() } }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw Failure(description: "\(executable.path) \(arguments.first ?? "") exited with status \(process.terminationStatus)")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
