@@ -28,11 +28,7 @@ struct Geocode: AsyncParsableCommand {
     @Option(help: "Maximum provider requests this run (default: $GEOCODER_BUDGET or 500).")
     var budget: Int?
 
-    @Option(help: "locationiq, opencage, nominatim or gazetteer (default: $GEOCODER_PROVIDER).")
-    var provider: String?
-
-    @Option(help: "Gazetteer CSV file for the gazetteer provider (default: $GEOCODER_GAZETTEER).")
-    var gazetteer: String?
+    @OptionGroup var choice: GeocoderChoice
 
     @Option(help: "Reject answers further than this many km from the cluster centroid.")
     var radius: Double = 25
@@ -45,7 +41,7 @@ struct Geocode: AsyncParsableCommand {
     func run() async throws {
         let logger = global.bootstrapLogging()
         let env = try global.environment()
-        let geocoder = try GeocoderChoice(provider: provider, gazetteer: gazetteer).open(env: env, logger: logger)
+        let geocoder = try choice.open(env: env, logger: logger)
         let store = try global.openStore(try global.requireDatabaseURL(env), logger: logger)
         defer { store.close() }
         var settings = GeocoderChoice.settings(env, radius: radius)
@@ -67,10 +63,16 @@ struct Geocode: AsyncParsableCommand {
     }
 }
 
-/// The geocoder chosen by flag or environment.
-struct GeocoderChoice {
+/// The geocoder chosen by flag or environment (`geocode` and `run` share these flags).
+struct GeocoderChoice: ParsableArguments {
+    @Option(help: "locationiq, opencage, nominatim or gazetteer (default: $GEOCODER_PROVIDER).")
     var provider: String?
+
+    @Option(help: "Gazetteer CSV file for the gazetteer provider (default: $GEOCODER_GAZETTEER).")
     var gazetteer: String?
+
+    /// A provider is chosen by flag or environment.
+    func isConfigured(_ env: [String: String]) -> Bool { !(provider ?? env["GEOCODER_PROVIDER"] ?? "").isEmpty }
 
     /// Settings from the environment: `GEOCODER_COUNTRY_CODES` (comma-separated) over the defaults.
     static func settings(_ env: [String: String], radius: Double = 25) -> GeocodeSettings {

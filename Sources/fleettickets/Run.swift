@@ -10,7 +10,7 @@ struct Run: AsyncParsableCommand {
         abstract: "Keep draining both datasets every interval, geocoding new places, until stopped.",
         discussion: """
         Each tick drains every dataset (applying, hooks included), geocodes new places within \
-        --geocode-budget when a provider is configured, then sleeps. A tick with nothing new \
+        --geocode-budget when a provider is configured (--provider or GEOCODER_PROVIDER; none: no geocoding), then sleeps. A tick with nothing new \
         costs one listing per dataset and writes nothing. SIGTERM or SIGINT: the file in flight \
         is finished and archived, the locks released, exit 0 (a second signal exits at once). \
         A failing database or bucket is retried with backoff (doubling up to 10 minutes); a \
@@ -28,11 +28,8 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Provider requests per tick for new places (default $GEOCODER_BUDGET or 100; 0 turns geocoding off). Needs a provider.")
     var geocodeBudget: Int?
 
-    @Option(help: "Geocoder: locationiq, opencage, nominatim or gazetteer (default $GEOCODER_PROVIDER; none: no geocoding).")
-    var provider: String?
-
-    @Option(help: "Gazetteer CSV file for the gazetteer provider (default $GEOCODER_GAZETTEER).")
-    var gazetteer: String?
+    /// Without a provider (flag or `GEOCODER_PROVIDER`) the worker does not geocode.
+    @OptionGroup var choice: GeocoderChoice
 
     @Option(help: "Read from a folder laid out like the bucket instead of the bucket.")
     var dir: String?
@@ -62,9 +59,7 @@ struct Run: AsyncParsableCommand {
         let url = try global.requireDatabaseURL(env)
         let source = try SourceChoice(dir: dir, csv: []).open(env: env, logger: logger)
         var geocoder: (any Geocoder)?
-        if (provider ?? env["GEOCODER_PROVIDER"]).map({ !$0.isEmpty }) == true {
-            geocoder = try GeocoderChoice(provider: provider, gazetteer: gazetteer).open(env: env, logger: logger)
-        }
+        if choice.isConfigured(env) { geocoder = try choice.open(env: env, logger: logger) }
         let geocodeSettings = GeocoderChoice.settings(env)
         let settings = WorkerSettings(
             every: .milliseconds(Int64(HealthCheck.parseDuration(every)! * 1000)), datasets: try Self.datasets(datasets),

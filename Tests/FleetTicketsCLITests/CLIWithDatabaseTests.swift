@@ -6,7 +6,9 @@ import Testing
 
 /// The executable against a real PostGIS: runs recorded, busy is success, data errors are 3,
 /// `--json` is JSON, and `status --check` says what is wrong with its exit status.
-@Suite(.enabled(if: Services.databaseEnabled, "needs PostGIS: run scripts/test.sh"))
+// Serialized: each test starts CLI processes with connection pools of their own; the whole
+// suite at once crowds the test server beside the other suites.
+@Suite(.enabled(if: Services.databaseEnabled, "needs PostGIS: run scripts/test.sh"), .serialized)
 struct CLIWithDatabaseTests {
     /// A folder laid out like the bucket.
     func folder(_ files: [(Dataset, String, String)]) throws -> URL {
