@@ -6,9 +6,10 @@
 #   docker run --env-file .env fleettickets                 # the worker
 #   docker run --env-file .env fleettickets fleettickets migrate
 #
-# scripts/prove-image.sh replays the run stage below (its FROM, RUN, COPY, ENV, USER, WORKDIR
-# and HEALTHCHECK) on a Debian root filesystem, with the binary built by this file's
-# `swift build` line: keep the run stage to those instructions, each on its own line.
+# scripts/prove-image.sh proves the run stage below without Docker Hub: it builds it as written
+# with podman on a debootstrap Debian base, with the binary built by this file's `swift build`
+# line, or replays it with chroot. Keep the run stage to FROM, RUN, COPY, ENV, USER, WORKDIR,
+# HEALTHCHECK and CMD, the `swift build` line first in its RUN, the apt-get list in the first RUN.
 
 # Build stage: the Swift toolchain (6.3.1 on Debian 12, the same toolchain and release the
 # project is developed and proven on) and the -dev packages of the C libraries we link.
@@ -39,6 +40,8 @@ RUN export DEBIAN_FRONTEND=noninteractive \
 COPY --from=build /out/fleettickets /usr/local/bin/fleettickets
 COPY data/gazetteer-kenya.csv /app/gazetteer-kenya.csv
 COPY run_ingest.sh /app/run_ingest.sh
+# A library the binary needs but the stage lacks fails the build here, not the first run.
+RUN fleettickets --help >/dev/null
 ENV TZ=Africa/Nairobi
 ENV GEOCODER_GAZETTEER=/app/gazetteer-kenya.csv
 # By number, so that Kubernetes' runAsNonRoot can verify it.

@@ -84,11 +84,11 @@ let package = Package(
         ),
         .testTarget(
             name: "FleetTicketsReportTests",
-            dependencies: ["FleetTicketsReport", "FleetTicketsCore"]
+            dependencies: ["FleetTicketsReport", "FleetTicketsCore", "FleetTicketsTesting"]
         ),
         .testTarget(
             name: "ExampleTests",
-            dependencies: ["open-backlog", "dispatch-nearest"]
+            dependencies: ["open-backlog", "dispatch-nearest", "FleetTicketsTesting"]
         ),
         .testTarget(
             name: "FleetTicketsIntegrationTests",

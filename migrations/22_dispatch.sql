@@ -24,7 +24,8 @@ BEGIN ATOMIC
 END;
 
 -- The p_k open, placed tickets of inc and crq nearest to the fix, by spheroid distance
--- (metres, ST_Distance on geography), exactly: ties by dataset, ticket_id.
+-- (metres, ST_Distance on geography), exactly: ties by dataset, ticket_id. p_k is at most
+-- 1000 (larger values give at most the 1000 nearest of each table).
 -- Step 1 walks each table's GiST index in KNN order (geog <-> point, sphere distance) for
 -- p_k rows. Sphere and spheroid order can differ by up to ~0.5 %, so step 2 takes the p_k-th
 -- smallest spheroid distance d among those rows (p_k tickets lie within d, hence so do the
@@ -38,16 +39,21 @@ BEGIN ATOMIC
     -- The fix is written out as an expression of the arguments (not joined from a CTE): the
     -- KNN index scan needs its ORDER BY operand to be a constant for the scan.
     WITH sphere AS (
-        (SELECT 'inc'::text AS dataset, i.ticket_id, ST_Distance(i.geog, tickets.dispatch_point(p_lat, p_lng)) AS d
-           FROM tickets.inc i
-          WHERE i.is_actionable AND i.geog IS NOT NULL
-          ORDER BY i.geog <-> tickets.dispatch_point(p_lat, p_lng)
+        -- The constant inner LIMIT (the largest k served) tells the planner the walk is short
+        -- even when p_k is a parameter (a generic plan assumes a tenth of the table and would
+        -- sort it instead); the outer LIMIT stops the walk at p_k.
+        (SELECT * FROM (SELECT 'inc'::text AS dataset, i.ticket_id, ST_Distance(i.geog, tickets.dispatch_point(p_lat, p_lng)) AS d
+                          FROM tickets.inc i
+                         WHERE i.is_actionable AND i.geog IS NOT NULL
+                         ORDER BY i.geog <-> tickets.dispatch_point(p_lat, p_lng)
+                         LIMIT 1000) n
           LIMIT p_k)
         UNION ALL
-        (SELECT 'crq'::text, c.ticket_id, ST_Distance(c.geog, tickets.dispatch_point(p_lat, p_lng))
-           FROM tickets.crq c
-          WHERE c.is_actionable AND c.geog IS NOT NULL
-          ORDER BY c.geog <-> tickets.dispatch_point(p_lat, p_lng)
+        (SELECT * FROM (SELECT 'crq'::text AS dataset, c.ticket_id, ST_Distance(c.geog, tickets.dispatch_point(p_lat, p_lng)) AS d
+                          FROM tickets.crq c
+                         WHERE c.is_actionable AND c.geog IS NOT NULL
+                         ORDER BY c.geog <-> tickets.dispatch_point(p_lat, p_lng)
+                         LIMIT 1000) n
           LIMIT p_k)
     ),
     bound AS (
@@ -99,13 +105,17 @@ CREATE FUNCTION reporting.fn_dispatch_nearest(
     p_rank text DEFAULT 'distance'
 ) RETURNS jsonb
 LANGUAGE plpgsql STABLE
--- One plan serves every call: its shape (KNN on the GiST indexes) never depends on the
--- arguments, and re-planning the inlined query on each call cost about 6 ms of a 9 ms call.
+-- One plan per statement serves every call: the plans never depend on the arguments (KNN and
+-- radius searches on the GiST indexes, primary-key lookups), and planning them afresh on each
+-- call cost several times their execution.
 SET plan_cache_mode = force_generic_plan
 AS $$
 DECLARE
     v_rank text := lower(btrim(coalesce(p_rank, 'distance')));
     v_limit integer := coalesce(p_limit, 10);
+    v_datasets text[];
+    v_ids text[];
+    v_metres double precision[];
     v_result jsonb;
 BEGIN
     IF p_lat IS NULL OR p_lng IS NULL THEN
@@ -140,17 +150,24 @@ BEGIN
                     HINT = 'rank by ''distance'' (nearest first) or ''urgency'' (SLA: breached, at_risk, within, unknown)';
     END IF;
 
-    WITH candidates AS (
-        -- distance: the nearest (within the radius, if any): a prefix of the k nearest overall.
-        SELECT k.dataset, k.ticket_id, k.distance_m
-          FROM tickets.dispatch_knn(p_lat, p_lng, v_limit) k
-         WHERE (v_rank = 'distance' OR p_within_km IS NULL)
-           AND (p_within_km IS NULL OR k.distance_m <= p_within_km * 1000)
-        UNION ALL
+    -- Two statements: the candidate search (one of two, each with a plan of its own), then
+    -- the SLA lookup and the answer.
+    IF v_rank = 'urgency' AND p_within_km IS NOT NULL THEN
         -- urgency with a radius: every open ticket in the radius competes.
-        SELECT w.dataset, w.ticket_id, w.distance_m
-          FROM tickets.dispatch_within(p_lat, p_lng, p_within_km * 1000) w
-         WHERE v_rank = 'urgency' AND p_within_km IS NOT NULL
+        SELECT array_agg(w.dataset), array_agg(w.ticket_id), array_agg(w.distance_m)
+          INTO v_datasets, v_ids, v_metres
+          FROM tickets.dispatch_within(p_lat, p_lng, p_within_km * 1000) w;
+    ELSE
+        -- the k nearest; with a radius, those inside it (a prefix of the k nearest overall).
+        SELECT array_agg(k.dataset), array_agg(k.ticket_id), array_agg(k.distance_m)
+          INTO v_datasets, v_ids, v_metres
+          FROM tickets.dispatch_knn(p_lat, p_lng, v_limit) k
+         WHERE p_within_km IS NULL OR k.distance_m <= p_within_km * 1000;
+    END IF;
+
+    WITH candidates AS (
+        SELECT c.dataset, c.ticket_id, c.distance_m
+          FROM unnest(v_datasets, v_ids, v_metres) AS c(dataset, ticket_id, distance_m)
     ),
     -- SLA as everywhere else: tickets.open_sla (migration 20) judges each open ticket against
     -- tickets.sla_targets (hours from created_at_service, else first_seen_at, to now()).

@@ -13,7 +13,8 @@
 --   opened     = SLA clock starts in the range
 --   closed     = not actionable, closed_at in the range
 --   hours      = closed_at - SLA clock (hours); within SLA when <= tickets.sla_target_hours
--- "Now" is the transaction's start. Bad arguments raise SQLSTATE 22023.
+-- "Now" is the transaction's start. Bad arguments raise SQLSTATE 22023. Reads the shared
+-- views tickets.all_tickets and tickets.open_sla (20_crq_parity).
 
 CREATE FUNCTION reporting.fn_report_snapshot(
     p_dataset text DEFAULT 'all',
@@ -33,32 +34,21 @@ BEGIN
         RAISE EXCEPTION 'fn_report_snapshot: unknown dataset ''%''; valid datasets: inc, crq, all', p_dataset
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    IF v_from > v_to THEN
-        RAISE EXCEPTION 'fn_report_snapshot: the range starts (%) after it ends (%)', v_from, v_to
-            USING ERRCODE = 'invalid_parameter_value',
-                  HINT = 'pass p_from on or before p_to (EAT calendar days, both inclusive)';
-    END IF;
+    PERFORM tickets.check_days('fn_report_snapshot', v_from, v_to);
     v_from_ts := tickets.eat_day_start(v_from);
     v_to_ts := tickets.eat_day_start(v_to + 1);
 
     WITH t AS (
-        SELECT 'inc'::text AS dataset, i.ticket_id, i.is_actionable, i.closed_at, i.cluster, i.assigned_team, i.geom,
-               coalesce(i.created_at_service, i.first_seen_at) AS clock_start
-          FROM tickets.inc i
-         WHERE v_dataset IN ('inc', 'all')
-        UNION ALL
-        SELECT 'crq', c.ticket_id, c.is_actionable, c.closed_at, c.cluster, c.assigned_team, c.geom,
-               coalesce(c.created_at_service, c.first_seen_at)
-          FROM tickets.crq c
-         WHERE v_dataset IN ('crq', 'all')
+        SELECT a.dataset, a.is_actionable, a.closed_at, coalesce(a.created_at_service, a.first_seen_at) AS clock_start
+          FROM tickets.all_tickets a
+         WHERE v_dataset IN (a.dataset, 'all')
     ),
-    open_t AS (
-        SELECT t.*, round((extract(epoch FROM now() - t.clock_start) / 3600.0)::numeric, 1) AS hours_open
-          FROM t
-         WHERE t.is_actionable
-    ),
+    -- Open tickets with their SLA state now: the shared view (20_crq_parity), so the report,
+    -- the dashboards and dispatch judge a ticket alike.
     open_s AS (
-        SELECT o.*, tickets.sla_state(o.dataset, o.hours_open) AS sla_state FROM open_t o
+        SELECT o.dataset, o.ticket_id, o.cluster, o.assigned_team, o.sla_state, o.hours_open, o.geom
+          FROM tickets.open_sla o
+         WHERE v_dataset IN (o.dataset, 'all')
     ),
     closed_t AS (
         SELECT t.dataset, (extract(epoch FROM t.closed_at - t.clock_start) / 3600.0)::double precision AS hours
@@ -67,11 +57,14 @@ BEGIN
            AND t.closed_at >= v_from_ts AND t.closed_at < v_to_ts
     ),
     ds AS (
-        SELECT d.dataset FROM (VALUES ('inc'), ('crq')) d(dataset) WHERE v_dataset IN (d.dataset, 'all')
+        -- The target once per dataset, not once per closed ticket.
+        SELECT d.dataset, tickets.sla_target_hours(d.dataset) AS target
+          FROM (VALUES ('inc'), ('crq')) d(dataset)
+         WHERE v_dataset IN (d.dataset, 'all')
     ),
     per_dataset AS (
         SELECT ds.dataset,
-               tickets.sla_target_hours(ds.dataset) AS sla_hours,
+               ds.target AS sla_hours,
                o.total, o.breached, o.at_risk, o.unknown, o.unplaced,
                op.n AS opened,
                c.n AS closed, c.median_h, c.p90_h, c.timed, c.within,
@@ -92,7 +85,7 @@ BEGIN
                      percentile_cont(0.5) WITHIN GROUP (ORDER BY x.hours) AS median_h,
                      percentile_cont(0.9) WITHIN GROUP (ORDER BY x.hours) AS p90_h,
                      count(x.hours) AS timed,
-                     count(*) FILTER (WHERE x.hours <= tickets.sla_target_hours(ds.dataset)) AS within
+                     count(*) FILTER (WHERE x.hours <= ds.target) AS within
                 FROM closed_t x WHERE x.dataset = ds.dataset) c
           LEFT JOIN tickets.import_meta m ON m.dataset = ds.dataset
     ),

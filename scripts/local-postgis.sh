@@ -158,7 +158,8 @@ init_cluster() {
 }
 
 start_server() {
-    local opts="-p ${PORT} -k ${SOCK} -c listen_addresses=127.0.0.1"
+    # 300 connections: the test suite runs many tests at once, each store with a small pool.
+    local opts="-p ${PORT} -k ${SOCK} -c listen_addresses=127.0.0.1 -c max_connections=300"
     if [[ "${FLEETTICKETS_PG_FAST:-0}" == 1 ]]; then
         # The test suites run in parallel, each test with a database and a store pool of its
         # own, plus CLI processes: 100 connections ran out ("too many clients already").

@@ -3,7 +3,8 @@
 # real binary against a real PostgreSQL + PostGIS:
 #
 #  (a) kill points: `fleettickets ingest inc --apply` is killed with SIGKILL at many moments
-#      of a drain of a simulated stream, then rerun until it completes; the table (a checksum
+#      of a drain of a simulated stream (spread over its progress: after 0, 1/K, 2/K … of the
+#      files are committed, plus a few milliseconds), then rerun until it completes; the table (a checksum
 #      over ticket_id, raw and change_key), the watermark and the ledger must equal those of an
 #      uninterrupted run, every file must be archived and none applied twice;
 #  (b) concurrent runs: N `ingest inc --apply` of the same dataset start at once; exactly one
@@ -98,7 +99,7 @@ fresh "${prefix}_ref"
 cp -r "$work/stream" "$work/ref"
 t0=$(date +%s.%N)
 DATABASE_URL=$(db_url "${prefix}_ref") "$bin" ingest inc --dir "$work/ref" --apply >/dev/null
-span=$(python3 -c "import sys; print(round(max(0.3, float(sys.argv[2]) - float(sys.argv[1])), 3))" "$t0" "$(date +%s.%N)")
+span=$(python3 -c "import sys; print(round(float(sys.argv[2]) - float(sys.argv[1]), 3))" "$t0" "$(date +%s.%N)")
 expected=$(state "${prefix}_ref")
 say "uninterrupted: $files files in ${span}s; state $expected"
 
@@ -118,16 +119,24 @@ converge() {
     if [ "$(pending "$dir")" != 0 ]; then echo "$(pending "$dir") file(s) left in changes/"; return 1; fi
 }
 
+# Kill point k: once k/kills of the files are committed (watched through the ledger), plus
+# 0-90 ms, so the kill lands inside a file, between files or during a move to processed/.
 kill_trial() {
-    local k=$1 db="${prefix}_k$1" dir="$work/k$1" delay applied verdict
-    delay=$(python3 -c "import sys; print(round(float(sys.argv[1]) * (0.35 + 1.0 * (int(sys.argv[2]) + 0.5) / int(sys.argv[3])), 3))" "$span" "$k" "$kills")
+    local k=$1 db="${prefix}_k$1" dir="$work/k$1" target applied verdict t0 delay
+    target=$(( k * files / kills ))
     fresh "$db"
     cp -r "$work/stream" "$dir"
+    t0=$(date +%s.%N)
     DATABASE_URL=$(db_url "$db") "$bin" ingest inc --dir "$dir" --apply >/dev/null 2>&1 &
     local pid=$!
-    sleep "$delay"
+    while kill -0 "$pid" 2>/dev/null; do
+        [ "$(sql "$db" "SELECT count(*) FROM tickets.ingest_ledger")" -ge "$target" ] && break
+        sleep 0.02
+    done
+    sleep "0.0$(( (k * 37) % 10 ))"
     kill -KILL "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
+    delay=$(python3 -c "import sys; print(round(float(sys.argv[2]) - float(sys.argv[1]), 3))" "$t0" "$(date +%s.%N)")
     applied=$(sql "$db" "SELECT count(*) FROM tickets.ingest_ledger")
     if verdict=$(converge "$db" "$dir" "$work/k$k.json"); then verdict=ok; fi
     echo "$k $delay $applied $verdict" >"$work/result.$k"

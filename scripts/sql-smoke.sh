@@ -447,13 +447,22 @@ SELECT pg_temp.expect_bad_args('p_to with default window', $$p_to => '2026-06-15
 
 -- ---- nothing depends on the session TimeZone / DateStyle ---------------------------
 CREATE TEMP TABLE tz_utc AS
-    SELECT reporting.fn_inc_dashboard(p_window => 'last_30_days') AS dash_out, reporting.fn_tickets_for_map(false) AS map_out;
+    SELECT reporting.fn_inc_dashboard(p_window => 'last_30_days') AS dash_out, reporting.fn_tickets_for_map(false) AS map_out,
+           reporting.fn_crq_dashboard(p_window => 'last_30_days') AS crq_out,
+           reporting.fn_trends('inc', tickets.eat_today() - 30, tickets.eat_today(), 'week', 'cluster') AS trends_out,
+           reporting.fn_team_closures('inc', tickets.eat_today() - 30, tickets.eat_today(), true) AS teams_out;
 SET LOCAL TimeZone = 'America/New_York';
 SET LOCAL DateStyle = 'SQL, DMY';
 SELECT pg_temp.expect('dashboard identical under America/New_York + DateStyle SQL,DMY',
     reporting.fn_inc_dashboard(p_window => 'last_30_days'), (SELECT dash_out FROM tz_utc));
 SELECT pg_temp.expect('map identical under America/New_York',
     reporting.fn_tickets_for_map(false), (SELECT map_out FROM tz_utc));
+SELECT pg_temp.expect('crq dashboard identical under America/New_York',
+    reporting.fn_crq_dashboard(p_window => 'last_30_days'), (SELECT crq_out FROM tz_utc));
+SELECT pg_temp.expect('trends identical under America/New_York',
+    reporting.fn_trends('inc', tickets.eat_today() - 30, tickets.eat_today(), 'week', 'cluster'), (SELECT trends_out FROM tz_utc));
+SELECT pg_temp.expect('team closures identical under America/New_York',
+    reporting.fn_team_closures('inc', tickets.eat_today() - 30, tickets.eat_today(), true), (SELECT teams_out FROM tz_utc));
 SET LOCAL TimeZone = 'Pacific/Kiritimati';   -- UTC+14: another calendar day than EAT most of the time
 SELECT pg_temp.expect('dashboard identical under Pacific/Kiritimati',
     reporting.fn_inc_dashboard(p_window => 'last_30_days'), (SELECT dash_out FROM tz_utc));
@@ -464,6 +473,10 @@ SET LOCAL DateStyle = 'ISO, MDY';
 
 -- ---- nothing depends on PostGIS being on the search_path ----------------------------
 SET LOCAL search_path = pg_catalog;
+SELECT pg_temp.expect('crq dashboard without public on search_path',
+    reporting.fn_crq_dashboard(p_window => 'last_30_days'), (SELECT crq_out FROM tz_utc));
+SELECT pg_temp.expect('trends without public on search_path',
+    reporting.fn_trends('inc', tickets.eat_today() - 30, tickets.eat_today(), 'week', 'cluster'), (SELECT trends_out FROM tz_utc));
 INSERT INTO tickets.geo_clusters (cluster, latitude, longitude) VALUES ('SP_CLUSTER', -1.1, 36.7);
 INSERT INTO tickets.crq (ticket_id, raw) VALUES ('CRQ_SP', pg_temp.ticket('CRQ_SP', '{"cluster": "SP_CLUSTER"}'));
 SELECT pg_temp.expect('trigger without public on search_path',

@@ -57,8 +57,10 @@ export FLEETTICKETS_TEST_S3_ENDPOINT="$s3_url"
 say "PostgreSQL at $admin_url, S3 at $s3_url"
 swift build --build-tests >&2
 swift test "$@"
-# The kill-point and concurrent-writer figures in their short form, on a full run only (a
-# filtered run is someone iterating on a suite). Full form: scripts/reliability-crash.sh.
+# The kill-point and concurrent-writer figures and the malformed-input corpus, in their short
+# form, on a full run only (a filtered run is someone iterating on a suite). Full forms:
+# scripts/reliability-crash.sh, scripts/malformed-corpus.sh.
 if [ $# -eq 0 ]; then
     FLEETTICKETS_BIN=.build/debug/fleettickets scripts/reliability-crash.sh --short
+    FLEETTICKETS_BIN="$(swift build --show-bin-path)/fleettickets" scripts/malformed-corpus.sh --short
 fi

@@ -1,5 +1,5 @@
-/// Spaces requests to one provider: at most `perSecond` (as an even spacing, no bursts) and,
-/// when set, `perMinute` in any 60 seconds; and no request before a hold-off the provider
+/// Spaces requests to one provider: at most `perSecond` (as an even spacing with a margin, no
+/// bursts) and, when set, `perMinute` in any 61 seconds; and no request before a hold-off the provider
 /// asked for (a 429's `Retry-After`, a backoff).
 ///
 /// Each caller reserves the next free slot and then sleeps until it, so callers are served in
@@ -35,7 +35,7 @@ public actor GeocoderRateLimiter {
         var slot = max(now, notBefore)
         if let last = slots.last { slot = max(slot, last + limit.spacing) }
         if let perMinute = limit.perMinute, slots.count >= perMinute {
-            slot = max(slot, slots[slots.count - perMinute] + .seconds(60))
+            slot = max(slot, slots[slots.count - perMinute] + limit.window)
         }
         slots.append(slot)
         let keep = max(1, limit.perMinute ?? 1)

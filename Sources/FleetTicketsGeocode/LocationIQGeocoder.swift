@@ -34,9 +34,21 @@ public struct LocationIQGeocoder: Geocoder {
     }
 
     public func candidates(for query: PlaceQuery) async throws -> [GeocodeCandidate] {
+        try await search(query, budget: nil)
+    }
+
+    /// Every attempt (retries included) spends one unit of `budget` before it is sent.
+    public func candidates(for query: PlaceQuery, budget: GeocodeBudget) async throws -> [GeocodeCandidate] {
+        try await search(query, budget: budget)
+    }
+
+    /// The configured rate's spacing, margin included.
+    public var pacing: Duration { configuration.rateLimit.spacing }
+
+    private func search(_ query: PlaceQuery, budget: GeocodeBudget?) async throws -> [GeocodeCandidate] {
         let url = transport.url(NominatimStyleSearch.parameters(
             query, key: configuration.apiKey, countryCodes: transport.countryCodes(query), limit: configuration.resultLimit))
-        return try await transport.send(url) { response in
+        return try await transport.send(url, budget: budget) { response in
             if response.isSuccess { return NominatimStyleSearch.candidates(response, transport: transport) }
             if response.status == 404, transport.errorMessage(response).lowercased().contains("unable to geocode") {
                 return .answer([])

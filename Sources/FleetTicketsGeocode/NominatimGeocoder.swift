@@ -28,9 +28,21 @@ public struct NominatimGeocoder: Geocoder {
     }
 
     public func candidates(for query: PlaceQuery) async throws -> [GeocodeCandidate] {
+        try await search(query, budget: nil)
+    }
+
+    /// Every attempt (retries included) spends one unit of `budget` before it is sent.
+    public func candidates(for query: PlaceQuery, budget: GeocodeBudget) async throws -> [GeocodeCandidate] {
+        try await search(query, budget: budget)
+    }
+
+    /// The configured rate's spacing, margin included.
+    public var pacing: Duration { configuration.rateLimit.spacing }
+
+    private func search(_ query: PlaceQuery, budget: GeocodeBudget?) async throws -> [GeocodeCandidate] {
         let url = transport.url(NominatimStyleSearch.parameters(
             query, key: nil, countryCodes: transport.countryCodes(query), limit: configuration.resultLimit))
-        return try await transport.send(url) { response in
+        return try await transport.send(url, budget: budget) { response in
             response.isSuccess ? NominatimStyleSearch.candidates(response, transport: transport) : transport.verdict(forError: response)
         }
     }

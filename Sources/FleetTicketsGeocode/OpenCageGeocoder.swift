@@ -42,6 +42,18 @@ public struct OpenCageGeocoder: Geocoder {
     }
 
     public func candidates(for query: PlaceQuery) async throws -> [GeocodeCandidate] {
+        try await search(query, budget: nil)
+    }
+
+    /// Every attempt (retries included) spends one unit of `budget` before it is sent.
+    public func candidates(for query: PlaceQuery, budget: GeocodeBudget) async throws -> [GeocodeCandidate] {
+        try await search(query, budget: budget)
+    }
+
+    /// The configured rate's spacing, margin included.
+    public var pacing: Duration { configuration.rateLimit.spacing }
+
+    private func search(_ query: PlaceQuery, budget: GeocodeBudget?) async throws -> [GeocodeCandidate] {
         let proximity = query.near.map { QueryEncoding.decimal($0.latitude) + "," + QueryEncoding.decimal($0.longitude) }
         let url = transport.url([
             "q": query.text,
@@ -51,7 +63,7 @@ public struct OpenCageGeocoder: Geocoder {
             "limit": String(configuration.resultLimit),
             "no_annotations": "1",
         ])
-        return try await transport.send(url) { response in
+        return try await transport.send(url, budget: budget) { response in
             switch response.status {
             case 200..<300: candidates(response)
             case 402: .fail(.quotaExhausted(provider: provider, message: "HTTP 402: \(transport.errorMessage(response))"))

@@ -58,7 +58,8 @@ struct ProviderTransport: Sendable {
     }
 
     /// Sends the query (a GET of `url`) until `classify` gives an answer or a final failure.
-    func send(_ url: String, classify: (HTTPResponse) -> ProviderVerdict) async throws -> [GeocodeCandidate] {
+    /// Each attempt spends one unit of `budget` first; none left is `budgetSpent`.
+    func send(_ url: String, budget: GeocodeBudget?, classify: (HTTPResponse) -> ProviderVerdict) async throws -> [GeocodeCandidate] {
         let request = HTTPRequest(
             url: url,
             headers: ["User-Agent": configuration.userAgent, "Accept": "application/json"],
@@ -66,6 +67,7 @@ struct ProviderTransport: Sendable {
                                    lowSpeedTime: configuration.timeout, total: configuration.timeout))
         var retries = 0
         while true {
+            if let budget, !budget.spend() { throw GeocoderError.budgetSpent(provider: name) }
             try await limiter.acquire()
             let reason: String
             var wait: Duration?

@@ -7,13 +7,15 @@ extension PostgresTicketStore: GazetteerStore {
         (SELECT raw, is_actionable, geo_source FROM tickets.inc UNION ALL SELECT raw, is_actionable, geo_source FROM tickets.crq)
         """
 
-    public func clustersNeedingCoordinates() async throws -> [ClusterNeed] {
+    public func clustersNeedingCoordinates(retryBefore: Date) async throws -> [ClusterNeed] {
+        // A miss is a row without a point, asked again once its last attempt is old enough.
         let r = try await onConnection { db in try db.execute("""
             SELECT t.raw->>'cluster', count(*) FROM \(Self.bothDatasets) t
             LEFT JOIN tickets.geo_clusters c ON c.cluster = t.raw->>'cluster'
             WHERE coalesce(t.raw->>'cluster', '') <> '' AND c.geom IS NULL
+              AND (c.last_attempt_at IS NULL OR c.last_attempt_at < $1::timestamptz)
             GROUP BY 1 ORDER BY 2 DESC, 1
-            """, purpose: "list clusters without a coordinate") }
+            """, [retryBefore.formatted(.iso8601)], purpose: "list clusters without a coordinate") }
         return (0..<r.rowCount).map { ClusterNeed(cluster: r[$0, 0] ?? "", tickets: Int(r[$0, 1] ?? "0") ?? 0) }
     }
 
@@ -49,6 +51,41 @@ extension PostgresTicketStore: GazetteerStore {
                     purpose: "save the coordinate of cluster \(a.cluster)")
             }
         } }
+    }
+
+    public func save(clusterMisses: [ClusterMiss]) async throws {
+        guard !clusterMisses.isEmpty else { return }
+        try await onConnection { db in
+            for m in clusterMisses {
+                // Never over a coordinate: a miss only records the attempt of a cluster without one.
+                try db.execute("""
+                    INSERT INTO tickets.geo_clusters AS g (cluster, provider, query, verified, attempts, last_attempt_at, updated_at)
+                    VALUES ($1, $2, $3, false, 1, now(), now())
+                    ON CONFLICT (cluster) DO UPDATE SET provider = excluded.provider, query = excluded.query,
+                        attempts = g.attempts + 1, last_attempt_at = now(), updated_at = now()
+                    WHERE g.geom IS NULL
+                    """, [m.cluster, m.provider, m.query], purpose: "cache the miss for cluster \(m.cluster)")
+            }
+        }
+    }
+
+    public func lastGeocoderRequest(provider: String) async throws -> Date? {
+        let text = try await onConnection { db in
+            try db.scalar("SELECT extract(epoch FROM last_request_at)::float8 FROM tickets.geocoder_requests WHERE provider = $1",
+                          [provider], purpose: "read when \(provider) was last asked")
+        }
+        return text.flatMap(Double.init).map { Date(timeIntervalSince1970: $0) }
+    }
+
+    public func recordGeocoderRequest(provider: String, at: Date) async throws {
+        let seconds = String(at.timeIntervalSince1970)
+        try await onConnection { db in
+            try db.execute("""
+                INSERT INTO tickets.geocoder_requests AS r (provider, last_request_at, requests) VALUES ($1, to_timestamp($2::float8), 1)
+                ON CONFLICT (provider) DO UPDATE SET last_request_at = greatest(r.last_request_at, excluded.last_request_at),
+                    requests = r.requests + 1
+                """, [provider, seconds], purpose: "record a request to \(provider)")
+        }
     }
 
     public func save(locations: [LocationAnswer]) async throws {

@@ -83,26 +83,29 @@ struct TicketMap: Sendable {
         ReportFormat.decimal(abs(value), places: 3) + "°" + (value < 0 ? negative : positive)
     }
 
-    /// Tickets at one position (a cluster centroid places many) are fanned out on a small
-    /// sunflower spiral around it, so each stays visible and countable.
+    /// Tickets at one position (a cluster centroid places many) are fanned out on a sunflower
+    /// spiral around it, so each stays visible. The spiral's radius is capped at 24 px: a
+    /// crowd of hundreds then overlaps into a dense disc instead of spreading over the map and
+    /// suggesting a wider area than it covers; the cluster label and table give its counts.
     private func marks(_ marks: [MapMark], _ p: MapProjection, markClass: String) -> String {
-        var spots: [String: Int] = [:]
-        var placed: [(MapMark, Double, Double)] = []
-        let ordered = SLAStyle.drawingOrder.flatMap { state in marks.filter { $0.slaState == state } }
-        // Fan out in a stable order (by ticket) whatever the drawing order.
-        var offsets: [String: (Double, Double)] = [:]
-        for mark in marks.sorted(by: { ($0.dataset, $0.ticketID) < ($1.dataset, $1.ticketID) }) {
-            let (x, y) = p.project(lat: mark.latitude, lng: mark.longitude)
-            let key = "\(Int((x * 2).rounded())):\(Int((y * 2).rounded()))"
-            let k = spots[key, default: 0]
-            spots[key] = k + 1
-            let angle = Double(k) * 2.399_963, radius = k == 0 ? 0 : 4.2 * Double(k).squareRoot()
-            offsets[mark.dataset + "\u{1}" + mark.ticketID] = (x + radius * cos(angle), y + radius * sin(angle))
+        let size = marks.count > 2000 ? 6.0 : marks.count > 500 ? 7.5 : 9.0
+        let projected = marks.map { p.project(lat: $0.latitude, lng: $0.longitude) }
+        let keys = projected.map { "\(Int(($0.x * 2).rounded())):\(Int(($0.y * 2).rounded()))" }
+        var crowd: [String: Int] = [:]
+        for key in keys { crowd[key, default: 0] += 1 }
+        // The place in its crowd follows the ticket id, whatever the drawing order.
+        var seen: [String: Int] = [:]
+        var position = projected
+        for i in marks.indices.sorted(by: { (marks[$0].dataset, marks[$0].ticketID) < (marks[$1].dataset, marks[$1].ticketID) }) {
+            let k = seen[keys[i], default: 0], n = Double(crowd[keys[i]]!)
+            seen[keys[i]] = k + 1
+            let spacing = min(size * 0.47, 24 / n.squareRoot())
+            let angle = Double(k) * 2.399_963, radius = spacing * Double(k).squareRoot()
+            position[i] = (projected[i].x + radius * cos(angle), projected[i].y + radius * sin(angle))
         }
-        for mark in ordered {
-            let (x, y) = offsets[mark.dataset + "\u{1}" + mark.ticketID]!
-            placed.append((mark, x, y))
-        }
+        let rank = Dictionary(uniqueKeysWithValues: SLAStyle.drawingOrder.enumerated().map { ($1, $0) })
+        let placed = marks.indices.sorted { (rank[marks[$0].slaState]!, $0) < (rank[marks[$1].slaState]!, $1) }
+            .map { (marks[$0], position[$0].x, position[$0].y) }
         var out = "<g class=\"marks\">"
         for (mark, x, y) in placed {
             let style = SLAStyle.of(mark.slaState)
@@ -111,7 +114,7 @@ struct TicketMap: Sendable {
             if let cluster = mark.cluster { title += ", \(cluster)" }
             if let team = mark.team { title += ", \(team)" }
             let attributes = "class=\"\(markClass) sla-\(mark.slaState.rawValue)\" data-ticket=\"\(HTMLText.escape(mark.ticketID))\" data-dataset=\"\(HTMLText.escape(mark.dataset))\""
-            out += style.marker.svg(x: x, y: y, size: 9, colour: style.colour, hollow: style.hollow, attributes: attributes, title: title)
+            out += style.marker.svg(x: x, y: y, size: size, colour: style.colour, hollow: style.hollow, attributes: attributes, title: title)
         }
         return out + "</g>"
     }

@@ -22,6 +22,8 @@ public final class DiscardingTicketStore: TicketStore {
     }
 
     public func runHook(_ hook: PostApplyHook, for dataset: Dataset) async throws {}
+    public func pendingHooks(of dataset: Dataset) async throws -> [PostApplyHook] { [] }
+    public func setPendingHooks(_ hooks: [PostApplyHook], of dataset: Dataset) async throws {}
 
     public func withExclusiveAccess<T: Sendable>(to dataset: Dataset, _ body: () async throws -> T) async throws -> T? {
         try await body()

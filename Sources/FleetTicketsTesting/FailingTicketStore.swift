@@ -16,10 +16,20 @@ public final class FailingTicketStore: TicketStore {
     private let failOn: Set<Int>
     private let count = Mutex(0)
 
-    /// Fails the applies whose 1-based ordinals are in `failOn`.
-    public init(wrapping base: any TicketStore, failOn: Set<Int>) {
+    /// The error a failing post-apply hook throws.
+    public struct InjectedHookFault: Error, Sendable, CustomStringConvertible {
+        public var hook: PostApplyHook
+        public var description: String { "injected failure of the hook \(hook.rawValue)" }
+    }
+
+    private let hookFailures: Mutex<Int>
+
+    /// Fails the applies whose 1-based ordinals are in `failOn`, and the first `failingHooks`
+    /// post-apply hook runs.
+    public init(wrapping base: any TicketStore, failOn: Set<Int>, failingHooks: Int = 0) {
         self.base = base
         self.failOn = failOn
+        self.hookFailures = Mutex(failingHooks)
     }
 
     /// How many applies were attempted.
@@ -38,7 +48,21 @@ public final class FailingTicketStore: TicketStore {
         throw InjectedFault(apply: n, key: file.key)
     }
 
-    public func runHook(_ hook: PostApplyHook, for dataset: Dataset) async throws { try await base.runHook(hook, for: dataset) }
+    public func runHook(_ hook: PostApplyHook, for dataset: Dataset) async throws {
+        let fail = hookFailures.withLock { left in
+            guard left > 0 else { return false }
+            left -= 1
+            return true
+        }
+        if fail { throw InjectedHookFault(hook: hook) }
+        try await base.runHook(hook, for: dataset)
+    }
+
+    public func pendingHooks(of dataset: Dataset) async throws -> [PostApplyHook] { try await base.pendingHooks(of: dataset) }
+
+    public func setPendingHooks(_ hooks: [PostApplyHook], of dataset: Dataset) async throws {
+        try await base.setPendingHooks(hooks, of: dataset)
+    }
 
     public func withExclusiveAccess<T: Sendable>(to dataset: Dataset, _ body: () async throws -> T) async throws -> T? {
         try await base.withExclusiveAccess(to: dataset, body)

@@ -14,7 +14,7 @@ struct FleetTickets: AsyncParsableCommand {
         (database, bucket, geocoder), 2 usage or configuration error, 3 a data error (a bad file \
         stopped the drain).
         """,
-        subcommands: [Migrate.self, Ingest.self, Run.self, Geocode.self, Status.self, Simulate.self, Dispatch.self, Report.self]
+        subcommands: [Migrate.self, Ingest.self, Run.self, Geocode.self, Status.self, Simulate.self, Dispatch.self, Report.self, Trends.self]
     )
 
     /// Parses and runs, mapping outcomes to the exit statuses of the spec (usage errors are 2,

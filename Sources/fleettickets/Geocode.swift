@@ -41,11 +41,19 @@ struct Geocode: AsyncParsableCommand {
     func run() async throws {
         let logger = global.bootstrapLogging()
         let env = try global.environment()
+        var settings = GeocoderChoice.settings(env, radius: radius)
+        do {
+            if let budget {
+                settings.budget = try GeocodeSettings.budget(String(budget), from: "--budget")
+            } else if let text = env["GEOCODER_BUDGET"], !text.trimmingCharacters(in: .whitespaces).isEmpty {
+                settings.budget = try GeocodeSettings.budget(text, from: "GEOCODER_BUDGET")
+            }
+        } catch {
+            throw CommandFailure(status: .usage, message: "The geocode budget is not usable: \(error). Fix it and rerun.")
+        }
         let geocoder = try choice.open(env: env, logger: logger)
         let store = try global.openStore(try global.requireDatabaseURL(env), logger: logger)
         defer { store.close() }
-        var settings = GeocoderChoice.settings(env, radius: radius)
-        if let b = budget ?? env["GEOCODER_BUDGET"].flatMap(Int.init) { settings.budget = b }
         var engine = GeocodeEngine(store: store, geocoder: geocoder, settings: settings, logger: logger)
         let progress = ProgressReporter.onTerminal()
         engine.progress = progress?.handler

@@ -29,7 +29,8 @@ struct Migrate: AsyncParsableCommand {
             print("schema is current (\(outcomes.count) migrations applied)")
         }
         for outcome in changed {
-            print("\(outcome.action == .pending ? "would apply" : outcome.action.rawValue)  \(outcome.name)")
+            print("\(outcome.action == .pending ? "would apply" : outcome.action.rawValue)  \(outcome.name)"
+                + (outcome.note.map { " (\($0))" } ?? ""))
         }
     }
 }

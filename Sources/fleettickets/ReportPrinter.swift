@@ -14,10 +14,14 @@ enum ReportPrinter {
     static func text(_ r: IngestReport) -> String? {
         if r.busy { return "\(r.dataset): another run is draining this dataset; nothing done." }
         if r.isNoOp && r.mode == .apply && r.stray.isEmpty { return nil }
+        let failed = r.failure != nil
         var lines: [String] = []
         let dry = r.mode == .dryRun
         let verb = dry ? "would apply" : "applied"
-        if r.files.isEmpty {
+        if r.files.isEmpty && failed {
+            // Never "nothing new" on a run that could not look or stopped at its first file.
+            lines.append("\(r.dataset): nothing applied; the run failed (see the message below).")
+        } else if r.files.isEmpty {
             lines.append("\(r.dataset): nothing new\(r.watermarkBefore.map { " after \(name($0))" } ?? "")\(dry ? " (dry run)" : "").")
         } else {
             let c = r.counts
@@ -27,9 +31,15 @@ enum ReportPrinter {
             for f in r.files {
                 lines.append("  \(name(f.key))\(f.late ? " (late)" : "")  \(f.rowsRead) rows  +\(f.counts.inserted) ~\(f.counts.updated) =\(f.counts.unchanged)\(f.counts.stale > 0 ? " stale \(f.counts.stale)" : "")\(dropped(f.dropped))"
                     + (f.extraColumns.isEmpty ? "" : "  new columns kept in raw: \(f.extraColumns.joined(separator: ", "))"))
+                if !f.duplicateColumns.isEmpty {
+                    lines.append("WARNING: \(name(f.key)): the header names \(f.duplicateColumns.joined(separator: ", ")) more than once; the last of each was kept")
+                }
             }
             if let mark = r.watermarkAfter, !dry || mark != r.watermarkBefore { lines.append("  watermark \(dry ? "would be" : "now") \(mark)") }
             if !r.hooks.isEmpty { lines.append("  \(dry ? "would run" : "ran") \(r.hooks.joined(separator: ", "))") }
+        }
+        if r.files.isEmpty && !r.pendingHooksRetried.isEmpty {
+            lines.append("  \(dry ? "would retry" : r.hooks.isEmpty ? "retried (failed again)" : "retried") the post-apply hook(s) an earlier run left pending: \(r.pendingHooksRetried.joined(separator: ", "))")
         }
         if !r.late.isEmpty {
             lines.append("LATE: \(r.late.count) file\(r.late.count == 1 ? "" : "s") at or before the watermark never applied, left in place (apply with --include-late):")
@@ -37,7 +47,12 @@ enum ReportPrinter {
         }
         if !r.archiveRetried.isEmpty { lines.append("  archived \(r.archiveRetried.count) file(s) whose earlier move failed") }
         for f in r.archiveFailed { lines.append("WARNING: applied but not archived (the next run retries): \(f.key): \(f.message)") }
-        if !r.stray.isEmpty { lines.append("  ignored \(r.stray.count) key(s) that are not change files: \(r.stray.prefix(3).joined(separator: ", "))\(r.stray.count > 3 ? ", …" : "")") }
+        for entry in r.skipped { lines.append("WARNING: skipped \(entry.key): \(entry.reason)") }
+        if !r.stray.isEmpty {
+            lines.append("  ignored \(r.stray.count) key(s) that are not change files (names not like <YYYY-MM-DDTHH-MM-SS>.csv):")
+            lines += r.stray.prefix(20).map { "    \($0)" }
+            if r.stray.count > 20 { lines.append("    … and \(r.stray.count - 20) more (all of them in --json)") }
+        }
         if r.stopped { lines.append("Stopped on request: the files after the last one applied are left for the next run.") }
         if dry && !r.files.isEmpty { lines.append("Dry run: nothing was written. Run again with --apply to commit.") }
         return lines.joined(separator: "\n")
@@ -70,8 +85,9 @@ enum ReportPrinter {
                 + (r.deferred > 0 ? ", \(r.deferred) left for later runs" : "") + ".")
             lines += r.sample.map { "  would ask: \($0)" }
         } else {
-            lines.append("geocode \(r.kind.rawValue) (\(r.provider)): asked \(r.asked): \(r.hits) hits, \(r.misses) misses, \(r.rejected) rejected (too far)"
-                + (r.failed > 0 ? ", \(r.failed) failed (asked again next run)" : "") + String(format: " in %.1f s; budget left %d.", r.seconds, r.budgetLeft))
+            lines.append("geocode \(r.kind.rawValue) (\(r.provider)): asked \(r.asked)\(r.requests != r.asked ? " in \(r.requests) requests (retries count against the budget)" : ""): \(r.hits) hits, \(r.misses) misses, \(r.rejected) rejected (too far)"
+                + (r.failed > 0 ? ", \(r.failed) failed (asked again next run)" : "") + String(format: " in %.1f s; budget left %d", r.seconds, r.budgetLeft)
+                + (r.deferred > 0 ? ", \(r.deferred) left for later runs." : "."))
             let placed = r.newlyPlaced.sorted { $0.key < $1.key }.map { "\($0.value) by \($0.key)" }
             lines.append("  tickets newly placed: \(placed.isEmpty ? "none" : placed.joined(separator: ", ")); positions changed: \(r.geometriesChanged)")
         }

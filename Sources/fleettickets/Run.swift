@@ -53,6 +53,17 @@ struct Run: AsyncParsableCommand {
         }
     }
 
+    /// `--geocode-budget`, else `GEOCODER_BUDGET` (checked like `geocode`'s), else 100.
+    func budget(_ env: [String: String]) throws -> Int {
+        if let geocodeBudget { return geocodeBudget }
+        guard let text = env["GEOCODER_BUDGET"], !text.trimmingCharacters(in: .whitespaces).isEmpty else { return 100 }
+        do {
+            return try GeocodeSettings.budget(text, from: "GEOCODER_BUDGET")
+        } catch {
+            throw CommandFailure(status: .usage, message: "The geocode budget is not usable: \(error). Fix it and rerun.")
+        }
+    }
+
     func run() async throws {
         let logger = global.bootstrapLogging(defaultLevel: .notice)
         let env = try global.environment()
@@ -63,7 +74,7 @@ struct Run: AsyncParsableCommand {
         let geocodeSettings = GeocoderChoice.settings(env)
         let settings = WorkerSettings(
             every: .milliseconds(Int64(HealthCheck.parseDuration(every)! * 1000)), datasets: try Self.datasets(datasets),
-            geocodeBudget: geocodeBudget ?? env["GEOCODER_BUDGET"].flatMap(Int.init) ?? 100)
+            geocodeBudget: try budget(env))
         let name = GlobalOptions.applicationName("run")
         let worker = IngestWorker(source: source, connect: {
             let store = try PostgresTicketStore(url: url, applicationName: name, logger: logger)

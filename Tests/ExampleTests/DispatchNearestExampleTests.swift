@@ -1,17 +1,13 @@
+import FleetTicketsTesting
 import Foundation
 import Testing
 
 /// The dispatch example runs without a database and prints an urgency-ranked list and a plan.
 @Suite struct DispatchNearestExampleTests {
-    @Test func printsNearestTicketsByUrgencyAndAPlanThatNeverDoublesUp() throws {
-        let process = Process()
-        process.executableURL = OpenBacklogExampleTests.productsDirectory.appendingPathComponent("dispatch-nearest")
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+    @Test func printsNearestTicketsByUrgencyAndAPlanThatNeverDoublesUp() async throws {
+        let result = try await ChildProcess.run(OpenBacklogExampleTests.productsDirectory.appendingPathComponent("dispatch-nearest"), [])
+        let text = result.stdout
+        #expect(result.status == 0, "\(result.stderr)")
         let lines = text.split(separator: "\n").map(String.init)
         let split = try #require(lines.firstIndex { $0.hasPrefix("assignments") })
         let nearest = lines[1..<split].map { $0.split(separator: " ").map(String.init) }

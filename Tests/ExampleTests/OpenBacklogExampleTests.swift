@@ -1,3 +1,4 @@
+import FleetTicketsTesting
 import Foundation
 import Testing
 
@@ -10,15 +11,10 @@ import Testing
         return bundle.deletingLastPathComponent()
     }
 
-    @Test func printsTheOpenBacklogByClusterBusiestFirst() throws {
-        let process = Process()
-        process.executableURL = Self.productsDirectory.appendingPathComponent("open-backlog")
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+    @Test func printsTheOpenBacklogByClusterBusiestFirst() async throws {
+        let result = try await ChildProcess.run(Self.productsDirectory.appendingPathComponent("open-backlog"), [])
+        let text = result.stdout
+        #expect(result.status == 0, "\(result.stderr)")
         let lines = text.split(separator: "\n").map(String.init)
         #expect(lines.first?.hasPrefix("cluster") == true)
         let rows = lines.dropFirst().map { $0.split(separator: " ", omittingEmptySubsequences: true) }

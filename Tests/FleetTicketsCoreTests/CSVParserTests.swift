@@ -72,3 +72,38 @@ import Testing
         #expect(try parse(text, chunk: 1) == [["name"], ["Njeri Wanjikũ"], ["Ruírú, Kĩambu"]])
     }
 }
+
+/// Values the database cannot store are caught while decoding, with the line.
+@Suite struct CSVParserRefusalTests {
+    func parse(_ bytes: [UInt8], chunk: Int = 3) throws -> [CSVParser.Record] {
+        var parser = CSVParser(key: "k.csv")
+        var records: [CSVParser.Record] = []
+        var i = 0
+        while i < bytes.count {
+            try parser.feed(Array(bytes[i..<min(i + chunk, bytes.count)]), into: &records)
+            i += chunk
+        }
+        try parser.finish(into: &records)
+        return records
+    }
+
+    @Test func aNULByteInAnyValueIsAnErrorWithItsLine() throws {
+        for body in ["WOT1,Jane\u{0}Doe\n", "WOT1,\"Jane\u{0}Doe\"\n", "WOT\u{0}1,x\n"] {
+            let error = #expect(throws: CSVDecodingError.self) { try parse(Array("a,b\nWOT0,ok\n\(body)".utf8)) }
+            #expect(error?.line == 3, "\(body.debugDescription)")
+            #expect(error?.reason.contains("NUL") == true)
+        }
+    }
+
+    @Test func crOnlyLineEndsAndQuotedLineBreaksKeepTheirLines() throws {
+        let records = try parse(Array("a,b\r1,\"x\ny\"\r2,z\r".utf8), chunk: 1)
+        #expect(records.map(\.fields) == [["a", "b"], ["1", "x\ny"], ["2", "z"]])
+        #expect(records.map(\.line) == [1, 2, 4])
+    }
+
+    @Test func aFileOfOnlyABOMOrNothingHasNoRecords() throws {
+        #expect(try parse([0xEF, 0xBB, 0xBF]).isEmpty)
+        #expect(try parse([]).isEmpty)
+        #expect(try parse([0xEF, 0xBB, 0xBF] + Array("a\n".utf8), chunk: 1).map(\.fields) == [["a"]])
+    }
+}

@@ -20,6 +20,10 @@ import Testing
             throw RejectedData(reason: "a value holds a NUL character, which the database cannot store", ticketID: "WOT\u{0}2")
         }
         func runHook(_ hook: PostApplyHook, for dataset: Dataset) async throws { try await base.runHook(hook, for: dataset) }
+        func pendingHooks(of dataset: Dataset) async throws -> [PostApplyHook] { try await base.pendingHooks(of: dataset) }
+        func setPendingHooks(_ hooks: [PostApplyHook], of dataset: Dataset) async throws {
+            try await base.setPendingHooks(hooks, of: dataset)
+        }
         func withExclusiveAccess<T: Sendable>(to dataset: Dataset, _ body: () async throws -> T) async throws -> T? {
             try await base.withExclusiveAccess(to: dataset, body)
         }

@@ -77,3 +77,38 @@ import Testing
         #expect(RawRecord(keys: ["a", "b"], values: ["1", "2"]) != RawRecord(keys: ["a", "b"], values: ["1", "3"]))
     }
 }
+
+/// What the store could only refuse without a line is refused by the cleaner with one.
+@Suite struct RowCleanerLimitTests {
+    let header = ["ticket_id", "normalized_status", "region"]
+
+    @Test func aShortSentinelLineIsASentinelNotAFieldCountError() throws {
+        let cleaner = try RowCleaner(header: header, key: "f.csv")
+        #expect(try cleaner.clean(CSVParser.Record(fields: ["EXPORT STOPPED: row limit reached"], line: 9)) == .dropped(.sentinel))
+        #expect(try cleaner.clean(CSVParser.Record(fields: ["  export stopped", "x"], line: 9)) == .dropped(.sentinel))
+        let later = try RowCleaner(header: ["region", "ticket_id", "normalized_status"], key: "f.csv")
+        #expect(try later.clean(CSVParser.Record(fields: ["EXPORT STOPPED"], line: 9)) == .dropped(.sentinel))
+        #expect(throws: CSVDecodingError.self) { try cleaner.clean(CSVParser.Record(fields: ["WOT1"], line: 9)) }
+    }
+
+    @Test func aTicketIDOverTheLimitIsAnErrorWithItsLine() throws {
+        let cleaner = try RowCleaner(header: header, key: "f.csv")
+        let fits = String(repeating: "W", count: RowCleaner.maxTicketIDLength)
+        if case .kept = try cleaner.clean(CSVParser.Record(fields: [fits, "open", "x"], line: 2)) {} else { Issue.record("a 200-character id is kept") }
+        let error = #expect(throws: CSVDecodingError.self) {
+            try cleaner.clean(CSVParser.Record(fields: [String(repeating: "W", count: 10_000), "open", "x"], line: 7))
+        }
+        #expect(error?.line == 7)
+        #expect(error?.reason.contains("limit is 200") == true)
+    }
+
+    @Test func aHeaderNamingAColumnTwiceIsNamedAndKeepsTheLast() throws {
+        let cleaner = try RowCleaner(header: ["ticket_id", "Region", "region ", "owner"], key: "f.csv")
+        #expect(cleaner.duplicateColumns == ["region"])
+        guard case let .kept(row) = try cleaner.clean(CSVParser.Record(fields: ["WOT1", "first", "LAST", "o"], line: 2)) else {
+            Issue.record("kept")
+            return
+        }
+        #expect(row.raw["region"] == "last")
+    }
+}

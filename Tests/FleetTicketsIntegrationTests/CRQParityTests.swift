@@ -53,11 +53,22 @@ struct CRQParityTests {
         #expect(d["freshness"]?["source_max_key"] == .string(try #require(report.files.first?.key)))
         #expect(inc["metrics"]?["open_total"] == .number(0) && inc["freshness"] == .null, "CRQ tickets are not INC's")
 
+        // The views apply the rule of tickets.sla_state (19) on every row, both datasets.
+        await world.ingest(.inc, [openTicket("I1", created: EATText.hoursAgo(40)), openTicket("I2"), openTicket("I3", created: EATText.hoursAgo(100))])
+        let agree = """
+            SELECT count(*), count(*) FILTER (WHERE s.sla_state IS DISTINCT FROM tickets.sla_state(s.dataset,
+                       extract(epoch FROM now() - s.sla_clock_start) / 3600.0))
+              FROM tickets.open_sla s
+            """
+        #expect(try world.sql.rows(agree) == [["6", "0"]])
+
         // The target lives in a table: operators move it, the view and the dashboard follow.
         try world.sql.execute("UPDATE tickets.sla_targets SET target_hours = 72, at_risk_hours = 60 WHERE dataset = 'crq'",
                               purpose: "shorten the CRQ target")
         #expect(try world.sql.keyed("SELECT ticket_id, sla_state, sla_target_hours::text FROM tickets.crq_open_sla")
             == ["Q1": ["breached", "72"], "Q2": ["breached", "72"], "Q3": ["within", "72"]])
+        #expect(try world.sql.rows(agree) == [["6", "0"]])
+        #expect(try world.sql.json("SELECT reporting.fn_crq_dashboard()")["metrics"]?["open_breached"] == .number(2))
     }
 
     /// The hook captured CRQ history: today's snapshot, the closures under dataset crq.
@@ -90,6 +101,30 @@ struct CRQParityTests {
         #expect(inc.count == 21)
         #expect(inc.prefix(3) == [["ticket_id", "text"], ["normalized_status", "text"], ["raw_status", "text"]])
         #expect(try columns("crq_open_sla") == inc)
+    }
+
+    /// A database migrated before 20 (as the Python tool's would be, with its own parameter
+    /// names and INC history) keeps both: 20 renames nothing and labels the old closures INC.
+    @Test func upgradingKeepsTheDashboardsParameterNamesAndTheINCHistory() throws {
+        let url = try Integration.freshDatabase(migrated: false)
+        _ = try MigrationRunner(url: url, migrations: Migration.embedded.filter { $0.name < "20" }, logger: Integration.logger).run()
+        let db = try PostgresConnection(url: url, logger: Integration.logger)
+        try db.simpleQuery("""
+            DROP FUNCTION reporting.fn_inc_dashboard(text, text, text, date, date);
+            CREATE FUNCTION reporting.fn_inc_dashboard(cluster_name text DEFAULT NULL, status_name text DEFAULT NULL,
+                window_name text DEFAULT 'today', date_from date DEFAULT NULL, date_to date DEFAULT NULL)
+            RETURNS jsonb LANGUAGE sql AS 'SELECT ''{}''::jsonb';
+            INSERT INTO tickets.inc (ticket_id, raw) VALUES ('OLD1', '{"is_actionable": "false", "closed_at": "2026-06-02 10:00:00",
+                "created_at_service": "2026-06-01 10:00:00", "assigned_team": "North"}');
+            SELECT tickets.capture_history();
+            """, purpose: "mimic a database built before migration 20")
+        _ = try MigrationRunner(url: url, logger: Integration.logger).run()
+        #expect(try db.scalar("SELECT reporting.fn_inc_dashboard(window_name => 'yesterday') #>> '{window,name}'", purpose: "call by the old names")
+            == "yesterday", "the new body answers under the old parameter names")
+        #expect(try db.rows("SELECT dataset, ticket_id, assigned_team, sla_clock_start = tickets.eat_ts('2026-06-01 10:00:00') FROM tickets.closure_events")
+            == [["inc", "OLD1", "North", "t"]])
+        let teams = try db.json("SELECT reporting.fn_team_closures('inc', '2026-06-02', '2026-06-02')")
+        #expect(teams["rows"]?[0]?["median_hours_to_close"] == .number(24))
     }
 
     struct BadCall: Sendable, CustomTestStringConvertible {

@@ -142,17 +142,25 @@ struct DispatchIntegrationTests {
             SET auto_explain.log_min_duration = 0; SET auto_explain.log_nested_statements = on;
             SET auto_explain.log_level = notice; SET client_min_messages = notice;
             """, purpose: "log plans to the client")
-        for rank in ["distance", "urgency"] {
-            _ = try db.scalar("SELECT reporting.fn_dispatch_nearest(-1.1, 36.8, 10, NULL, $1) IS NOT NULL", [rank], purpose: "dispatch")
+        for call in ["-1.1, 36.8, 10, NULL, 'distance'", "-1.1, 36.8, 10, NULL, 'urgency'", "-1.1, 36.8, 10, 2.5, 'urgency'"] {
+            _ = try db.scalar("SELECT reporting.fn_dispatch_nearest(\(call)) IS NOT NULL", purpose: "dispatch")
         }
-        let plans = handler.entries.map(\.message.description).filter { $0.contains("WITH candidates") }
-        #expect(plans.count == 2)
-        for plan in plans {
+        let logged = handler.entries.map(\.message.description)
+        let knn = logged.filter { $0.contains("FROM tickets.dispatch_knn(p_lat, p_lng, v_limit)") }
+        #expect(knn.count == 2, "the k-nearest search ran for both ranks")
+        for plan in knn {
             for table in ["inc", "crq"] {
                 #expect(plan.contains("Index Scan using \(table)_geog_open_gist on \(table)"), "\(plan)")
             }
             #expect(plan.components(separatedBy: "Order By: (geog <-> ").count - 1 == 2, "KNN order on both tables: \(plan)")
-            #expect(!plan.contains("Seq Scan on inc") && !plan.contains("Seq Scan on crq"))
+            #expect(!plan.contains("Seq Scan on inc") && !plan.contains("Seq Scan on crq"), "\(plan)")
+        }
+        let radius = logged.filter { $0.contains("FROM tickets.dispatch_within(") }
+        #expect(radius.count == 1, "the radius search ran for urgency within 2.5 km")
+        for plan in radius {
+            #expect(plan.contains("Index Scan using inc_geog_open_gist on inc") && plan.contains("Index Scan using crq_geog_open_gist on crq"), "\(plan)")
+            #expect(plan.contains("Index Cond: (geog && _st_expand("), "\(plan)")
+            #expect(!plan.contains("Seq Scan on inc") && !plan.contains("Seq Scan on crq"), "\(plan)")
         }
         db.close()
     }
@@ -180,6 +188,20 @@ struct DispatchIntegrationTests {
         }
         #expect(together == alone)
         #expect(alone.allSatisfy { $0.count == 12 })
+    }
+
+    /// PostGIS off the search_path and another time zone change nothing.
+    @Test func answersAlikeWhateverTheSession() throws {
+        let world = try DispatchWorld(seed: 41, count: 200)
+        let call = "SELECT reporting.fn_dispatch_nearest(-1.28, 36.82, 25, 8, 'urgency') -> 'tickets'"
+        // One transaction: one now(), so the hours open cannot move between the two calls.
+        try world.db.execute("BEGIN", purpose: "begin")
+        let plain = try world.db.scalar(call, purpose: "dispatch")
+        try world.db.execute("SELECT set_config('search_path', 'pg_catalog', true), set_config('TimeZone', 'America/Lima', true)",
+                             purpose: "hide PostGIS")
+        #expect(try world.db.scalar(call, purpose: "dispatch without PostGIS on the search_path") == plain)
+        try world.db.execute("COMMIT", purpose: "commit")
+        #expect(plain?.contains("\"ticket_id\"") == true)
     }
 
     @Test(arguments: [

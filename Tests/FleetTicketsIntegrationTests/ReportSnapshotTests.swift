@@ -107,7 +107,7 @@ struct ReportSnapshotTests {
             try world.sql.execute("SELECT reporting.fn_report_snapshot('inc', '2026-11-05', '2026-11-01')", purpose: "call with a reversed range")
             Issue.record("a reversed range must fail")
         } catch {
-            #expect("\(error)".contains("starts (2026-11-05) after it ends (2026-11-01)"))
+            #expect("\(error)".contains("fn_report_snapshot: p_from (2026-11-05) is after p_to (2026-11-01)"))
         }
     }
 }

@@ -36,10 +36,10 @@ struct BrowserCheckTests {
         return page
     }
 
-    @Test func theRenderedPageHasEveryPointAndOneMarkPerOpenTicket() throws {
+    @Test func theRenderedPageHasEveryPointAndOneMarkPerOpenTicket() async throws {
         let input = ReportFixtures.full
         let page = try write(input, as: "report.html")
-        let dom = try chromium.renderedDOM(of: page)
+        let dom = try await chromium.renderedDOM(of: page)
         #expect(dom.contains("<h1>Field tickets report</h1>"), "Chromium rendered the page")
 
         // Every chart series has one point mark per period.
@@ -70,16 +70,16 @@ struct BrowserCheckTests {
         #expect(count("<table class=\"teams\">", in: dom) == 2)
         #expect(count("data-figure=\"open_now\"", in: dom) == 2)
 
-        try chromium.screenshot(of: page, to: TestOutput.directory.appendingPathComponent("report.png"), height: 3600)
+        try await chromium.screenshot(of: page, to: TestOutput.directory.appendingPathComponent("report.png"), height: 3600)
     }
 
-    @Test func theEmptyReportRendersItsEmptyStates() throws {
+    @Test func theEmptyReportRendersItsEmptyStates() async throws {
         let page = try write(ReportFixtures.empty, as: "report-empty.html")
-        let dom = try chromium.renderedDOM(of: page)
+        let dom = try await chromium.renderedDOM(of: page)
         #expect(count("class=\"chart-point\"", in: dom) == 0)
         #expect(count("class=\"map-mark", in: dom) == 0)
         #expect(dom.contains("No open tickets with a position right now."))
         #expect(count("No data for this range.", in: dom) == 3 && dom.contains("No backlog history for these days"))
-        try chromium.screenshot(of: page, to: TestOutput.directory.appendingPathComponent("report-empty.png"), height: 1400)
+        try await chromium.screenshot(of: page, to: TestOutput.directory.appendingPathComponent("report-empty.png"), height: 1400)
     }
 }

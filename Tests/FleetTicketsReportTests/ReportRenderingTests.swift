@@ -75,6 +75,26 @@ import Testing
         #expect(has("<th scope=\"row\">&lt;b&gt;Ruaka&lt;/b&gt; &amp; Co</th>"), "cluster names are escaped")
     }
 
+    @Test func aCrowdAtOnePositionStaysACompactDisc() throws {
+        var crowd = (0..<400).map {
+            MapMark(ticketID: "C\($0)", dataset: "inc", latitude: -1.2219, longitude: 36.8973, slaState: .within, hoursOpen: 3)
+        }
+        crowd.append(MapMark(ticketID: "FAR", dataset: "inc", latitude: -1.30, longitude: 36.80, slaState: .breached, hoursOpen: 60))
+        var input = ReportFixtures.full
+        input.map = ReportMap(marks: crowd, clusters: [])
+        let page = ReportPage.html(for: input)
+        let centre = MapProjection(points: crowd.map { ($0.latitude, $0.longitude) }).project(lat: -1.2219, lng: 36.8973)
+        let pattern = try Regex(#"<circle cx="([-0-9.]+)" cy="([-0-9.]+)"[^>]*class="map-mark sla-within""#)
+        let distances = page.matches(of: pattern).map { match -> Double in
+            let x = Double(match.output[1].substring!)!, y = Double(match.output[2].substring!)!
+            return ((x - centre.x) * (x - centre.x) + (y - centre.y) * (y - centre.y)).squareRoot()
+        }
+        #expect(distances.count == 400, "one mark per ticket, however crowded")
+        #expect((distances.max() ?? 99) <= 24.5, "the crowd stays within 24 px of its position")
+        let positions = Set(page.matches(of: pattern).map { "\($0.output[1].substring!),\($0.output[2].substring!)" })
+        #expect(positions.count == 400, "and no two marks are stacked on one spot")
+    }
+
     @Test func aGapInASeriesDrawsNoPointAndBreaksTheLine() {
         var input = ReportFixtures.full
         input.trends = [ReportFixtures.trend("inc", slaHours: 48, scale: 1)]

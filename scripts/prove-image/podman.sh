@@ -11,8 +11,8 @@
 # limits (podman's defaults raise them, which is refused). Elsewhere these are harmless.
 #
 # Interface shared with the chroot runner (rootfs.sh): runner_build BINARY, image COMMAND…,
-# worker_start COMMAND…, worker_stop (prints the exit status); sets SIM_HOST, IMAGE_DESC,
-# IMAGE_HEALTHCHECK[], IMAGE_CMD[].
+# worker_start COMMAND…, worker_alive, worker_log, worker_stop (sets WORKER_STATUS),
+# worker_cleanup; runner_build sets SIM_HOST, IMAGE_DESC, IMAGE_HEALTHCHECK[], IMAGE_CMD[].
 
 PODMAN_IMAGE=localhost/fleettickets-proof:latest
 # Limits at or under this shell's hard limits (the process limit at its hard value was refused
@@ -98,10 +98,10 @@ worker_start() {
 worker_alive() { [[ "$(podman inspect prove-image-worker --format '{{.State.Running}}' 2>/dev/null)" == true ]]; }
 worker_log() { podman logs prove-image-worker 2>&1; }
 
-# What `docker stop` does: SIGTERM, then up to 60 s; prints the exit status.
+# What `docker stop` does: SIGTERM, then up to 60 s. Sets WORKER_STATUS to the exit status.
 worker_stop() {
     podman stop -t 60 prove-image-worker >/dev/null
-    podman inspect prove-image-worker --format '{{.State.ExitCode}}'
+    WORKER_STATUS="$(podman inspect prove-image-worker --format '{{.State.ExitCode}}')"
     podman logs prove-image-worker >"$CACHE/worker.log" 2>&1 || true
     podman rm prove-image-worker >/dev/null 2>&1 || true
 }

@@ -185,15 +185,16 @@ worker_start() {
 worker_alive() { kill -0 "$WORKER_JOB" 2>/dev/null; }
 worker_log() { cat "$CACHE/worker.log"; }
 
-# What `docker stop` does: SIGTERM, then up to 60 s before SIGKILL; prints the exit status.
+# What `docker stop` does: SIGTERM, then up to 60 s before SIGKILL. Sets WORKER_STATUS to
+# the exit status (not printed: `wait` works only in this shell, not in a $(…) subshell).
 worker_stop() {
-    local pid waited=0 rc=0
+    local pid waited=0
     pid="$(cat "$IMAGE_ROOT/tmp/worker.pid")"
     kill -TERM "$pid"
     while kill -0 "$pid" 2>/dev/null && (( waited < 600 )); do sleep 0.1; waited=$((waited + 1)); done
     kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
-    wait "$WORKER_JOB" || rc=$?
-    echo "$rc"
+    WORKER_STATUS=0
+    wait "$WORKER_JOB" || WORKER_STATUS=$?
 }
 worker_cleanup() {
     if [[ -n "${WORKER_JOB:-}" ]] && kill -0 "$WORKER_JOB" 2>/dev/null; then

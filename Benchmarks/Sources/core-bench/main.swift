@@ -3,6 +3,8 @@
 // same file. Each measurement runs in a child process so its peak RSS is its own.
 //
 //   core-bench [ROWS ...]            default: 10000 100000 1000000
+//   core-bench --quotes [MB ...]     one quoted field of MB megabytes of doubled quotes ("")
+//                                    against a plain field of the same size (default: 1 2 4 20)
 //   core-bench --child MODE FILE     (internal) one measurement, printed as one line
 import CSV
 import FleetTicketsCore
@@ -78,6 +80,30 @@ func child(_ mode: String, _ path: String) throws -> (rows: Int, seconds: Double
     let parts = String(decoding: data, as: UTF8.self).split(separator: " ").map { String($0).trimmingCharacters(in: .whitespacesAndNewlines) }
     guard p.terminationStatus == 0, parts.count == 3 else { fatalError("child \(mode) failed") }
     return (Int(parts[0])!, Double(parts[1])!, Double(parts[2])!)
+}
+
+if args.first == "--quotes" {
+    // The adversarial shape of issue 8: a decoder that copies per doubled quote, or re-scans a
+    // record that straddles chunks, is quadratic here. Linear means a ratio near 1 at any size.
+    let megabytes = args.count > 1 ? args.dropFirst().compactMap(Int.init) : [1, 2, 4, 20]
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fleettickets-quotes-\(getpid())")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    print("field MB  plain s  doubled-quotes s  ratio (doubled / plain)")
+    for mb in megabytes {
+        func file(_ name: String, _ byte: UInt8) throws -> String {
+            let url = dir.appendingPathComponent("\(name)-\(mb).csv")
+            var bytes = Array("ticket_id,note\nWOT1,\"".utf8)
+            bytes += [UInt8](repeating: byte, count: mb << 20)
+            bytes += Array("\"\n".utf8)
+            try Data(bytes).write(to: url)
+            return url.path
+        }
+        let plain = try child("parser", try file("plain", UInt8(ascii: "x")))
+        let doubled = try child("parser", try file("quotes", UInt8(ascii: "\"")))
+        print(String(format: "%8d  %7.3f  %16.3f  %6.2f", mb, plain.seconds, doubled.seconds, doubled.seconds / plain.seconds))
+    }
+    exit(0)
 }
 
 let idle = try child("idle", "/dev/null")

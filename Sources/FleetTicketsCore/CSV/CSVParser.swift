@@ -2,10 +2,15 @@
 ///
 /// Handles a UTF-8 byte-order mark, LF / CRLF (and bare CR) record ends, quoted fields holding
 /// commas, doubled quotes and line breaks, and a final record without a line end. Blank lines
-/// are skipped. A record may straddle chunks: its bytes are carried over and parsed whole
-/// once its end arrives, so memory is one chunk plus one record.
+/// are skipped.
 ///
-/// Fields are validated as UTF-8; anything else is a `CSVDecodingError` naming the line.
+/// Linear in its input whatever the input holds: it is a state machine that looks at each
+/// byte once and keeps its place across chunks (a field or record that straddles chunks is
+/// continued, never re-scanned from its start), and the bytes of a field are appended to one
+/// growing buffer (never copied afresh per doubled quote). Memory is one chunk plus one record.
+///
+/// Fields are validated as UTF-8 and may not hold a NUL byte (PostgreSQL cannot store one in
+/// text or `jsonb`); anything else is a `CSVDecodingError` naming the line.
 public struct CSVParser: Sendable {
     /// One record: its fields and the physical line it starts on (1-based).
     public struct Record: Sendable, Equatable {
@@ -18,10 +23,33 @@ public struct CSVParser: Sendable {
         }
     }
 
+    /// Where the parser stands between two bytes.
+    private enum State: Sendable {
+        /// At the start of a field (or of a record).
+        case fieldStart
+        /// A record just ended with CR: an LF right after it belongs to that line end.
+        case afterCR
+        /// Inside an unquoted field.
+        case unquoted
+        /// Inside a quoted field.
+        case quoted
+        /// Inside a quoted field, right after a `"`: a second `"` is an escaped quote, a
+        /// delimiter closes the field, anything else is an error.
+        case quoteSeen
+    }
+
     private let key: String
-    private var carry: [UInt8] = []
+    private var state = State.fieldStart
+    /// Bytes of the field being read when it cannot be taken straight from the chunk (it is
+    /// quoted or straddles chunks).
+    private var field: [UInt8] = []
+    private var fields: [String] = []
+    /// The physical line the current record starts on.
     private var line = 1
-    private var sawFirstBytes = false
+    /// Line feeds inside the current record's quoted fields.
+    private var extraLines = 0
+    private var started = false
+    private var head: [UInt8] = []
     private var expectedFields = 8
 
     /// A parser for the file named `key` (used in errors).
@@ -29,146 +57,159 @@ public struct CSVParser: Sendable {
         self.key = key
     }
 
-    /// Parses the complete records in `chunk` (plus any carried-over bytes) into `records`.
+    /// Parses the complete records in `chunk` (continuing any record begun in earlier chunks)
+    /// into `records`.
     public mutating func feed(_ chunk: [UInt8], into records: inout [Record]) throws {
-        var bytes = chunk[...]
-        if !sawFirstBytes {
-            if carry.count + chunk.count < 3 && !chunk.isEmpty {
-                carry.append(contentsOf: chunk)  // too short to tell whether a BOM starts the file
-                return
-            }
-            sawFirstBytes = true
-            if !carry.isEmpty {
-                carry.append(contentsOf: chunk)
-                bytes = carry[...]
-                carry = []
-            }
-            if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        if !started {
+            // Too short to tell whether a BOM starts the file: wait for more.
+            head.append(contentsOf: chunk)
+            if head.count < 3 { return }
+            started = true
+            let first = head
+            head = []
+            let skip = first.starts(with: Self.bom) ? 3 : 0
+            try first.withUnsafeBufferPointer { try parse(UnsafeBufferPointer(rebasing: $0[skip...]), into: &records) }
+            return
         }
-        try parseBuffered(bytes, final: false, into: &records)
+        try chunk.withUnsafeBufferPointer { try parse($0, into: &records) }
     }
 
     /// Parses whatever is left once the stream has ended.
     public mutating func finish(into records: inout [Record]) throws {
-        if !sawFirstBytes {
-            sawFirstBytes = true
-            if carry.starts(with: [0xEF, 0xBB, 0xBF]) { carry.removeFirst(3) }
+        if !started {
+            started = true
+            let first = head
+            head = []
+            try first.withUnsafeBufferPointer { try parse($0, into: &records) }
         }
-        let rest = carry
-        carry = []
-        try parseBuffered(rest[...], final: true, into: &records)
+        switch state {
+        case .fieldStart:
+            if !fields.isEmpty { try endField(nil); endRecord(into: &records) }  // the file ended right after a comma
+        case .afterCR:
+            break
+        case .unquoted, .quoteSeen:
+            try endField(nil)
+            endRecord(into: &records)
+        case .quoted:
+            throw error(at: line, "a quoted field is never closed (a \" is missing before the end of the file)")
+        }
+        state = .fieldStart
     }
 
-    private mutating func parseBuffered(_ bytes: ArraySlice<UInt8>, final: Bool, into records: inout [Record]) throws {
-        if carry.isEmpty {
-            let consumed = try bytes.withUnsafeBufferPointer { try parse($0, final: final, into: &records) }
-            carry = Array(bytes.dropFirst(consumed))
-        } else {
-            var joined = carry
-            joined.append(contentsOf: bytes)
-            let consumed = try joined.withUnsafeBufferPointer { try parse($0, final: final, into: &records) }
-            carry = Array(joined[consumed...])
-        }
-    }
-
+    private static let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
     private static let quote = UInt8(ascii: "\"")
     private static let comma = UInt8(ascii: ",")
     private static let lf = UInt8(ascii: "\n")
     private static let cr = UInt8(ascii: "\r")
 
-    /// Parses whole records from `p`; returns how many bytes they used. Without `final`, stops
-    /// before a record whose end is not in `p` yet.
-    private mutating func parse(_ p: UnsafeBufferPointer<UInt8>, final: Bool, into records: inout [Record]) throws -> Int {
+    /// Runs the state machine over `p`, each byte once.
+    private mutating func parse(_ p: UnsafeBufferPointer<UInt8>, into records: inout [Record]) throws {
         let n = p.count
-        var pos = 0
-        while pos < n {
-            var fields: [String] = []
-            fields.reserveCapacity(expectedFields)
-            var i = pos
-            var linesInRecord = 1
-            fieldLoop: while true {
-                if i >= n {
-                    guard final else { return pos }
-                    fields.append("")  // the file ended right after a comma
-                    break fieldLoop
-                }
+        var i = 0
+        while i < n {
+            switch state {
+            case .afterCR:
+                state = .fieldStart
+                if p[i] == Self.lf { i += 1 }
+            case .fieldStart:
                 if p[i] == Self.quote {
-                    var j = i + 1
-                    var segment = j
-                    var unescaped: [UInt8]? = nil
-                    while true {
-                        guard j < n else {
-                            guard final else { return pos }
-                            throw error(at: line, "a quoted field is never closed (a \" is missing before the end of the file)")
-                        }
-                        let c = p[j]
-                        if c == Self.quote {
-                            if j + 1 < n, p[j + 1] == Self.quote {
-                                unescaped = (unescaped ?? []) + UnsafeBufferPointer(rebasing: p[segment...j])
-                                j += 2
-                                segment = j
-                                continue
-                            }
-                            if j + 1 >= n && !final { return pos }
-                            break
-                        }
-                        if c == Self.lf { linesInRecord += 1 }
-                        j += 1
-                    }
-                    if var u = unescaped {
-                        u.append(contentsOf: UnsafeBufferPointer(rebasing: p[segment..<j]))
-                        fields.append(try text(u[...], line: line))
-                    } else {
-                        fields.append(try text(UnsafeBufferPointer(rebasing: p[segment..<j]), line: line))
-                    }
-                    i = j + 1
-                    if i >= n { break fieldLoop }  // final: the file ends after the closing quote
-                    switch p[i] {
-                    case Self.comma:
-                        i += 1
-                        continue fieldLoop
-                    case Self.lf:
-                        i += 1
-                        break fieldLoop
-                    case Self.cr:
-                        if i + 1 < n { i += p[i + 1] == Self.lf ? 2 : 1 } else if final { i += 1 } else { return pos }
-                        break fieldLoop
-                    default:
-                        throw error(at: line + linesInRecord - 1, "unexpected text after a closing quote (a field that starts with \" must end with \" right before the comma or line end)")
-                    }
+                    state = .quoted
+                    i += 1
                 } else {
-                    var j = i
-                    while j < n {
-                        let c = p[j]
-                        if c == Self.comma || c == Self.lf || c == Self.cr { break }
-                        j += 1
-                    }
-                    if j >= n && !final { return pos }
-                    fields.append(try text(UnsafeBufferPointer(rebasing: p[i..<j]), line: line))
-                    if j >= n { i = j; break fieldLoop }
-                    switch p[j] {
-                    case Self.comma:
-                        i = j + 1
-                        continue fieldLoop
-                    case Self.lf:
-                        i = j + 1
-                    default:  // CR
-                        if j + 1 < n { i = p[j + 1] == Self.lf ? j + 2 : j + 1 } else if final { i = j + 1 } else { return pos }
-                    }
-                    break fieldLoop
+                    state = .unquoted
                 }
+            case .unquoted:
+                var j = i
+                while j < n {
+                    let c = p[j]
+                    if c == Self.comma || c == Self.lf || c == Self.cr { break }
+                    j += 1
+                }
+                if j == n {  // the field goes on in the next chunk
+                    field.append(contentsOf: UnsafeBufferPointer(rebasing: p[i..<n]))
+                    return
+                }
+                try endField(UnsafeBufferPointer(rebasing: p[i..<j]))
+                try delimiter(p[j], into: &records)
+                i = j + 1
+            case .quoted:
+                var j = i
+                var segment = i
+                while j < n {
+                    let c = p[j]
+                    if c == Self.quote {
+                        // A doubled quote inside the chunk is one literal quote; the scan goes on
+                        // (one at a chunk's end is settled by `quoteSeen`).
+                        guard j + 1 < n, p[j + 1] == Self.quote else { break }
+                        field.append(contentsOf: UnsafeBufferPointer(rebasing: p[segment...j]))
+                        j += 2
+                        segment = j
+                        continue
+                    }
+                    if c == Self.lf { extraLines += 1 }
+                    j += 1
+                }
+                field.append(contentsOf: UnsafeBufferPointer(rebasing: p[segment..<j]))
+                if j == n { return }
+                state = .quoteSeen
+                i = j + 1
+            case .quoteSeen:
+                let c = p[i]
+                if c == Self.quote {  // a doubled quote: one literal quote, the field goes on
+                    field.append(Self.quote)
+                    state = .quoted
+                } else if c == Self.comma || c == Self.lf || c == Self.cr {
+                    try endField(nil)
+                    try delimiter(c, into: &records)
+                } else {
+                    throw error(at: line + extraLines, "unexpected text after a closing quote (a field that starts with \" must end with \" right before the comma or line end)")
+                }
+                i += 1
             }
-            if !(fields.count == 1 && fields[0].isEmpty) {
-                records.append(Record(fields: fields, line: line))
-                expectedFields = fields.count
-            }
-            line += linesInRecord
-            pos = i
         }
-        return pos
     }
 
-    private func text(_ bytes: some Collection<UInt8>, line: Int) throws -> String {
+    /// Acts on the byte that ended a field: a comma starts the next field, a line end ends the record.
+    private mutating func delimiter(_ c: UInt8, into records: inout [Record]) throws {
+        switch c {
+        case Self.comma:
+            state = .fieldStart
+        case Self.lf:
+            endRecord(into: &records)
+            state = .fieldStart
+        default:  // CR
+            endRecord(into: &records)
+            state = .afterCR
+        }
+    }
+
+    /// Completes the current field from `tail` (bytes still in the chunk) after any buffered bytes.
+    private mutating func endField(_ tail: UnsafeBufferPointer<UInt8>?) throws {
+        if field.isEmpty, let tail {
+            fields.append(try text(tail))  // the common case: straight from the chunk, no copy
+            return
+        }
+        if let tail { field.append(contentsOf: tail) }
+        let value = try field.withUnsafeBufferPointer { try text($0) }
+        field.removeAll(keepingCapacity: field.capacity <= 1 << 16)
+        fields.append(value)
+    }
+
+    private mutating func endRecord(into records: inout [Record]) {
+        if !(fields.count == 1 && fields[0].isEmpty) {  // a blank line
+            records.append(Record(fields: fields, line: line))
+            expectedFields = fields.count
+        }
+        line += 1 + extraLines
+        extraLines = 0
+        fields = []
+        fields.reserveCapacity(expectedFields)
+    }
+
+    private func text(_ bytes: UnsafeBufferPointer<UInt8>) throws -> String {
+        if bytes.contains(0) {
+            throw error(at: line, "a value holds a NUL byte (0x00), which the database cannot store (re-export the file without it)")
+        }
         guard let s = String(validating: bytes, as: UTF8.self) else {
             throw error(at: line, "the text is not valid UTF-8 (re-export the file as UTF-8)")
         }

@@ -18,6 +18,8 @@ public struct RowCleaner: Sendable {
     public let extraColumns: [String]
     /// Export columns missing from the header (other than `ticket_id`, which is required).
     public let missingColumns: [String]
+    /// Column names the header holds more than once (trimmed, lowercased); the last one is kept.
+    public let duplicateColumns: [String]
 
     private let key: String
     private let width: Int
@@ -27,6 +29,17 @@ public struct RowCleaner: Sendable {
     private let alarmIndex: Int?
     private let regionSlot: Int?
     private let statusSlot: Int?
+
+    /// The longest `ticket_id` accepted, in characters. Real ids are about ten characters; the
+    /// limit keeps a corrupted row from reaching the database, whose unique index cannot hold
+    /// a key of a few kilobytes (it would fail there with no line to point at).
+    public static let maxTicketIDLength = 200
+
+    /// Whether a `ticket_id` field is the export's sentinel (`EXPORT STOPPED…`, any case, after trimming).
+    static func isSentinel(_ field: String) -> Bool {
+        let head = field.trimmingCharacters(in: .whitespacesAndNewlines).prefix(14)
+        return head.count == 14 && head.uppercased() == "EXPORT STOPPED"
+    }
 
     /// Prepares cleaning for a file whose first record is `header`.
     /// - Throws: `CSVDecodingError` when there is no `ticket_id` column.
@@ -59,6 +72,10 @@ public struct RowCleaner: Sendable {
         var seen = Set<String>()
         self.extraColumns = names.filter { !known.contains($0) && seen.insert($0).inserted }
         self.missingColumns = SourceColumns.all.filter { !names.contains($0) }
+        var counted = [String: Int]()
+        for name in names { counted[name, default: 0] += 1 }
+        var named = Set<String>()
+        self.duplicateColumns = names.filter { counted[$0, default: 0] > 1 && named.insert($0).inserted }
     }
 
     /// Cleans one record.
@@ -66,14 +83,23 @@ public struct RowCleaner: Sendable {
     public func clean(_ record: CSVParser.Record) throws -> Outcome {
         let f = record.fields
         guard f.count == width else {
+            // The export's sentinel is often a short line (`EXPORT STOPPED …` and fewer fields):
+            // it is recognised before the field count is judged.
+            let candidates = [ticketIndex < f.count ? f[ticketIndex] : nil, f.first].compactMap { $0 }
+            if candidates.contains(where: Self.isSentinel) { return .dropped(.sentinel) }
             throw CSVDecodingError(
                 key: key, line: record.line,
                 reason: "the row has \(f.count) fields but the header has \(width) (an unquoted comma or a cut-off line?)")
         }
         if let a = alarmIndex, SourceColumns.boolean(f[a]) == true { return .dropped(.alarm) }
+        if Self.isSentinel(f[ticketIndex]) { return .dropped(.sentinel) }
         let id = f[ticketIndex].trimmingCharacters(in: .whitespacesAndNewlines)
-        if id.uppercased().hasPrefix("EXPORT STOPPED") { return .dropped(.sentinel) }
         if id.isEmpty { return .dropped(.missingTicketID) }
+        if id.utf8.count > Self.maxTicketIDLength && id.count > Self.maxTicketIDLength {
+            throw CSVDecodingError(
+                key: key, line: record.line,
+                reason: "the ticket_id is \(id.count) characters long (\(id.prefix(24))…); the limit is \(Self.maxTicketIDLength) — a shifted or corrupted row? Fix the export")
+        }
         var values = [String]()
         values.reserveCapacity(sourceIndex.count)
         for i in sourceIndex { values.append(f[i]) }

@@ -47,6 +47,7 @@ public struct DispatchCandidate: Sendable, Hashable, Codable {
     /// How the position was obtained: `feed`, `location` (geocoded place) or `cluster` (centroid).
     public var geoSource: String
 
+    /// A candidate with every field given (readers build these; tests may too).
     public init(
         rank: Int, dataset: String, ticketID: String, distanceMetres: Double, hoursOpen: Double?, slaState: SLAState,
         slaTargetHours: Double, slaHoursLeft: Double?, slaClockStart: Date?, slaClockSource: String, slaDeadline: Date?,
@@ -129,6 +130,7 @@ public struct NearbyTickets: Sendable, Hashable, Codable {
     /// The tickets, in the query's order (`rank` 1, 2, …).
     public var tickets: [DispatchCandidate]
 
+    /// An answer measured at `asOf`.
     public init(asOf: Date, tickets: [DispatchCandidate]) {
         self.asOf = asOf
         self.tickets = tickets

@@ -26,6 +26,7 @@ public struct DispatchPlanner: Sendable, Hashable {
     /// A vehicle is only sent to tickets within this many kilometres of it; nil for no limit.
     public var maxDistanceKilometres: Double?
 
+    /// A planner sending vehicles at most `maxDistanceKilometres` (nil: any distance).
     public init(maxDistanceKilometres: Double? = nil) {
         self.maxDistanceKilometres = maxDistanceKilometres
     }

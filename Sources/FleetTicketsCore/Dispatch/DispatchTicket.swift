@@ -33,6 +33,7 @@ public struct DispatchTicket: Sendable, Hashable {
     /// Owner assigned.
     public var owner: String?
 
+    /// A snapshot; only dataset, id and position are required (open by default).
     public init(
         dataset: String, ticketID: String, isActionable: Bool = true, position: Coordinate?, geoSource: String = "feed",
         createdAtService: Date? = nil, firstSeenAt: Date? = nil, normalizedStatus: String? = nil, cluster: String? = nil,

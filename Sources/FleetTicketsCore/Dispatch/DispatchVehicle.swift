@@ -9,6 +9,7 @@ public struct DispatchVehicle: Sendable, Hashable, Codable {
     /// At most this many tickets; nil for no limit.
     public var capacity: Int?
 
+    /// A vehicle at `position` taking at most `capacity` tickets (nil: no limit).
     public init(id: String, position: Coordinate, capacity: Int? = nil) {
         self.id = id
         self.position = position
@@ -59,5 +60,6 @@ public struct DispatchPlan: Sendable, Hashable {
 public struct DispatchPlanError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What is wrong.
     public var message: String
+    /// One sentence: what is wrong with the plan's input.
     public var description: String { "Cannot plan dispatch: \(message)." }
 }

@@ -35,6 +35,7 @@ public struct InMemoryDispatchReader: DispatchReader {
         self.clock = clock
     }
 
+    /// The answer at the clock's current moment, by the rules of `reporting.fn_dispatch_nearest`.
     public func nearestOpenTickets(_ query: NearbyQuery) async throws -> NearbyTickets {
         let asOf = clock.now
         var pool: [DispatchCandidate] = []

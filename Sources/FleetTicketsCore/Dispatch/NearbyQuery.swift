@@ -67,11 +67,13 @@ public struct DispatchQueryError: Error, Sendable, Hashable, CustomStringConvert
     /// What to pass instead.
     public var hint: String
 
+    /// An error saying `message`, with `hint` on what to pass instead.
     public init(_ message: String, hint: String) {
         self.message = message
         self.hint = hint
     }
 
+    /// One sentence: what is wrong and what to do.
     public var description: String { "Bad dispatch query: \(message); \(hint)." }
 }
 

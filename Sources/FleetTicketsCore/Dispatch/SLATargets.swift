@@ -7,6 +7,7 @@ public struct SLATarget: Sendable, Hashable, Codable {
     /// Hours open from which a ticket is `at_risk` (`tickets.sla_targets.at_risk_hours`).
     public var atRiskHours: Double
 
+    /// A target of `targetHours`, at risk from `atRiskHours`.
     public init(targetHours: Double, atRiskHours: Double) {
         self.targetHours = targetHours
         self.atRiskHours = atRiskHours
@@ -20,6 +21,7 @@ public struct SLATargets: Sendable, Hashable {
     /// Targets by dataset name (lowercase).
     public var byDataset: [String: SLATarget]
 
+    /// Targets by dataset name (as in `tickets.sla_targets`).
     public init(_ byDataset: [String: SLATarget]) {
         self.byDataset = byDataset
     }

@@ -12,6 +12,8 @@ public struct DrainPlan: Sendable, Hashable {
     public var unarchived: [String] = []
     /// Keys under `changes/` that are not change files.
     public var stray: [String] = []
+    /// Entries under `changes/` that cannot be read as files (directories, links leaving the root).
+    public var skipped: [SkippedEntry] = []
 
     /// A file the run applies.
     public struct PlannedFile: Sendable, Hashable {
@@ -36,7 +38,8 @@ public struct DrainPlan: Sendable, Hashable {
         assemble(partition(listing, dataset: dataset, watermark: watermark, reseed: reseed), applied: applied, includeLate: includeLate)
     }
 
-    typealias Partition = (fresh: [(SourceObject, ChangeKey)], settled: [(SourceObject, ChangeKey)], stray: [String])
+    typealias Partition = (fresh: [(SourceObject, ChangeKey)], settled: [(SourceObject, ChangeKey)], stray: [String],
+                           skipped: [SkippedEntry])
 
     /// Splits a listing of `changes/` into stray keys, keys after the watermark, and the rest
     /// (`settled`, which the ledger must sort into applied-but-unarchived and late).
@@ -45,7 +48,12 @@ public struct DrainPlan: Sendable, Hashable {
         var fresh: [(SourceObject, ChangeKey)] = []
         var settled: [(SourceObject, ChangeKey)] = []
         var stray: [String] = []
+        var skipped: [SkippedEntry] = []
         for object in listing where object.key.hasPrefix(dataset.changesPrefix) {
+            if let reason = object.unusable {
+                skipped.append(SkippedEntry(key: object.key, reason: reason))
+                continue
+            }
             let name = object.key.dropFirst(dataset.changesPrefix.count)
             guard !name.contains("/"), let key = ChangeKey(object.key) else {
                 stray.append(object.key)
@@ -57,12 +65,12 @@ public struct DrainPlan: Sendable, Hashable {
                 settled.append((object, key))
             }
         }
-        return (fresh.sorted { $0.1 < $1.1 }, settled.sorted { $0.1 < $1.1 }, stray.sorted())
+        return (fresh.sorted { $0.1 < $1.1 }, settled.sorted { $0.1 < $1.1 }, stray.sorted(), skipped.sorted { $0.key < $1.key })
     }
 
     private static func assemble(_ split: Partition, applied: Set<String>, includeLate: Bool) -> DrainPlan {
-        let (fresh, settled, stray) = split
-        var plan = DrainPlan(stray: stray)
+        let (fresh, settled, stray, skipped) = split
+        var plan = DrainPlan(stray: stray, skipped: skipped)
         var lateFiles: [PlannedFile] = []
         for (object, key) in settled {
             if applied.contains(object.key) {

@@ -17,6 +17,8 @@ public final class FileTally: Sendable {
         public var extraColumns: [String] = []
         /// Export columns the header lacked.
         public var missingColumns: [String] = []
+        /// Column names the header held more than once (the last of each was kept).
+        public var duplicateColumns: [String] = []
 
         public init() {}
 

@@ -60,8 +60,9 @@ public struct IngestEngine: Sendable {
         } catch let failure as DrainStopped {
             report = failure.report
         } catch {
+            logger.debug("run failed to start", metadata: ["dataset": "\(dataset)", "error": "\(String(reflecting: error))"])
             report.failure = IngestFailure(kind: .dependency, key: nil, line: nil,
-                                           message: "Could not start the \(dataset) run: \(error). Check that the database is reachable and migrated (fleettickets migrate).")
+                                           message: "Could not start the \(dataset) run; check that the database is reachable and migrated (fleettickets migrate), then rerun. Cause: \(Self.clause(error)).")
         }
         report.seconds = started.duration(to: .now).seconds
         return report
@@ -75,10 +76,19 @@ public struct IngestEngine: Sendable {
         do {
             report.watermarkBefore = try await store.watermark(of: dataset)
             report.watermarkAfter = report.watermarkBefore
+        } catch {
+            // The database, not the source: say so, or the operator checks the wrong thing.
+            logger.debug("reading the watermark failed", metadata: ["dataset": "\(dataset)", "error": "\(String(reflecting: error))"])
+            report.failure = IngestFailure(kind: .dependency, key: nil, line: nil,
+                                           message: "Could not read the \(dataset) watermark from the database; nothing was applied. Check that the database is reachable and migrated (fleettickets migrate), then rerun. Cause: \(Self.clause(error)).")
+            throw DrainStopped(report: report)
+        }
+        do {
             planned = try await plan(dataset, options: options, store: store, report: &report)
         } catch {
+            logger.debug("listing failed", metadata: ["dataset": "\(dataset)", "error": "\(String(reflecting: error))"])
             report.failure = IngestFailure(kind: .dependency, key: nil, line: nil,
-                                           message: "Could not list the \(dataset) change files in \(source.location): \(error). Check the source settings and that it is reachable.")
+                                           message: "Could not list the \(dataset) change files in \(source.location); nothing was applied. Check the source settings and that it is reachable, then rerun. Cause: \(Self.clause(error)).")
             throw DrainStopped(report: report)
         }
         // A dry run moves nothing; loose files are never archived.
@@ -126,23 +136,7 @@ public struct IngestEngine: Sendable {
         await archiver.finishAll()
         report.archiveFailed = archiver.failures
         for i in report.files.indices { report.files[i].archived = archiver.archived.contains(report.files[i].key) }
-        // Hooks follow whatever was committed, even when a later file stopped the drain.
-        if !report.files.isEmpty {
-            for hook in dataset.postApplyHooks {
-                if options.apply {
-                    do {
-                        try await store.runHook(hook, for: dataset)
-                    } catch {
-                        logger.error("post-apply hook failed", metadata: ["hook": "\(hook.rawValue)", "error": "\(error)"])
-                        report.failure = report.failure ?? IngestFailure(
-                            kind: .dependency, key: nil, line: nil,
-                            message: "The \(dataset) files were applied, but the post-apply hook \(hook.rawValue) failed: \(error). The next applying run retries it.")
-                        break
-                    }
-                }
-                report.hooks.append(hook.rawValue)
-            }
-        }
+        try await runHooks(dataset, apply: options.apply, store: store, report: &report)
         if report.failure != nil { throw DrainStopped(report: report) }
     }
 
@@ -170,6 +164,10 @@ public struct IngestEngine: Sendable {
         report.counts = counts
         report.extraColumns = tally.extraColumns
         report.missingColumns = tally.missingColumns
+        report.duplicateColumns = tally.duplicateColumns
+        for name in tally.duplicateColumns {
+            logger.warning("the header names a column twice; the last is kept", metadata: ["key": "\(key)", "column": "\(name)"])
+        }
         report.seconds = started.duration(to: .now).seconds
         return report
     }
@@ -187,6 +185,10 @@ public struct IngestEngine: Sendable {
         let plan = try await DrainPlan.resolve(listing, dataset: dataset, watermark: report.watermarkBefore, reseed: options.reseed,
                                                includeLate: options.includeLate, ledger: store)
         report.stray = plan.stray
+        report.skipped = plan.skipped
+        for entry in plan.skipped {
+            logger.warning("skipping an entry that is not a readable change file", metadata: ["key": "\(entry.key)", "reason": "\(entry.reason)"])
+        }
         report.late = plan.late
         report.archiveRetried = plan.unarchived
         for key in plan.stray { logger.warning("ignoring a key that is not a change file", metadata: ["key": "\(key)"]) }
@@ -208,8 +210,9 @@ public struct IngestEngine: Sendable {
             return IngestFailure(kind: .data, key: key, line: refused.line,
                                  message: "The database refused the \(dataset) file \(key)\(at.isEmpty ? "" : " (\(at))"): \(refused.reason). \(kept) applied; fix the file upstream, or move it out of changes/ so the drain can go on, then rerun.")
         }
+        logger.debug("file failed", metadata: ["key": "\(key)", "error": "\(String(reflecting: error))"])
         return IngestFailure(kind: .dependency, key: key, line: nil,
-                             message: "Applying the \(dataset) file \(key) failed: \(error). \(kept) applied; rerun once the cause is fixed.")
+                             message: "Applying the \(dataset) file \(key) failed; \(kept.prefix(1).lowercased() + kept.dropFirst()) applied. Rerun once the cause is fixed. Cause: \(Self.clause(error)).")
     }
 
     private func logFile(_ file: FileReport, dataset: Dataset, dryRun: Bool) {

@@ -29,6 +29,11 @@ public struct IngestReport: Sendable, Codable, Hashable {
     public var archiveFailed: [ArchiveFailure] = []
     /// Post-apply hooks run (or that would run).
     public var hooks: [String] = []
+    /// Of those, the ones an earlier run owed (it failed or was stopped before they ran).
+    public var pendingHooksRetried: [String] = []
+    /// Entries under `changes/` named like a change file that are not a readable file inside
+    /// the source (a directory, a link that leaves the root): never applied, named here.
+    public var skipped: [SkippedEntry] = []
     /// Why the run stopped early, if it did.
     public var failure: IngestFailure?
     /// A stop was requested (SIGTERM): the files after the last one applied were left for the next run.
@@ -45,6 +50,7 @@ public struct IngestReport: Sendable, Codable, Hashable {
     /// Nothing to apply, nothing late, nothing failed.
     public var isNoOp: Bool {
         !busy && files.isEmpty && late.isEmpty && archiveRetried.isEmpty && archiveFailed.isEmpty && failure == nil
+            && hooks.isEmpty && skipped.isEmpty
     }
 
     public var rowsRead: Int { files.reduce(0) { $0 + $1.rowsRead } }
@@ -68,6 +74,8 @@ public struct FileReport: Sendable, Codable, Hashable {
     public var extraColumns: [String] = []
     /// Export columns the file lacked.
     public var missingColumns: [String] = []
+    /// Column names its header held more than once; the last of each was kept.
+    public var duplicateColumns: [String] = []
     public var seconds: Double = 0
     /// Moved to `processed/` after its commit.
     public var archived = false
@@ -75,6 +83,19 @@ public struct FileReport: Sendable, Codable, Hashable {
     public init(key: String, bytes: Int64) {
         self.key = key
         self.bytes = bytes
+    }
+}
+
+/// A listed entry that is not applied because it is not a readable change file.
+public struct SkippedEntry: Sendable, Codable, Hashable {
+    /// The entry's key.
+    public var key: String
+    /// Why, in plain words: "a directory, not a file", "a link to a file outside the folder".
+    public var reason: String
+
+    public init(key: String, reason: String) {
+        self.key = key
+        self.reason = reason
     }
 }
 

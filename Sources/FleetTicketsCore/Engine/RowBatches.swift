@@ -126,6 +126,7 @@ private struct CSVState {
                 self.cleaner = c
                 counts.extraColumns = c.extraColumns
                 counts.missingColumns = c.missingColumns
+                counts.duplicateColumns = c.duplicateColumns
                 continue
             }
             counts.rowsRead += 1

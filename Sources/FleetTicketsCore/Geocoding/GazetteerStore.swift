@@ -65,21 +65,40 @@ public struct ClusterAnswer: Sendable, Hashable {
     }
 }
 
+/// A cluster the provider did not know, cached so it is not asked every run.
+public struct ClusterMiss: Sendable, Hashable {
+    public var cluster: String
+    public var query: String
+    public var provider: String
+    public init(cluster: String, query: String, provider: String) {
+        self.cluster = cluster
+        self.query = query
+        self.provider = provider
+    }
+}
+
 /// The gazetteer side of a store: what needs geocoding, the cached answers, and the ticket
 /// geometries resolved from them (feed → location → cluster → none, both datasets).
 ///
 /// Implementations must save answers with `verified = false`, count a place's attempts, and
 /// keep misses and rejections so `placesNeedingGeocode` leaves them out until `retryBefore`.
 public protocol GazetteerStore: Sendable {
-    /// Clusters of tickets (both datasets) that have no coordinate, most tickets first.
-    func clustersNeedingCoordinates() async throws -> [ClusterNeed]
+    /// Clusters of tickets (both datasets) that have no coordinate and no miss cached after
+    /// `retryBefore`, most tickets first.
+    func clustersNeedingCoordinates(retryBefore: Date) async throws -> [ClusterNeed]
     /// Places of actionable tickets (both datasets) with no hit cached, and no miss or
     /// rejection cached after `retryBefore`.
     func placesNeedingGeocode(retryBefore: Date) async throws -> [PlaceNeed]
     /// Saves cluster coordinates.
     func save(clusters: [ClusterAnswer]) async throws
+    /// Records clusters the provider did not know (asked again after the retry period).
+    func save(clusterMisses: [ClusterMiss]) async throws
     /// Saves place answers: hits, misses and rejections.
     func save(locations: [LocationAnswer]) async throws
+    /// When the provider was last sent a request, by any run (nil: never).
+    func lastGeocoderRequest(provider: String) async throws -> Date?
+    /// Records that a request was just sent to the provider, for the next run's spacing.
+    func recordGeocoderRequest(provider: String, at: Date) async throws
     /// Re-resolves every ticket's position; returns how many tickets changed.
     func resolveGeometries() async throws -> Int
     /// Tickets of both datasets by `geo_source`.

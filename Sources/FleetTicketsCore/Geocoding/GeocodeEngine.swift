@@ -20,57 +20,93 @@ public struct GeocodeSettings: Sendable, Hashable {
     }
 }
 
+extension GeocodeSettings {
+    /// A request budget as written in `GEOCODER_BUDGET` or `--budget`: a whole number, zero or
+    /// more. Anything else is refused (a typo must not silently mean "the default").
+    /// - Throws: `GeocodeSettingsError` naming the source and the text.
+    public static func budget(_ text: String, from source: String) throws -> Int {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard let value = Int(trimmed), value >= 0 else {
+            throw GeocodeSettingsError(message: "\(source) must be a whole number of requests, 0 or more (got '\(text)')")
+        }
+        return value
+    }
+}
+
+/// A geocode setting that cannot be used: a usage error naming what to fix.
+public struct GeocodeSettingsError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What is wrong, naming the setting.
+    public var message: String
+    /// The message.
+    public var description: String { message }
+}
+
 /// Finds where the work is: cluster centroids, then precise places for actionable tickets of
 /// both datasets (one gazetteer, one budget), guarded against wrong-city answers, cached
 /// whatever the answer, then ticket geometries re-resolved.
+///
+/// Keeps what it pays for: each answer is saved as it arrives (a kill or a refused key
+/// mid-run loses none), every request sent counts against the budget (retries too), and the
+/// provider's pacing is kept across runs through the last request time the store remembers.
 public struct GeocodeEngine: Sendable {
     public let store: any GazetteerStore
     public let geocoder: any Geocoder
     public let settings: GeocodeSettings
     public let clock: WallClock
     public let logger: Logger
-    /// Told before each provider request, for a progress display.
+    let sleep: @Sendable (Duration) async throws -> Void
+    /// Told before each provider question, for a progress display.
     public var progress: ProgressHandler?
 
+    /// - Parameter sleep: how the engine waits out the provider's pacing left over from an
+    ///   earlier run (tests pass one that records instead of waiting).
     public init(store: any GazetteerStore, geocoder: any Geocoder, settings: GeocodeSettings = GeocodeSettings(),
-                clock: WallClock = .system, logger: Logger = Logger(label: "fleettickets.geocode", factory: { _ in SwiftLogNoOpLogHandler() })) {
+                clock: WallClock = .system, logger: Logger = Logger(label: "fleettickets.geocode", factory: { _ in SwiftLogNoOpLogHandler() }),
+                sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }) {
         self.store = store
         self.geocoder = geocoder
         self.settings = settings
         self.clock = clock
         self.logger = logger
+        self.sleep = sleep
     }
 
-    /// One coordinate per cluster that has none.
+    /// One coordinate per cluster that has none (misses are cached and asked again after the
+    /// retry period, like places).
     public func geocodeClusters(apply: Bool) async throws -> GeocodeReport {
         let started = ContinuousClock.now
         var report = GeocodeReport(kind: .clusters, dryRun: !apply, provider: geocoder.provider, budget: settings.budget)
         report.placementBefore = try await store.placement()
-        let needs = try await store.clustersNeedingCoordinates()
+        let needs = try await store.clustersNeedingCoordinates(retryBefore: clock.now.addingTimeInterval(-settings.retryAfter))
         report.needed = needs.count
-        let asked = needs.prefix(max(0, settings.budget))
-        report.deferred = needs.count - asked.count
-        report.sample = asked.prefix(5).map { "\($0.cluster) (\($0.tickets) tickets)" }
-        var answers: [ClusterAnswer] = []
-        for (index, need) in asked.enumerated() {
-            report.asked += 1
-            if !apply { continue }
-            progress?(ProgressEvent(task: "geocode clusters", unit: "cluster", step: index + 1, steps: asked.count, item: need.cluster))
+        let planned = needs.prefix(max(0, settings.budget))
+        report.sample = planned.prefix(5).map { "\($0.cluster) (\($0.tickets) tickets)" }
+        guard apply else {
+            report.asked = planned.count
+            report.requests = planned.count
+            report.deferred = needs.count - planned.count
+            return finishDry(report, started: started)
+        }
+        let budget = GeocodeBudget(limit: settings.budget)
+        var session = Session(engine: self, budget: budget)
+        try await session.waitForPacing()
+        for need in needs {
+            guard budget.remaining > 0 else { break }
+            progress?(ProgressEvent(task: "geocode clusters", unit: "cluster", step: report.asked + 1, steps: planned.count, item: need.cluster))
             let query = PlaceQuery(text: need.cluster, near: nil, countryCodes: settings.countryCodes)
-            do {
-                if let best = try await geocoder.candidates(for: query).first(where: { $0.coordinate.isPlausible }) {
-                    report.hits += 1
-                    answers.append(ClusterAnswer(cluster: need.cluster, coordinate: best.coordinate, query: query.text, provider: best.provider))
-                } else {
-                    report.misses += 1
-                }
-            } catch {
-                if try handle(error, report: &report) { break }
+            guard let candidates = try await session.ask(query, report: &report) else {
+                if session.stop { break } else { continue }
+            }
+            if let best = candidates.first(where: { $0.coordinate.isPlausible }) {
+                report.hits += 1
+                try await store.save(clusters: [ClusterAnswer(cluster: need.cluster, coordinate: best.coordinate, query: query.text, provider: best.provider)])
+            } else {
+                report.misses += 1
+                try await store.save(clusterMisses: [ClusterMiss(cluster: need.cluster, query: query.text, provider: geocoder.provider)])
             }
         }
-        try await finish(apply: apply, report: &report) { try await store.save(clusters: answers) }
-        report.seconds = started.duration(to: .now).seconds
-        return report
+        report.deferred = needs.count - report.asked
+        return try await finish(report, session: session, started: started)
     }
 
     /// Precise positions for the places of actionable tickets.
@@ -83,81 +119,74 @@ public struct GeocodeEngine: Sendable {
         report.needed = needs.count
         report.unusable = plan.unusable.count
         report.withoutCentroid = plan.withoutCentroid.count
-        report.deferred = plan.deferred.count
         report.sample = plan.requests.prefix(5).map { "\($0.place.query)\($0.cluster.map { " near \($0)" } ?? "") (\($0.tickets) tickets)" }
-        var answers: [LocationAnswer] = plan.unusable.map {
+        guard apply else {
+            report.asked = plan.requests.count
+            report.requests = plan.requests.count
+            report.deferred = plan.deferred.count
+            return finishDry(report, started: started)
+        }
+        // Names with no place words are misses without a request: saved first, costing nothing.
+        try await store.save(locations: plan.unusable.map {
             LocationAnswer(locationName: $0.locationName, cluster: $0.cluster, query: "", status: .miss,
                            coordinate: nil, distanceKilometres: nil, provider: geocoder.provider)
-        }
-        for (index, request) in plan.requests.enumerated() {
-            report.asked += 1
-            if !apply { continue }
-            progress?(ProgressEvent(task: "geocode locations", unit: "place", step: index + 1, steps: plan.requests.count,
+        })
+        let budget = GeocodeBudget(limit: settings.budget)
+        var session = Session(engine: self, budget: budget)
+        try await session.waitForPacing()
+        for request in plan.requests {
+            guard budget.remaining > 0 else { break }
+            progress?(ProgressEvent(task: "geocode locations", unit: "place", step: report.asked + 1, steps: plan.requests.count,
                                     item: request.place.query))
             let query = PlaceQuery(text: request.place.query, near: request.centroid, countryCodes: settings.countryCodes)
-            let status: LocationAnswer.Status
-            var coordinate: Coordinate?
-            var distance: Double?
-            do {
-                let candidates = try await geocoder.candidates(for: query).filter { $0.coordinate.isPlausible }
-                // The nearest plausible candidate is judged: the provider's best may be a namesake elsewhere.
-                let nearest = candidates.min {
-                    $0.coordinate.distanceKilometres(to: request.centroid) < $1.coordinate.distanceKilometres(to: request.centroid)
-                }
-                if let nearest {
-                    coordinate = nearest.coordinate
-                    distance = nearest.coordinate.distanceKilometres(to: request.centroid)
-                    status = distance! <= settings.radiusKilometres ? .hit : .rejected
-                } else {
-                    status = .miss
-                }
-            } catch {
-                if try handle(error, report: &report) { break }
-                continue
+            guard let found = try await session.ask(query, report: &report) else {
+                if session.stop { break } else { continue }
             }
-            switch status {
+            let answer = judge(found, near: request.centroid)
+            switch answer.status {
             case .hit: report.hits += 1
             case .miss: report.misses += 1
             case .rejected:
                 report.rejected += 1
-                logger.info("rejected a far answer", metadata: ["place": "\(request.place)", "km": "\(Int(distance ?? 0))"])
+                logger.info("rejected a far answer", metadata: ["place": "\(request.place)", "km": "\(Int(answer.distance ?? 0))"])
             }
-            for name in request.locationNames {
-                answers.append(LocationAnswer(locationName: name, cluster: request.cluster, query: request.place.query, status: status,
-                                              coordinate: coordinate, distanceKilometres: distance, provider: geocoder.provider))
-            }
+            // Saved now, not at the end: a kill or a refused key later in the run keeps it.
+            try await store.save(locations: request.locationNames.map { name in
+                LocationAnswer(locationName: name, cluster: request.cluster, query: request.place.query, status: answer.status,
+                               coordinate: answer.coordinate, distanceKilometres: answer.distance, provider: geocoder.provider)
+            })
         }
-        try await finish(apply: apply, report: &report) { try await store.save(locations: answers) }
+        report.deferred = plan.requests.count + plan.deferred.count - report.asked
+        return try await finish(report, session: session, started: started)
+    }
+
+    /// The nearest plausible candidate is judged: the provider's best may be a namesake elsewhere.
+    private func judge(_ found: [GeocodeCandidate], near centroid: Coordinate)
+        -> (status: LocationAnswer.Status, coordinate: Coordinate?, distance: Double?) {
+        let nearest = found.filter { $0.coordinate.isPlausible }.min {
+            $0.coordinate.distanceKilometres(to: centroid) < $1.coordinate.distanceKilometres(to: centroid)
+        }
+        guard let nearest else { return (.miss, nil, nil) }
+        let distance = nearest.coordinate.distanceKilometres(to: centroid)
+        return (distance <= settings.radiusKilometres ? .hit : .rejected, nearest.coordinate, distance)
+    }
+
+    private func finishDry(_ report: GeocodeReport, started: ContinuousClock.Instant) -> GeocodeReport {
+        var report = report
+        report.placementAfter = report.placementBefore
         report.seconds = started.duration(to: .now).seconds
         return report
     }
 
-    /// Records a provider failure; true when the run must stop asking. Credentials are a
-    /// configuration error for the whole run and are thrown.
-    private func handle(_ failure: any Error, report: inout GeocodeReport) throws -> Bool {
-        if failure is CancellationError { throw failure }
-        let error = failure as? GeocoderError ?? .unavailable(provider: geocoder.provider, message: "\(failure)")
-        switch error {
-        case .quotaExhausted:
-            report.stoppedEarly = "\(error)"
-            logger.warning("geocoder quota exhausted; stopping", metadata: ["provider": "\(geocoder.provider)"])
-            return true
-        case .unauthorized:
-            throw error
-        case .unavailable:
-            report.failed += 1
-            logger.warning("geocoder request failed; the next run asks again", metadata: ["error": "\(error)"])
-            return false
-        }
-    }
-
-    private func finish(apply: Bool, report: inout GeocodeReport, save: () async throws -> Void) async throws {
-        guard apply else {
-            report.placementAfter = report.placementBefore
-            return
-        }
-        try await save()
+    /// Re-resolves geometries over what was saved, then rethrows a refused key, if that is
+    /// what stopped the run (after its paid answers were kept).
+    private func finish(_ report: GeocodeReport, session: Session, started: ContinuousClock.Instant) async throws -> GeocodeReport {
+        var report = report
+        report.requests = session.budget.spent
         report.geometriesChanged = try await store.resolveGeometries()
         report.placementAfter = try await store.placement()
+        report.seconds = started.duration(to: .now).seconds
+        if let fatal = session.fatal { throw fatal }
+        return report
     }
 }

@@ -8,8 +8,10 @@ public struct GeocodeReport: Sendable, Codable, Hashable {
     public var provider: String
     /// Places (or clusters) that needed an answer.
     public var needed = 0
-    /// Requests sent (dry: that would be sent).
+    /// Places (or clusters) asked (dry: that would be asked).
     public var asked = 0
+    /// Requests sent, retries included: what the budget counts (dry: one per place asked).
+    public var requests = 0
     public var hits = 0
     public var misses = 0
     /// Answers further than the radius from the cluster centroid, cached as rejected.
@@ -23,7 +25,7 @@ public struct GeocodeReport: Sendable, Codable, Hashable {
     /// Requests the budget left for a later run.
     public var deferred = 0
     public var budget: Int
-    public var budgetLeft: Int { max(0, budget - asked) }
+    public var budgetLeft: Int { max(0, budget - requests) }
     /// Tickets by `geo_source` before and after (both datasets).
     public var placementBefore: [String: Int] = [:]
     public var placementAfter: [String: Int] = [:]

@@ -1,12 +1,13 @@
 import Foundation
 
 extension InMemoryTicketStore: GazetteerStore {
-    public func clustersNeedingCoordinates() async throws -> [ClusterNeed] {
+    public func clustersNeedingCoordinates(retryBefore: Date) async throws -> [ClusterNeed] {
         state.withLock { s in
             var counts: [String: Int] = [:]
             for table in s.tables.values {
                 for ticket in table.values {
                     guard let c = ticket.raw["cluster"], !c.isEmpty, s.clusters[c] == nil else { continue }
+                    if let missed = s.clusterMisses[c], missed >= retryBefore { continue }
                     counts[c, default: 0] += 1
                 }
             }
@@ -33,6 +34,19 @@ extension InMemoryTicketStore: GazetteerStore {
 
     public func save(clusters: [ClusterAnswer]) async throws {
         state.withLock { s in for a in clusters { s.clusters[a.cluster] = a } }
+    }
+
+    public func save(clusterMisses: [ClusterMiss]) async throws {
+        let now = clock.now
+        state.withLock { s in for m in clusterMisses where s.clusters[m.cluster] == nil { s.clusterMisses[m.cluster] = now } }
+    }
+
+    public func lastGeocoderRequest(provider: String) async throws -> Date? {
+        state.withLock { $0.geocoderRequests[provider] }
+    }
+
+    public func recordGeocoderRequest(provider: String, at: Date) async throws {
+        state.withLock { s in s.geocoderRequests[provider] = max(at, s.geocoderRequests[provider] ?? at) }
     }
 
     public func save(locations: [LocationAnswer]) async throws {
@@ -67,6 +81,11 @@ extension InMemoryTicketStore: GazetteerStore {
     /// Every cached place answer, by `location_name` (for tests).
     public func cachedLocations() -> [String: LocationAnswer] {
         state.withLock { $0.locations.mapValues(\.answer) }
+    }
+
+    /// Clusters cached as misses (for tests).
+    public func cachedClusterMisses() -> Set<String> {
+        state.withLock { Set($0.clusterMisses.keys) }
     }
 
     /// Every cluster coordinate (for tests).

@@ -35,8 +35,13 @@ public final class InMemoryTicketStore: TicketStore {
         var metadata: [String: [String: String]] = [:]
         var ledger: [String: [String: LedgerEntry]] = [:]
         var hookRuns: [String: [PostApplyHook]] = [:]
+        var pendingHooks: [String: [PostApplyHook]] = [:]
         var applies = 0
         var clusters: [String: ClusterAnswer] = [:]
+        /// Clusters the provider did not know, and when that was last asked.
+        var clusterMisses: [String: Date] = [:]
+        /// The last request sent to each provider, by any run.
+        var geocoderRequests: [String: Date] = [:]
         var locations: [String: (answer: LocationAnswer, at: Date, attempts: Int)] = [:]
         /// `geo_source` per dataset and ticket, as the database trigger would keep it.
         var geoSources: [String: [String: String]] = [:]
@@ -116,6 +121,14 @@ public final class InMemoryTicketStore: TicketStore {
 
     public func runHook(_ hook: PostApplyHook, for dataset: Dataset) async throws {
         state.withLock { $0.hookRuns[dataset.name, default: []].append(hook) }
+    }
+
+    public func pendingHooks(of dataset: Dataset) async throws -> [PostApplyHook] {
+        state.withLock { $0.pendingHooks[dataset.name] ?? [] }
+    }
+
+    public func setPendingHooks(_ hooks: [PostApplyHook], of dataset: Dataset) async throws {
+        state.withLock { $0.pendingHooks[dataset.name] = hooks.isEmpty ? nil : hooks }
     }
 
     public func withExclusiveAccess<T: Sendable>(to dataset: Dataset, _ body: () async throws -> T) async throws -> T? {

@@ -21,20 +21,41 @@ public struct LocalFolderChangeSource: ChangeSource {
             .dropLast(prefix.hasSuffix("/") ? 0 : 1).joined(separator: "/")
         let start = folder.isEmpty ? root : root.appendingPathComponent(folder, isDirectory: true)
         guard FileManager.default.fileExists(atPath: start.path) else { return [] }
-        guard let walker = FileManager.default.enumerator(at: start, includingPropertiesForKeys: [.isRegularFileKey, .fileSizeKey]) else {
+        let keys: [URLResourceKey] = [.isRegularFileKey, .isDirectoryKey, .isSymbolicLinkKey, .fileSizeKey]
+        guard let walker = FileManager.default.enumerator(at: start, includingPropertiesForKeys: keys) else {
             throw ChangeSourceError.io(operation: "list", key: prefix, reason: "cannot open \(start.path)")
         }
         var out: [SourceObject] = []
         let rootPath = root.path.hasSuffix("/") ? root.path : root.path + "/"
         for case let url as URL in walker {
-            let values = try url.resourceValues(forKeys: [.isRegularFileKey, .fileSizeKey])
-            guard values.isRegularFile == true else { continue }
             let path = url.standardizedFileURL.path
             guard path.hasPrefix(rootPath) else { continue }
             let key = String(path.dropFirst(rootPath.count))
-            if key.hasPrefix(prefix) { out.append(SourceObject(key: key, size: Int64(values.fileSize ?? 0))) }
+            guard key.hasPrefix(prefix) else { continue }
+            out.append(try entry(url, key: key))
         }
         return out
+    }
+
+    /// One listed entry. Anything that is not a readable file inside the root is still listed,
+    /// marked `unusable` with the reason, so the run names it rather than skipping it silently.
+    private func entry(_ url: URL, key: String) throws -> SourceObject {
+        let values = try url.resourceValues(forKeys: [.isRegularFileKey, .isDirectoryKey, .isSymbolicLinkKey, .fileSizeKey])
+        if values.isSymbolicLink == true {
+            let target = url.resolvingSymlinksInPath()
+            let resolvedRoot = root.resolvingSymlinksInPath().path
+            guard target.path.hasPrefix(resolvedRoot.hasSuffix("/") ? resolvedRoot : resolvedRoot + "/") else {
+                return SourceObject(key: key, size: 0, unusable: "a link that leaves the folder (to \(target.path)); copy the file into the folder instead")
+            }
+            let resolved = try? target.resourceValues(forKeys: [.isRegularFileKey, .fileSizeKey])
+            guard resolved?.isRegularFile == true else {
+                return SourceObject(key: key, size: 0, unusable: resolved == nil ? "a broken link (its target does not exist)" : "a link to something that is not a file")
+            }
+            return SourceObject(key: key, size: Int64(resolved?.fileSize ?? 0))
+        }
+        if values.isRegularFile == true { return SourceObject(key: key, size: Int64(values.fileSize ?? 0)) }
+        if values.isDirectory == true { return SourceObject(key: key, size: 0, unusable: "a directory, not a file") }
+        return SourceObject(key: key, size: 0, unusable: "not a regular file (a device, pipe or socket)")
     }
 
     public func read(_ key: String) async throws -> ByteChunks {

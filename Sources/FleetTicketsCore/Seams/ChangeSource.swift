@@ -5,11 +5,15 @@ public struct SourceObject: Sendable, Hashable {
     public var key: String
     public var size: Int64
     public var etag: String?
+    /// Why the entry cannot be read as a file, when it cannot (a directory, a link that leaves
+    /// the source's root). Listed anyway so the run can name it instead of skipping it silently.
+    public var unusable: String?
 
-    public init(key: String, size: Int64, etag: String? = nil) {
+    public init(key: String, size: Int64, etag: String? = nil, unusable: String? = nil) {
         self.key = key
         self.size = size
         self.etag = etag
+        self.unusable = unusable
     }
 }
 
@@ -49,7 +53,8 @@ private final class ChunkCursor: Sendable {
 ///
 /// Implementers own only I/O; ordering, watermarks and cleaning belong to the engine.
 /// Guarantees an implementation must give:
-/// - `list(prefix:)` returns **every** object under the prefix (paginating as needed), in any order.
+/// - `list(prefix:)` returns **every** object under the prefix (paginating as needed), in any order;
+///   an entry it cannot serve as a file is listed with `unusable` set, never left out.
 /// - `read(_:)` streams the object's bytes exactly as stored; a failure mid-stream is thrown
 ///   from the stream, never swallowed or turned into a short file.
 /// - `move(_:to:)` makes the object appear at the destination before it disappears from the

@@ -10,12 +10,14 @@ public struct RejectedData: Error, Sendable, Hashable, CustomStringConvertible {
     /// The line of the file, when the store could tell.
     public var line: Int?
 
+    /// A refusal; `ticketID` is shortened and escaped for display here.
     public init(reason: String, ticketID: String? = nil, line: Int? = nil) {
         self.reason = reason
         self.ticketID = ticketID.map(Self.displayable)
         self.line = line
     }
 
+    /// "ticket X: reason", or the reason alone.
     public var description: String {
         (ticketID.map { "ticket \($0): " } ?? "") + reason
     }

@@ -112,6 +112,13 @@ public protocol TicketStore: Sendable {
     func apply(_ file: ChangeFile, rows: RowBatches) async throws -> ApplyCounts
     /// Runs a post-apply hook for the dataset.
     func runHook(_ hook: PostApplyHook, for dataset: Dataset) async throws
+    /// The post-apply hooks the dataset still owes: marked before they run, cleared once they
+    /// succeed, so one that failed (or whose run was killed) is retried by the next applying
+    /// run even when that run has no new file.
+    func pendingHooks(of dataset: Dataset) async throws -> [PostApplyHook]
+    /// Replaces the dataset's owed hooks (an empty list clears them). Durable: the next run,
+    /// in another process, sees it.
+    func setPendingHooks(_ hooks: [PostApplyHook], of dataset: Dataset) async throws
     /// Runs `body` holding the dataset's single-writer lock; nil (without running it) when busy.
     func withExclusiveAccess<T: Sendable>(to dataset: Dataset, _ body: () async throws -> T) async throws -> T?
     /// Runs `body` against a scratch view of the store whose changes are discarded.

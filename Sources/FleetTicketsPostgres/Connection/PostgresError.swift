@@ -82,20 +82,20 @@ package struct PostgresError: Error, Sendable, CustomStringConvertible, CustomDe
     /// SQLSTATE 23505: a unique or primary-key constraint was violated.
     package var isUniqueViolation: Bool { sqlState == "23505" }
 
-    /// One sentence: what failed, where, what to do.
+    /// One sentence: what failed, where, what to do. The source location of the call stays in
+    /// `debugDescription` (the debug log): an operator cannot act on it.
     package var description: String {
-        let site = "\(file):\(line)"
         switch code {
         case .connect:
             return "Could not connect to PostgreSQL at \(endpoint): \(Self.sentence(message)) "
                 + "Check DATABASE_URL and that the server is running."
         case .closed:
-            return "Could not \(purpose) (\(site)): the connection to \(endpoint) is closed. Open a new connection."
+            return "Could not \(purpose): the connection to \(endpoint) is closed. Open a new connection."
         case .usage:
-            return "Could not \(purpose) (\(site)): \(Self.sentence(message)) Fix the calling code."
+            return "Could not \(purpose): \(Self.sentence(message)) Fix the calling code."
         default:
-            let state = sqlState.map { "SQLSTATE \($0), " } ?? ""
-            return "Could not \(purpose) in \(endpoint) (\(state)\(site)): \(Self.sentence(message)) \(advice)"
+            let state = sqlState.map { " (SQLSTATE \($0))" } ?? ""
+            return "Could not \(purpose) in \(endpoint)\(state): \(Self.sentence(message)) \(advice)"
         }
     }
 

@@ -42,7 +42,9 @@ package final class PostgresSession: Sendable {
 
     /// What `exclusively` did.
     package enum Turn<T> {
+        /// `body` ran and returned this.
         case done(T)
+        /// The session was already given back; `body` did not run.
         case released
     }
 
@@ -62,6 +64,7 @@ final class AsyncGate: Sendable {
     }
     private let state = Mutex(State())
 
+    /// Waits (suspended) until the lock is free, then takes it.
     func lock() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let acquired = state.withLock { s -> Bool in

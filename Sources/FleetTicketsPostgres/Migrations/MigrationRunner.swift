@@ -14,12 +14,15 @@ import Logging
 /// ```
 public struct MigrationRunner: Sendable {
     public let migrations: [Migration]
+    /// Migrations that may be skipped where they cannot run (see `MigrationGuard`).
+    public let guards: [MigrationGuard]
     private let url: String
     private let logger: Logger
 
-    public init(url: String, migrations: [Migration] = Migration.embedded,
+    public init(url: String, migrations: [Migration] = Migration.embedded, guards: [MigrationGuard] = MigrationGuard.all,
                 logger: Logger = Logger(label: "fleettickets.migrate", factory: { _ in SwiftLogNoOpLogHandler() })) {
         self.url = url
+        self.guards = guards
         self.migrations = migrations.sorted { $0.name < $1.name }
         self.logger = logger
     }
@@ -55,6 +58,18 @@ public struct MigrationRunner: Sendable {
                 }
             case .none:
                 action = .pending
+                if let guarded = guards.first(where: { $0.name == migration.name }),
+                   try db.scalar(guarded.applies, purpose: "check whether \(migration.name) can run here") != "t" {
+                    if !dryRun {
+                        try db.execute("INSERT INTO tickets.schema_migrations (filename, sha256, note) VALUES ($1, $2, $3)",
+                                       [migration.name, checksum, "skipped: " + guarded.reason], purpose: "record \(migration.name) as skipped")
+                    }
+                    var outcome = MigrationOutcome(name: migration.name, action: .skipped, seconds: started.duration(to: .now).inSeconds)
+                    outcome.note = guarded.reason
+                    logger.notice("migration skipped", metadata: ["name": "\(migration.name)", "reason": "\(guarded.reason)"])
+                    outcomes.append(outcome)
+                    continue
+                }
                 if !dryRun {
                     try db.transaction(purpose: "apply \(migration.name)") {
                         try db.simpleQuery(migration.sql, purpose: "run \(migration.name)")
@@ -79,6 +94,7 @@ public struct MigrationRunner: Sendable {
                 applied_at timestamptz NOT NULL DEFAULT now()
             );
             ALTER TABLE tickets.schema_migrations ADD COLUMN IF NOT EXISTS sha256 text;
+            ALTER TABLE tickets.schema_migrations ADD COLUMN IF NOT EXISTS note text;
             """, purpose: "create the migration ledger")
     }
 

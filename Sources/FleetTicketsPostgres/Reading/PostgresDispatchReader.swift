@@ -27,6 +27,7 @@ public final class PostgresDispatchReader: DispatchReader {
     /// Closes idle connections; later calls fail.
     public func close() { pool.close() }
 
+    /// One call of `reporting.fn_dispatch_nearest` on a pooled connection, decoded.
     public func nearestOpenTickets(_ query: NearbyQuery) async throws -> NearbyTickets {
         let params: [String?] = [
             String(query.position.latitude), String(query.position.longitude), String(query.limit),
@@ -52,5 +53,6 @@ public final class PostgresDispatchReader: DispatchReader {
 public struct PostgresDispatchReaderError: Error, Sendable, CustomStringConvertible {
     /// What went wrong and what to do.
     public var message: String
+    /// One sentence: what went wrong and what to do.
     public var description: String { "Could not read the dispatch answer: \(message)." }
 }

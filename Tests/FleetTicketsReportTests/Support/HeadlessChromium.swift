@@ -1,3 +1,4 @@
+import FleetTicketsTesting
 import Foundation
 
 /// Headless Chromium (Debian's `chromium` package) driven from the command line: the rendered
@@ -26,39 +27,29 @@ struct HeadlessChromium {
     }
 
     /// The DOM after Chromium has parsed and laid out `page` (`--dump-dom`).
-    func renderedDOM(of page: URL) throws -> String {
-        try run(["--dump-dom", page.absoluteString])
+    func renderedDOM(of page: URL) async throws -> String {
+        try await run(["--dump-dom", page.absoluteString])
     }
 
     /// Saves a PNG of the page's first `height` pixels at `width`.
-    func screenshot(of page: URL, to png: URL, width: Int = 1280, height: Int) throws {
+    func screenshot(of page: URL, to png: URL, width: Int = 1280, height: Int) async throws {
         try? FileManager.default.removeItem(at: png)
-        _ = try run(["--screenshot=\(png.path)", "--window-size=\(width),\(height)", "--hide-scrollbars", page.absoluteString])
+        _ = try await run(["--screenshot=\(png.path)", "--window-size=\(width),\(height)", "--hide-scrollbars", page.absoluteString])
         guard FileManager.default.fileExists(atPath: png.path) else {
             throw Failure(description: "Chromium did not write the screenshot \(png.path)")
         }
     }
 
     /// Runs Chromium headless with a profile of its own (other Chromiums may be running) and a
-    /// time limit; returns its standard output.
-    private func run(_ arguments: [String]) throws -> String {
+    /// time limit, waiting off the cooperative pool; returns its standard output.
+    private func run(_ arguments: [String]) async throws -> String {
         let profile = FileManager.default.temporaryDirectory.appendingPathComponent("ft-chromium-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: profile) }
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                             "--user-data-dir=\(profile.path)"] + arguments
-        let output = Pipe(), errors = FileHandle(forWritingAtPath: "/dev/null")
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let deadline = DispatchTime.now() + .seconds(120)
-        DispatchQueue.global().asyncAfter(deadline: deadline) { if process.isRunning { process.terminate() } }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Failure(description: "\(executable.path) \(arguments.first ?? "") exited with status \(process.terminationStatus)")
+        let result = try await ChildProcess.run(executable, ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                                                             "--no-first-run", "--user-data-dir=\(profile.path)"] + arguments)
+        guard result.status == 0 else {
+            throw Failure(description: "\(executable.path) \(arguments.first ?? "") exited with status \(result.status)")
         }
-        return String(decoding: data, as: UTF8.self)
+        return result.stdout
     }
 }

@@ -1,0 +1,148 @@
+import ArgumentParser
+import FleetTicketsCore
+import FleetTicketsPostgres
+import Foundation
+
+extension TrendGrain: ExpressibleByArgument {}
+extension TrendSplit: ExpressibleByArgument {}
+
+/// `fleettickets trends`: the dashboard's trend figures in a terminal.
+struct Trends: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Opened, closed, closure rate, backlog, MTTR and SLA share per EAT day or ISO week.",
+        discussion: """
+        The figures of reporting.fn_trends (docs/read-schema.md): flows from the tickets, past \
+        backlogs from the history captures ("-" where no capture exists).
+        """
+    )
+
+    @Option(help: "inc or crq.")
+    var dataset = "inc"
+
+    @Option(help: "First EAT day, YYYY-MM-DD (default: 13 days before --to).")
+    var from: String?
+
+    @Option(help: "Last EAT day, YYYY-MM-DD (default: today in EAT).")
+    var to: String?
+
+    @Option(help: "day or week (ISO weeks, Monday first).")
+    var grain: TrendGrain = .day
+
+    @Option(help: "none, region, cluster or team.")
+    var split: TrendSplit = .none
+
+    @Flag(help: "Print the report as JSON (the keys of reporting.fn_trends).")
+    var json = false
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        let logger = global.bootstrapLogging()
+        let url = try global.requireDatabaseURL(try global.environment())
+        guard let dataset = Dataset.named(dataset) else {
+            throw CommandFailure(status: .usage, message: "Unknown dataset '\(self.dataset)': use inc or crq.")
+        }
+        let last = try to.map { try EATDay(parsing: $0, option: "--to") } ?? EATDay.today
+        let first = try from.map { try EATDay(parsing: $0, option: "--from") } ?? last.adding(days: -13)
+        guard first.date <= last.date else {
+            throw CommandFailure(status: .usage, message: "--from \(first) is after --to \(last): pass an earlier --from.")
+        }
+        let reader = PostgresAnalyticsReader(url: url, maxConnections: 1, logger: logger)
+        defer { reader.close() }
+        let report: TrendReport
+        do {
+            report = try await reader.trends(TrendQuery(dataset: dataset.name, from: "\(first)", to: "\(last)", grain: grain, split: split))
+        } catch {
+            throw CommandFailure(status: .dependency, message: "Could not read the \(dataset) trends: \(error)")
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            print(TrendTable(report).text)
+        }
+    }
+}
+
+/// An EAT calendar day typed on the command line (`YYYY-MM-DD`).
+struct EATDay: CustomStringConvertible {
+    var year: Int, month: Int, day: Int
+
+    /// Noon EAT of the day: far from midnight, so day arithmetic never slips a day.
+    var date: Date { EAT.date(year: year, month: month, day: day, hour: 12) }
+
+    static var today: EATDay {
+        let c = EAT.components(of: Date())
+        return EATDay(year: c.year, month: c.month, day: c.day)
+    }
+
+    init(year: Int, month: Int, day: Int) {
+        (self.year, self.month, self.day) = (year, month, day)
+    }
+
+    init(parsing text: String, option: String) throws {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }
+        guard parts.count == 3, let y = parts[0], let m = parts[1], let d = parts[2],
+              text.count == 10, (1...12).contains(m), (1...31).contains(d) else {
+            throw CommandFailure(status: .usage, message: "\(option) '\(text)' is not a day: write it YYYY-MM-DD, e.g. 2026-06-15.")
+        }
+        self.init(year: y, month: m, day: d)
+        let round = EAT.components(of: date)
+        guard (round.year, round.month, round.day) == (y, m, d) else {
+            throw CommandFailure(status: .usage, message: "\(option) '\(text)' is not a day of the calendar.")
+        }
+    }
+
+    func adding(days: Int) -> EATDay {
+        let c = EAT.components(of: date.addingTimeInterval(Double(days) * 86_400))
+        return EATDay(year: c.year, month: c.month, day: c.day)
+    }
+
+    var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
+}
+
+/// A trend report as an aligned text table.
+struct TrendTable {
+    let report: TrendReport
+
+    init(_ report: TrendReport) { self.report = report }
+
+    var text: String {
+        let q = report.query
+        let split = q.split != .none
+        var header = ["period"]
+        if split { header.append(q.split.rawValue) }
+        header += ["opened", "closed", "rate", "backlog", "mttr p50 h", "mttr p90 h", "in SLA", "<24h", "24-48h", "48h-7d", ">7d"]
+        var rows = [header]
+        for p in report.points { rows.append(cells(of: p, split: split)) }
+        let widths = rows[0].indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
+        let lines = rows.map { row in
+            row.enumerated().map { column, cell in
+                column == 0 || (split && column == 1)
+                    ? cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+                    : String(repeating: " ", count: widths[column] - cell.count) + cell
+            }.joined(separator: "  ")
+        }
+        let title = "\(q.dataset) trends \(q.from) to \(q.to) per \(q.grain.rawValue); SLA target \(hours(report.slaHours)) h"
+        return ([title] + lines).joined(separator: "\n")
+    }
+
+    private func cells(of p: TrendPoint, split: Bool) -> [String] {
+        var row = [p.period]
+        if split { row.append(p.group ?? "-") }
+        row += ["\(p.opened)", "\(p.closed)", percent(p.closureRate), p.backlogAtEnd.map { String($0) } ?? "-"]
+        row += [hours(p.mttrMedianHours), hours(p.mttrP90Hours), percent(p.withinSLAShare)]
+        let buckets: [Int]? = p.backlogAge.map { [$0.under24h, $0.from24hTo48h, $0.from48hTo7d, $0.over7d] }
+        row += buckets.map { $0.map { String($0) } } ?? ["-", "-", "-", "-"]
+        return row
+    }
+
+    private func percent(_ share: Double?) -> String {
+        share.map { String(format: "%.1f%%", $0 * 100) } ?? "-"
+    }
+
+    private func hours(_ value: Double?) -> String {
+        value.map { $0 == $0.rounded() ? String(Int($0)) : String(format: "%.1f", $0) } ?? "-"
+    }
+}
