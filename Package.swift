@@ -105,6 +105,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Runs the built `fleettickets` executable: exit codes, output streams, settings
+        // precedence, JSON shapes, and the worker as a process against PostGIS and a local S3.
+        .testTarget(
+            name: "FleetTicketsCLITests",
+            dependencies: [
+                "fleettickets", "FleetTicketsCore", "FleetTicketsTesting", "FleetTicketsPostgres", "FleetTicketsS3",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "FleetTicketsGeocodeTests",
             dependencies: [

@@ -12,7 +12,8 @@
 #   FLEETTICKETS_PG_DIR   cluster folder (default <repo>/.local/pg; as root, when the
 #                         postgres user cannot reach it, /var/tmp/fleettickets-pg-<port>)
 #   FLEETTICKETS_PG_PORT  TCP port on 127.0.0.1 (default 25432)
-#   FLEETTICKETS_PG_FAST  1 = start with fsync=off, synchronous_commit=off (tests only)
+#   FLEETTICKETS_PG_FAST  1 = start with fsync=off, synchronous_commit=off and room for 300
+#                         connections (tests only)
 #
 # Progress goes to stderr; stdout carries only the URL (and status).
 set -euo pipefail
@@ -160,8 +161,10 @@ start_server() {
     # 300 connections: the test suite runs many tests at once, each store with a small pool.
     local opts="-p ${PORT} -k ${SOCK} -c listen_addresses=127.0.0.1 -c max_connections=300"
     if [[ "${FLEETTICKETS_PG_FAST:-0}" == 1 ]]; then
-        opts+=" -c fsync=off -c synchronous_commit=off"
-        say "fast mode: fsync=off, synchronous_commit=off (not durable)"
+        # The test suites run in parallel, each test with a database and a store pool of its
+        # own, plus CLI processes: 100 connections ran out ("too many clients already").
+        opts+=" -c fsync=off -c synchronous_commit=off -c max_connections=300"
+        say "fast mode: fsync=off, synchronous_commit=off (not durable), max_connections=300"
     fi
     say "starting server on 127.0.0.1:${PORT} (data $DATA, log $LOG)"
     if ! as_owner "$PGBIN/pg_ctl" -D "$DATA" -l "$LOG" -w -t 60 -o "$opts" start >/dev/null 2>&1; then

@@ -40,13 +40,19 @@ public final class PostgresTicketStore: TicketStore, Sendable {
 
     /// Connects to the database at `url` (a libpq URI; its password never reaches logs or
     /// errors). One connection opens now, so a bad URL or an unreachable server fails here;
-    /// up to `maxConnections` open as concurrent calls need them.
-    public init(url: String, maxConnections: Int = 4,
+    /// up to `maxConnections` open as concurrent calls need them. `applicationName`, when
+    /// given, names every connection in `pg_stat_activity` (and so in `status`'s lock holder),
+    /// e.g. `fleettickets run HOST:PID`; PostgreSQL keeps its first 63 bytes.
+    public init(url: String, maxConnections: Int = 4, applicationName: String? = nil,
                 logger: Logger = Logger(label: "fleettickets.postgres", factory: { _ in SwiftLogNoOpLogHandler() })) throws {
+        let prepare: @Sendable (PostgresConnection) throws -> Void = { db in
+            try Self.prepare(db)
+            if let applicationName { try Self.name(db, applicationName) }
+        }
         let first = try PostgresConnection(url: url, logger: logger)
-        try Self.prepare(first)
+        try prepare(first)
         self.pool = PostgresConnectionPool(url: url, maxConnections: max(1, maxConnections), logger: logger,
-                                           initial: [first], prepare: Self.prepare)
+                                           initial: [first], prepare: prepare)
         self.logger = logger
         self.pinned = nil
         self.endpoint = first.endpoint
@@ -61,8 +67,12 @@ public final class PostgresTicketStore: TicketStore, Sendable {
 
     /// What every connection of the store needs: the session staging table.
     @Sendable static func prepare(_ db: PostgresConnection) throws {
+        // raw is parsed into jsonb once, by the COPY; the typed columns come computed (or,
+        // where typed is false, are computed by the database before the rows are written).
+        let typed = TypedColumns.all.map { "\($0.name) \($0.kind.sqlType)" }.joined(separator: ", ")
         try db.execute("""
-            CREATE TEMP TABLE IF NOT EXISTS ft_stage (ord bigint NOT NULL, ticket_id text NOT NULL, raw text NOT NULL)
+            CREATE TEMP TABLE IF NOT EXISTS ft_stage (ord bigint NOT NULL, ticket_id text NOT NULL, raw jsonb NOT NULL,
+                \(typed), typed boolean NOT NULL)
             """, purpose: "create the session staging table")
     }
 

@@ -14,7 +14,7 @@ struct FleetTickets: AsyncParsableCommand {
         (database, bucket, geocoder), 2 usage or configuration error, 3 a data error (a bad file \
         stopped the drain).
         """,
-        subcommands: [Migrate.self, Ingest.self, Geocode.self, Status.self, Simulate.self, Dispatch.self, Report.self, Trends.self]
+        subcommands: [Migrate.self, Ingest.self, Run.self, Geocode.self, Status.self, Simulate.self, Dispatch.self, Report.self, Trends.self]
     )
 
     /// Parses and runs, mapping outcomes to the exit statuses of the spec (usage errors are 2,
@@ -34,7 +34,9 @@ struct FleetTickets: AsyncParsableCommand {
             let code = exitCode(for: error)
             let message = fullMessage(for: error)
             if !message.isEmpty {
-                FileHandle.standardError.write(Data((message + "\n").utf8))
+                // --help and --version are answers, not errors: they go to standard output.
+                let stream = code == .success ? FileHandle.standardOutput : FileHandle.standardError
+                stream.write(Data((message + "\n").utf8))
             }
             Foundation.exit(code == .validationFailure ? ExitStatus.usage.rawValue : code.rawValue)
         }
@@ -44,6 +46,8 @@ struct FleetTickets: AsyncParsableCommand {
 /// The exit statuses of SPEC 7.
 enum ExitStatus: Int32 {
     case success = 0, dependency = 1, usage = 2, data = 3
+    /// `status --check`: a dataset is behind, stale or has late files.
+    case unhealthy = 4
 }
 
 /// A failure the command has already put into words: one plain sentence, then an exit status.

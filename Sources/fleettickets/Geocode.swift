@@ -28,11 +28,7 @@ struct Geocode: AsyncParsableCommand {
     @Option(help: "Maximum provider requests this run (default: $GEOCODER_BUDGET or 500).")
     var budget: Int?
 
-    @Option(help: "locationiq, opencage, nominatim or gazetteer (default: $GEOCODER_PROVIDER).")
-    var provider: String?
-
-    @Option(help: "Gazetteer CSV file for the gazetteer provider (default: $GEOCODER_GAZETTEER).")
-    var gazetteer: String?
+    @OptionGroup var choice: GeocoderChoice
 
     @Option(help: "Reject answers further than this many km from the cluster centroid.")
     var radius: Double = 25
@@ -45,7 +41,7 @@ struct Geocode: AsyncParsableCommand {
     func run() async throws {
         let logger = global.bootstrapLogging()
         let env = try global.environment()
-        var settings = GeocodeSettings(radiusKilometres: radius)
+        var settings = GeocoderChoice.settings(env, radius: radius)
         do {
             if let budget {
                 settings.budget = try GeocodeSettings.budget(String(budget), from: "--budget")
@@ -55,16 +51,17 @@ struct Geocode: AsyncParsableCommand {
         } catch {
             throw CommandFailure(status: .usage, message: "The geocode budget is not usable: \(error). Fix it and rerun.")
         }
-        if let codes = env["GEOCODER_COUNTRY_CODES"], !codes.isEmpty {
-            settings.countryCodes = codes.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        }
-        let geocoder = try GeocoderChoice(provider: provider, gazetteer: gazetteer).open(env: env, logger: logger)
+        let geocoder = try choice.open(env: env, logger: logger)
         let store = try global.openStore(try global.requireDatabaseURL(env), logger: logger)
         defer { store.close() }
-        let engine = GeocodeEngine(store: store, geocoder: geocoder, settings: settings, logger: logger)
+        var engine = GeocodeEngine(store: store, geocoder: geocoder, settings: settings, logger: logger)
+        let progress = ProgressReporter.onTerminal()
+        engine.progress = progress?.handler
+        defer { progress?.finish() }
         let report: GeocodeReport
         do {
             report = target == .clusters ? try await engine.geocodeClusters(apply: apply) : try await engine.geocodeLocations(apply: apply)
+            progress?.finish()
         } catch let error as GeocoderError {
             throw CommandFailure(status: .usage, message: "Geocoding stopped: \(error).")
         } catch {
@@ -74,10 +71,25 @@ struct Geocode: AsyncParsableCommand {
     }
 }
 
-/// The geocoder chosen by flag or environment.
-struct GeocoderChoice {
+/// The geocoder chosen by flag or environment (`geocode` and `run` share these flags).
+struct GeocoderChoice: ParsableArguments {
+    @Option(help: "locationiq, opencage, nominatim or gazetteer (default: $GEOCODER_PROVIDER).")
     var provider: String?
+
+    @Option(help: "Gazetteer CSV file for the gazetteer provider (default: $GEOCODER_GAZETTEER).")
     var gazetteer: String?
+
+    /// A provider is chosen by flag or environment.
+    func isConfigured(_ env: [String: String]) -> Bool { !(provider ?? env["GEOCODER_PROVIDER"] ?? "").isEmpty }
+
+    /// Settings from the environment: `GEOCODER_COUNTRY_CODES` (comma-separated) over the defaults.
+    static func settings(_ env: [String: String], radius: Double = 25) -> GeocodeSettings {
+        var settings = GeocodeSettings(radiusKilometres: radius)
+        if let codes = env["GEOCODER_COUNTRY_CODES"], !codes.isEmpty {
+            settings.countryCodes = codes.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        }
+        return settings
+    }
 
     func open(env: [String: String], logger: Logger) throws -> any Geocoder {
         let name = (provider ?? env["GEOCODER_PROVIDER"] ?? "").lowercased()

@@ -36,8 +36,8 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// Sets up logging once for the process (the library only ever receives a Logger).
-    func bootstrapLogging() -> Logger {
-        let level: Logger.Level = verbose ? .info : .warning
+    func bootstrapLogging(defaultLevel: Logger.Level = .warning) -> Logger {
+        let level: Logger.Level = verbose ? min(.info, defaultLevel) : defaultLevel
         let json = (logFormat ?? (isatty(STDERR_FILENO) == 1 ? .text : .json)) == .json
         LoggingSystem.bootstrap { label in
             var handler: any LogHandler = json ? JSONLinesLogHandler(label: label) : StreamLogHandler.standardError(label: label)
@@ -48,12 +48,19 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// Opens the store, turning a connection failure into one plain sentence (exit 1).
-    func openStore(_ url: String, logger: Logger) throws -> PostgresTicketStore {
+    /// `role` names the connections in `pg_stat_activity` (`fleettickets ingest inc HOST:PID`),
+    /// so `status` can say who holds a dataset's lock.
+    func openStore(_ url: String, logger: Logger, role: String? = nil) throws -> PostgresTicketStore {
         do {
-            return try PostgresTicketStore(url: url, logger: logger)
+            return try PostgresTicketStore(url: url, applicationName: role.map(Self.applicationName), logger: logger)
         } catch {
             throw CommandFailure(status: .dependency, message: "\(error)")
         }
+    }
+
+    /// `fleettickets <role> HOST:PID`.
+    static func applicationName(_ role: String) -> String {
+        "fleettickets \(role) \(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
     }
 }
 

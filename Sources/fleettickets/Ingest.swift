@@ -58,11 +58,27 @@ struct Ingest: AsyncParsableCommand {
         let env = try global.environment()
         let dataset = Dataset.named(self.dataset)!
         let source = try SourceChoice(dir: dir, csv: csv).open(env: env, logger: logger)
-        let store = try global.openStore(try global.requireDatabaseURL(env), logger: logger)
+        let store = try global.openStore(try global.requireDatabaseURL(env), logger: logger, role: "ingest \(dataset)")
         defer { store.close() }
         let options = IngestOptions(apply: apply, reseed: reseed, includeLate: includeLate,
                                     looseFiles: csv.isEmpty ? nil : csv.map { URL(fileURLWithPath: $0).path })
-        let report = await IngestEngine(source: source, store: store, logger: logger).run(dataset, options: options)
+        var engine = IngestEngine(source: source, store: store, logger: logger)
+        let stop = StopSignal()
+        let trap = SignalTrap(stop)
+        engine.stop = stop
+        let progress = ProgressReporter.onTerminal()
+        engine.progress = progress?.handler
+        let report = await engine.run(dataset, options: options)
+        progress?.finish()
+        withExtendedLifetime(trap) {}
+        // Applying runs are recorded (SPEC 9); dry runs write nothing anywhere.
+        if apply && IngestRun.isWorthRecording(report) {
+            do {
+                try await store.record(IngestRun(report, mode: .cli, finishedAt: Date()))
+            } catch {
+                logger.warning("could not record the run in tickets.ingest_runs", metadata: ["error": "\(error)"])
+            }
+        }
         if json {
             print(ReportPrinter.json(report))
         } else if let text = ReportPrinter.text(report) {

@@ -53,6 +53,7 @@ enum ReportPrinter {
             lines += r.stray.prefix(20).map { "    \($0)" }
             if r.stray.count > 20 { lines.append("    … and \(r.stray.count - 20) more (all of them in --json)") }
         }
+        if r.stopped { lines.append("Stopped on request: the files after the last one applied are left for the next run.") }
         if dry && !r.files.isEmpty { lines.append("Dry run: nothing was written. Run again with --apply to commit.") }
         return lines.joined(separator: "\n")
     }
@@ -69,7 +70,9 @@ enum ReportPrinter {
             if let note = s.sourceNote { lines.append("  source        \(note)") }
             lines.append("  tickets       \(s.tickets) (\(s.open) open, \(s.closed) closed); ledger \(s.ledgerFiles) files, \(s.ledgerRowsRead) rows read")
             let geo = s.geoSources.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-            lines.append("  geocoded      \(geo.isEmpty ? "-" : geo)")
+            let coverage = s.geocodeCoverage.map { String(format: "%.0f%% placed: ", $0 * 100) } ?? ""
+            lines.append("  geocoded      \(coverage)\(geo.isEmpty ? "-" : geo)")
+            lines += runLines(s)
         }
         return lines.joined(separator: "\n")
     }
@@ -93,6 +96,27 @@ enum ReportPrinter {
         if let stop = r.stoppedEarly { lines.append("WARNING: stopped early: \(stop)") }
         if r.dryRun && r.asked > 0 { lines.append("Dry run: nothing asked or saved. Run again with --apply.") }
         return lines.joined(separator: "\n")
+    }
+
+    /// Freshness, the last run, the last failure, a stop and the lock holder (SPEC 9).
+    private static func runLines(_ s: DatasetStatus) -> [String] {
+        var lines: [String] = []
+        let stamp = { (d: Date) in d.formatted(.iso8601) }
+        lines.append("  freshness     \(s.watermarkExportedAt.map { "newest export applied \(EAT.label($0))" } ?? "nothing applied yet")")
+        let describe = { (r: IngestRun) in
+            "\(r.outcome.rawValue) at \(stamp(r.startedAt)) (\(r.mode.rawValue), \(r.host) pid \(r.pid)): \(r.filesApplied) files, \(r.rowsRead) rows"
+        }
+        lines.append("  last run      \(s.lastRun.map(describe) ?? "none recorded")")
+        if let failed = s.lastFailedRun {
+            lines.append("  last failure  \(stamp(failed.startedAt)): \(failed.error ?? failed.outcome.rawValue)")
+        }
+        if let stop = s.stoppedBy { lines.append("  STOPPED       on a data error at \(stop.errorKey.map(name) ?? "-"); fix or remove the file, then rerun") }
+        if let h = s.lockHolder {
+            lines.append("  locked by     pid \(h.pid) \(h.applicationName ?? "")\(h.client.map { " from \($0)" } ?? "")\(h.since.map { ", connected since \(stamp($0))" } ?? "")")
+        } else {
+            lines.append("  locked by     nobody")
+        }
+        return lines
     }
 
     private static func name(_ key: String) -> String { key.split(separator: "/").last.map(String.init) ?? key }

@@ -25,6 +25,15 @@ public struct DatasetStatus: Sendable, Codable, Hashable {
     public var late: [String]?
     /// Why the source side is missing or failed, if it is.
     public var sourceNote: String?
+    /// The newest recorded run and the newest failed one (`Runs/DatasetStatus+Runs.swift`).
+    public var lastRun: IngestRun?
+    public var lastFailedRun: IngestRun?
+    /// The data error no later good run has cleared: the dataset is stopped.
+    public var stoppedBy: IngestRun?
+    /// Who holds the dataset's single-writer lock now.
+    public var lockHolder: LockHolder?
+    /// What `status --check` found wrong (set only by a check).
+    public var problems: [HealthProblem]?
 
     public init(dataset: String) {
         self.dataset = dataset

@@ -16,6 +16,11 @@ public struct IngestEngine: Sendable {
     public let store: any TicketStore
     public let clock: WallClock
     public let logger: Logger
+    /// Checked between files: once requested, the run finishes the file in flight (commit and
+    /// archive), runs its hooks and returns with `report.stopped` set. Nil: never stops early.
+    public var stop: StopSignal?
+    /// Told when each file starts and finishes, for a progress display.
+    public var progress: ProgressHandler?
 
     /// The default logger drops everything: pass the service's own to see the engine's events.
     public init(source: any ChangeSource, store: any TicketStore, clock: WallClock = .system,
@@ -93,10 +98,24 @@ public struct IngestEngine: Sendable {
             for key in report.archiveRetried { await archiver.start(key) }
         }
         await source.willRead(planned.map(\.object.key))
-        for file in planned {
+        let bytesTotal = planned.reduce(Int64(0)) { $0 + $1.object.size }
+        var bytesDone: Int64 = 0
+        for (index, file) in planned.enumerated() {
+            if stop?.isRequested == true {
+                report.stopped = true
+                logger.notice("stop requested: leaving the remaining files for the next run",
+                              metadata: ["dataset": "\(dataset)", "remaining": "\(planned.count - index)"])
+                break
+            }
+            let event = ProgressEvent(task: "ingest \(dataset)", unit: "file", step: index + 1, steps: planned.count,
+                                      item: file.object.key, bytesDone: bytesDone, bytesTotal: bytesTotal, rowsDone: report.rowsRead)
             let fileReport: FileReport
             do {
-                fileReport = try await apply(file, dataset: dataset, options: options, into: store)
+                fileReport = try await apply(file, dataset: dataset, options: options, into: store) { tally in
+                    var started = event
+                    started.tally = tally
+                    progress?(started)
+                }
             } catch {
                 report.failure = failure(for: error, key: file.object.key, dataset: dataset, apply: options.apply)
                 break
@@ -106,6 +125,12 @@ public struct IngestEngine: Sendable {
             }
             logFile(fileReport, dataset: dataset, dryRun: !options.apply)
             report.files.append(fileReport)
+            bytesDone += file.object.size
+            var finished = event
+            finished.bytesDone = bytesDone
+            finished.rowsDone = report.rowsRead
+            finished.finished = true
+            progress?(finished)
             if archiving { await archiver.start(file.object.key) }
         }
         await archiver.finishAll()
@@ -117,7 +142,7 @@ public struct IngestEngine: Sendable {
 
     /// Reads, decodes and applies one file in one store transaction.
     private func apply(_ file: DrainPlan.PlannedFile, dataset: Dataset, options: IngestOptions,
-                       into store: any TicketStore) async throws -> FileReport {
+                       into store: any TicketStore, starting: (FileTally) -> Void) async throws -> FileReport {
         let started = ContinuousClock.now
         let key = file.object.key
         // A reseed replays the stream in order, so its rows may replace newer ones; every other
@@ -126,6 +151,7 @@ public struct IngestEngine: Sendable {
                                 bytes: file.object.size, etag: file.object.etag, advancesWatermark: options.looseFiles == nil,
                                 rewritesNewer: options.reseed && options.looseFiles == nil)
         let rows = RowBatches(csv: try await source.read(key), key: key, batchSize: options.batchSize)
+        starting(rows.tally)
         let counts = try await store.apply(change, rows: rows)
         let tally = rows.tally.snapshot
         var report = FileReport(key: key, bytes: tally.bytesRead)

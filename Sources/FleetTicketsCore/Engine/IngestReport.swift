@@ -36,6 +36,8 @@ public struct IngestReport: Sendable, Codable, Hashable {
     public var skipped: [SkippedEntry] = []
     /// Why the run stopped early, if it did.
     public var failure: IngestFailure?
+    /// A stop was requested (SIGTERM): the files after the last one applied were left for the next run.
+    public var stopped = false
 
     public init(dataset: String, mode: Mode, source: String, reseed: Bool, startedAt: Date) {
         self.dataset = dataset

@@ -55,6 +55,8 @@ public struct GeocodeEngine: Sendable {
     public let clock: WallClock
     public let logger: Logger
     let sleep: @Sendable (Duration) async throws -> Void
+    /// Told before each provider question, for a progress display.
+    public var progress: ProgressHandler?
 
     /// - Parameter sleep: how the engine waits out the provider's pacing left over from an
     ///   earlier run (tests pass one that records instead of waiting).
@@ -90,6 +92,7 @@ public struct GeocodeEngine: Sendable {
         try await session.waitForPacing()
         for need in needs {
             guard budget.remaining > 0 else { break }
+            progress?(ProgressEvent(task: "geocode clusters", unit: "cluster", step: report.asked + 1, steps: planned.count, item: need.cluster))
             let query = PlaceQuery(text: need.cluster, near: nil, countryCodes: settings.countryCodes)
             guard let candidates = try await session.ask(query, report: &report) else {
                 if session.stop { break } else { continue }
@@ -133,6 +136,8 @@ public struct GeocodeEngine: Sendable {
         try await session.waitForPacing()
         for request in plan.requests {
             guard budget.remaining > 0 else { break }
+            progress?(ProgressEvent(task: "geocode locations", unit: "place", step: report.asked + 1, steps: plan.requests.count,
+                                    item: request.place.query))
             let query = PlaceQuery(text: request.place.query, near: request.centroid, countryCodes: settings.countryCodes)
             guard let found = try await session.ask(query, report: &report) else {
                 if session.stop { break } else { continue }

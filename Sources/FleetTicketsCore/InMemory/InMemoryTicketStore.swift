@@ -45,10 +45,12 @@ public final class InMemoryTicketStore: TicketStore {
         var locations: [String: (answer: LocationAnswer, at: Date, attempts: Int)] = [:]
         /// `geo_source` per dataset and ticket, as the database trigger would keep it.
         var geoSources: [String: [String: String]] = [:]
+        /// Runs recorded (`InMemoryTicketStore+Runs.swift`), oldest first.
+        var runs: [IngestRun] = []
     }
 
     let state: Mutex<State>
-    private let locks: Mutex<Set<String>>
+    let locks: Mutex<Set<String>>
     let clock: WallClock
 
     /// An empty store.

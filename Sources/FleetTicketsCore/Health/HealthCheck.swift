@@ -1,0 +1,117 @@
+import Foundation
+
+/// One reason a dataset is not healthy, as `status --check` prints it (one line each).
+public struct HealthProblem: Sendable, Codable, Hashable, CustomStringConvertible {
+    /// What kind of problem.
+    public enum Kind: String, Sendable, Codable {
+        /// Files wait in `changes/` longer than the allowed age: the ingest is not keeping up or not running.
+        case behind
+        /// No recent export applied although the schedule says one should have been.
+        case stale
+        /// The dataset's last run stopped on a data error that no later run has cleared.
+        case stopped
+        /// Files at or before the watermark were never applied.
+        case late
+        /// The state could not be checked (the bucket could not be listed).
+        case unchecked
+    }
+
+    /// The dataset it is about.
+    public var dataset: String
+    /// What kind of problem it is.
+    public var kind: Kind
+    /// One sentence: what is wrong and what to do.
+    public var message: String
+
+    /// A problem.
+    public init(dataset: String, kind: Kind, message: String) {
+        self.dataset = dataset
+        self.kind = kind
+        self.message = message
+    }
+
+    /// The line `status --check` prints: `inc: BEHIND: …`.
+    public var description: String { "\(dataset): \(kind.rawValue.uppercased()): \(message)" }
+}
+
+/// Judges a dataset's status for alerting (`status --check`): behind, stale, stopped, late.
+///
+/// Pure: the status (with the source listed and the runs read) and the moment are inputs.
+public struct HealthCheck: Sendable {
+    /// How old pending files and the newest applied export may get.
+    public var maxAge: TimeInterval
+    /// When exports are expected, so nights and the gap before the first export are quiet.
+    public var schedule: ExportSchedule
+
+    /// A check; the defaults are `status --check`'s.
+    public init(maxAge: TimeInterval = 45 * 60, schedule: ExportSchedule = .upstream) {
+        self.maxAge = maxAge
+        self.schedule = schedule
+    }
+
+    /// The dataset's problems at `now`; empty when healthy.
+    public func problems(_ s: DatasetStatus, now: Date) -> [HealthProblem] {
+        var out: [HealthProblem] = []
+        let age = Self.age
+        if let run = s.stoppedBy {
+            out.append(HealthProblem(dataset: s.dataset, kind: .stopped, message:
+                "stopped on a data error since \(EAT.label(run.startedAt))\(run.errorKey.map { " at \($0)" } ?? ""): \(run.error ?? "no detail recorded")"))
+        }
+        if s.pending == nil {
+            out.append(HealthProblem(dataset: s.dataset, kind: .unchecked, message:
+                "pending files could not be checked: \(s.sourceNote ?? "no source configured"). Check the bucket settings and that it is reachable."))
+        }
+        let overdue = (s.pending ?? []).compactMap { ChangeKey($0) }.filter { now.timeIntervalSince($0.exportedAt) > maxAge }
+        if let oldest = overdue.min(by: { $0 < $1 }) {
+            out.append(HealthProblem(dataset: s.dataset, kind: .behind, message:
+                "\(overdue.count) file\(overdue.count == 1 ? "" : "s") waiting longer than \(age(maxAge)), the oldest \(oldest.key) (\(age(now.timeIntervalSince(oldest.exportedAt))) old). Is the worker or the cron job running? Check its log and the last failed run."))
+        }
+        if let late = s.late, !late.isEmpty {
+            out.append(HealthProblem(dataset: s.dataset, kind: .late, message:
+                "\(late.count) late file\(late.count == 1 ? "" : "s") (at or before the watermark, never applied), e.g. \(late[0]). Check them, then ingest \(s.dataset) --include-late --apply."))
+        }
+        // An export that should have landed more than maxAge ago must be applied by now.
+        let expected = schedule.latestSlot(atOrBefore: now.addingTimeInterval(-maxAge))
+        let newest = s.watermarkExportedAt
+        if newest.map({ $0 < expected }) ?? true, overdue.isEmpty, s.stoppedBy == nil {
+            out.append(HealthProblem(dataset: s.dataset, kind: .stale, message: newest.map {
+                "the newest export applied is from \(EAT.label($0)) (\(age(now.timeIntervalSince($0))) old); the export of \(EAT.label(expected)) should be in by now and no file is waiting. Check that the upstream export is writing to the bucket."
+            } ?? "nothing was ever applied and no file is waiting. Check the bucket settings and the upstream export, or seed the dataset (see the runbook)."))
+        }
+        return out
+    }
+
+    /// `45 min`, `3 h 20 min`, `2 d 4 h`.
+    static func age(_ seconds: TimeInterval) -> String {
+        let m = Int(seconds / 60)
+        if m < 120 { return "\(m) min" }
+        if m < 48 * 60 { return "\(m / 60) h \(m % 60) min" }
+        return "\(m / 1440) d \(m % 1440 / 60) h"
+    }
+
+    /// Parses `45m`, `2h`, `90s`, `1h30m`, `1d` or a bare number of seconds.
+    public static func parseDuration(_ text: String) -> TimeInterval? {
+        let t = text.trimmingCharacters(in: .whitespaces).lowercased()
+        guard !t.isEmpty else { return nil }
+        if let plain = Double(t), plain >= 0 { return plain }
+        var total = 0.0, number = ""
+        for c in t {
+            if c.isNumber || c == "." {
+                number.append(c)
+                continue
+            }
+            guard let value = Double(number) else { return nil }
+            let unit: Double
+            switch c {
+            case "s": unit = 1
+            case "m": unit = 60
+            case "h": unit = 3600
+            case "d": unit = 86_400
+            default: return nil
+            }
+            total += value * unit
+            number = ""
+        }
+        return number.isEmpty ? total : nil
+    }
+}

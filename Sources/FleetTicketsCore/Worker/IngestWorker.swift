@@ -1,0 +1,278 @@
+import Foundation
+import Logging
+
+/// The long-running worker of SPEC 9: drains each dataset, runs its hooks and geocodes new
+/// places within a budget, then sleeps until the next tick, until asked to stop.
+///
+/// - A tick with nothing new costs one listing per dataset and writes nothing.
+/// - A stop (SIGTERM) is honoured between files: the file in flight is committed and archived,
+///   the dataset lock released, and `run(until:)` returns.
+/// - A dependency failure (database, bucket, hook) is logged and recorded, the services are
+///   reopened, and the dataset is retried after a wait that doubles per failing tick (from
+///   `every`, up to `maxBackoff`) and resets after a good one. The worker never gives up.
+/// - A data error parks only its dataset (`ParkedDataset`): the others go on. The dataset is
+///   retried once the offending file changes (new ETag or size) or leaves `changes/`, or when
+///   the worker restarts.
+///
+/// Sleeps go through `sleepClock`, so tests drive ticks, stops and backoff without waiting
+/// (`ImmediateClock`); stamps come from the `WallClock`. One `run(until:)` at a time per worker.
+///
+/// ```swift
+/// let worker = IngestWorker(source: bucket, connect: { WorkerServices(store: store, runs: store, gazetteer: nil) })
+/// let stop = StopSignal()
+/// await worker.run(until: stop)
+/// ```
+public struct IngestWorker<SleepClock: Clock<Duration>>: Sendable {
+    /// Where change files come from (one listing per dataset per tick when idle).
+    public let source: any ChangeSource
+    /// Opens the store, the run log and the gazetteer; called at start and after a dependency failure.
+    public let connect: @Sendable () async throws -> WorkerServices
+    /// The provider for new places; nil: no geocoding.
+    public let geocoder: (any Geocoder)?
+    /// Radius, country codes and retry period for geocoding (the budget comes from `settings`).
+    public let geocodeSettings: GeocodeSettings
+    /// Interval, datasets, budget and backoff.
+    public let settings: WorkerSettings
+    /// Stamps for reports and run records.
+    public let clock: WallClock
+    /// What the worker sleeps on between ticks.
+    public let sleepClock: SleepClock
+    /// Receives the worker's and the engines' events.
+    public let logger: Logger
+    /// Called after every tick (on the worker's task).
+    public var onTick: (@Sendable (WorkerTick) -> Void)?
+
+    /// A worker; nothing runs until `run(until:)`.
+    public init(source: any ChangeSource, connect: @escaping @Sendable () async throws -> WorkerServices,
+                geocoder: (any Geocoder)? = nil, geocodeSettings: GeocodeSettings = GeocodeSettings(),
+                settings: WorkerSettings = WorkerSettings(), clock: WallClock = .system, sleepClock: SleepClock,
+                logger: Logger = Logger(label: "fleettickets.worker", factory: { _ in SwiftLogNoOpLogHandler() })) {
+        self.source = source
+        self.connect = connect
+        self.geocoder = geocoder
+        self.geocodeSettings = geocodeSettings
+        self.settings = settings
+        self.clock = clock
+        self.sleepClock = sleepClock
+        self.logger = logger
+    }
+
+    /// Runs ticks until `stop` is requested; returns the number of ticks run.
+    @discardableResult
+    public func run(until stop: StopSignal) async -> Int {
+        var state = WorkerState(datasets: settings.datasets)
+        defer { state.services?.close() }
+        logger.notice("worker started", metadata: [
+            "every": "\(settings.every)", "datasets": "\(settings.datasets.map(\.name).joined(separator: ","))",
+            "geocode_budget": "\(geocodeBudget)",
+        ])
+        var ticks = 0
+        while !stop.isRequested {
+            let started = sleepClock.now
+            ticks += 1
+            var tick = WorkerTick(number: ticks, reports: [], parked: [:], geocode: [], nextIn: .zero, failures: [:])
+            for dataset in settings.datasets where state.due[dataset.name, default: .zero] <= .zero {
+                if stop.isRequested { break }
+                let failed = await drain(dataset, state: &state, stop: stop, tick: &tick)
+                state.failures[dataset.name] = failed ? state.failures[dataset.name, default: 0] + 1 : 0
+                state.due[dataset.name] = settings.delay(afterFailures: state.failures[dataset.name, default: 0])
+            }
+            if !stop.isRequested && state.geocodeDue { await geocode(&state, tick: &tick, stop: stop) }
+            let worked = started.duration(to: sleepClock.now)
+            let nap = max(.zero, (state.due.values.min() ?? settings.every) - worked)
+            tick.parked = state.parked
+            tick.failures = state.failures
+            tick.nextIn = nap
+            onTick?(tick)
+            guard await stop.sleep(for: nap, on: sleepClock) else { break }
+            for name in state.due.keys { state.due[name]! -= worked + nap }
+        }
+        logger.notice("worker stopped", metadata: ["ticks": "\(ticks)"])
+        return ticks
+    }
+
+    private var geocodeBudget: Int { geocoder == nil ? 0 : max(0, settings.geocodeBudget ?? 0) }
+
+    /// One dataset's turn; true when it failed on a dependency (the caller backs off).
+    private func drain(_ dataset: Dataset, state: inout WorkerState, stop: StopSignal, tick: inout WorkerTick) async -> Bool {
+        if let parked = state.parked[dataset.name] {
+            switch await stillParked(dataset, parked) {
+            case .some(true): return false
+            case .some(false):
+                logger.notice("the file that stopped the dataset changed or left changes/; draining again",
+                              metadata: ["dataset": "\(dataset)", "key": "\(parked.key ?? "-")"])
+                state.parked[dataset.name] = nil
+            case .none: return true
+            }
+        }
+        let services: WorkerServices
+        do {
+            services = try await state.openServices(connect)
+            await flushPending(&state, into: services)
+        } catch {
+            let message = "The worker could not open the database to drain \(dataset): \(error). It retries with backoff; check DATABASE_URL and that the server is up."
+            logger.error("could not open the database; retrying with backoff", metadata: ["dataset": "\(dataset)", "error": "\(error)"])
+            var report = IngestReport(dataset: dataset.name, mode: .apply, source: source.location, reseed: false, startedAt: clock.now)
+            report.failure = IngestFailure(kind: .dependency, key: nil, line: nil, message: message)
+            tick.reports.append(report)
+            state.queue(IngestRun(report, mode: .worker, finishedAt: clock.now), limit: settings.pendingRecordLimit)
+            return true
+        }
+        var engine = IngestEngine(source: source, store: services.store, clock: clock, logger: logger)
+        engine.stop = stop
+        let report = await engine.run(dataset, options: settings.ingest)
+        tick.reports.append(report)
+        if !report.files.isEmpty { state.geocodeDue = true }
+        let previousBusy = state.lastBusy[dataset.name] ?? false
+        state.lastBusy[dataset.name] = report.busy
+        // A held lock is recorded when it starts, not once a minute for as long as it lasts.
+        if IngestRun.isWorthRecording(report) && !(report.busy && previousBusy) {
+            await record(IngestRun(report, mode: .worker, finishedAt: clock.now), state: &state, services: services)
+        }
+        log(report, dataset: dataset)
+        guard let failure = report.failure else { return false }
+        if failure.kind == .data {
+            let object = try? await source.list(prefix: dataset.changesPrefix).first { $0.key == failure.key }
+            state.parked[dataset.name] = ParkedDataset(key: failure.key, etag: object?.etag, size: object?.size, message: failure.message)
+            logger.error("data error: this dataset is parked until the file changes or is removed; the others go on",
+                         metadata: ["dataset": "\(dataset)", "key": "\(failure.key ?? "-")", "error": "\(failure.message)"])
+            return false
+        }
+        state.dropServices()
+        return true
+    }
+
+    /// True while the parked file is still in `changes/` unchanged; nil when the listing failed.
+    private func stillParked(_ dataset: Dataset, _ parked: ParkedDataset) async -> Bool? {
+        guard let key = parked.key else { return true }
+        do {
+            guard let object = try await source.list(prefix: dataset.changesPrefix).first(where: { $0.key == key }) else { return false }
+            return object.etag == parked.etag && object.size == parked.size
+        } catch {
+            logger.warning("could not list the parked dataset's files", metadata: ["dataset": "\(dataset)", "error": "\(error)"])
+            return nil
+        }
+    }
+
+    private func record(_ run: IngestRun, state: inout WorkerState, services: WorkerServices) async {
+        guard let runs = services.runs else { return }
+        do {
+            try await runs.record(run)
+        } catch {
+            logger.warning("could not record the run; it is kept and written once the database answers",
+                           metadata: ["dataset": "\(run.dataset)", "error": "\(error)"])
+            state.queue(run, limit: settings.pendingRecordLimit)
+        }
+    }
+
+    private func flushPending(_ state: inout WorkerState, into services: WorkerServices) async {
+        guard let runs = services.runs, !state.pending.isEmpty else { return }
+        while let run = state.pending.first {
+            do { try await runs.record(run) } catch { return }
+            state.pending.removeFirst()
+        }
+    }
+
+    /// Clusters first (a place needs its cluster's centroid), then places, within one budget
+    /// per tick, in rounds of `settings.geocodeRound` requests: a stop is honoured between
+    /// rounds, and each round saves what it paid for before the next begins.
+    private func geocode(_ state: inout WorkerState, tick: inout WorkerTick, stop: StopSignal) async {
+        guard let geocoder, geocodeBudget > 0, !state.geocodingDisabled else {
+            state.geocodeDue = false
+            return
+        }
+        // Without an open database (it failed this tick) geocoding waits for the next tick.
+        guard let services = state.services, let gazetteer = services.gazetteer else { return }
+        var left = geocodeBudget
+        var asked = 0, hits = 0, more = false
+        do {
+            while left > 0 && !stop.isRequested {
+                var settings = geocodeSettings
+                settings.budget = min(left, max(1, self.settings.geocodeRound))
+                let round = settings.budget
+                let clusters = try await GeocodeEngine(store: gazetteer, geocoder: geocoder, settings: settings, clock: clock, logger: logger)
+                    .geocodeClusters(apply: true)
+                settings.budget = max(0, round - clusters.asked)
+                let locations = try await GeocodeEngine(store: gazetteer, geocoder: geocoder, settings: settings, clock: clock, logger: logger)
+                    .geocodeLocations(apply: true)
+                tick.geocode += [clusters, locations]
+                let spent = clusters.asked + locations.asked
+                asked += spent
+                hits += clusters.hits + locations.hits
+                left -= spent
+                more = locations.deferred > 0 || clusters.deferred > 0 || locations.failed > 0
+                if spent == 0 || !more || locations.stoppedEarly != nil || clusters.stoppedEarly != nil { break }
+            }
+            state.geocodeDue = more || stop.isRequested
+            if asked > 0 { logger.info("geocoded", metadata: ["asked": "\(asked)", "hits": "\(hits)", "more": "\(more)"]) }
+        } catch let error as GeocoderError {
+            logger.error("geocoding refused; the worker goes on without it until restarted", metadata: ["error": "\(error)"])
+            state.geocodeDue = false
+            state.geocodingDisabled = true
+        } catch {
+            logger.warning("geocoding failed; retried next tick", metadata: ["error": "\(error)"])
+            state.dropServices()
+        }
+    }
+
+    private func log(_ report: IngestReport, dataset: Dataset) {
+        if report.busy { return }
+        if let failure = report.failure, failure.kind == .dependency {
+            logger.error("dependency failure; retrying with backoff", metadata: ["dataset": "\(dataset)", "error": "\(failure.message)"])
+        } else if !report.files.isEmpty {
+            logger.notice("applied", metadata: [
+                "dataset": "\(dataset)", "files": "\(report.files.count)", "rows": "\(report.rowsRead)",
+                "inserted": "\(report.counts.inserted)", "updated": "\(report.counts.updated)",
+                "watermark": "\(report.watermarkAfter ?? "-")", "seconds": "\(String(format: "%.2f", report.seconds))",
+            ])
+        } else {
+            logger.debug("nothing new", metadata: ["dataset": "\(dataset)"])
+        }
+    }
+}
+
+extension IngestWorker where SleepClock == ContinuousClock {
+    /// A worker that sleeps on the system's continuous clock.
+    public init(source: any ChangeSource, connect: @escaping @Sendable () async throws -> WorkerServices,
+                geocoder: (any Geocoder)? = nil, geocodeSettings: GeocodeSettings = GeocodeSettings(),
+                settings: WorkerSettings = WorkerSettings(), logger: Logger) {
+        self.init(source: source, connect: connect, geocoder: geocoder, geocodeSettings: geocodeSettings,
+                  settings: settings, clock: .system, sleepClock: ContinuousClock(), logger: logger)
+    }
+}
+
+/// What the worker carries from tick to tick.
+struct WorkerState {
+    var services: WorkerServices?
+    /// Time left until each dataset is due (≤ 0: due now).
+    var due: [String: Duration]
+    var failures: [String: Int] = [:]
+    var parked: [String: ParkedDataset] = [:]
+    var lastBusy: [String: Bool] = [:]
+    /// Run records the database could not take yet, oldest first.
+    var pending: [IngestRun] = []
+    /// Geocode at the next chance: at start, after applying files, after deferred or failed requests.
+    var geocodeDue = true
+    var geocodingDisabled = false
+
+    init(datasets: [Dataset]) {
+        due = Dictionary(datasets.map { ($0.name, Duration.zero) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    mutating func openServices(_ connect: @Sendable () async throws -> WorkerServices) async throws -> WorkerServices {
+        if let services { return services }
+        let opened = try await connect()
+        services = opened
+        return opened
+    }
+
+    mutating func dropServices() {
+        services?.close()
+        services = nil
+    }
+
+    mutating func queue(_ run: IngestRun, limit: Int) {
+        pending.append(run)
+        if pending.count > max(1, limit) { pending.removeFirst(pending.count - max(1, limit)) }
+    }
+}
