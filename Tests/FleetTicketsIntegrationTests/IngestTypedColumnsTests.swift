@@ -170,6 +170,37 @@ struct IngestTypedColumnsTests {
         #expect(diffs.isEmpty, "\(diffs.prefix(12))")
     }
 
+    @Test func thePythonToolsDatabaseTakenOverKeepsItsValuesAndCarriesOn() async throws {
+        // The takeover fixture (Tests/Fixtures/python-tool/database.sql): the Python tool's own
+        // schema and parsers (eat_ts(ts text)), its tickets; then every migration, then the ingest.
+        let (url, db) = try PythonTakeoverTests().pythonDatabase()
+        defer { db.close() }
+        let typedValues = """
+            SELECT md5(string_agg(ticket_id || row(\(TypedColumns.names.joined(separator: ", ")))::text, '|' ORDER BY ticket_id))
+            FROM tickets.inc
+            """
+        let valuesBefore = try db.scalar(typedValues, purpose: "checksum the typed values")
+        let fileBefore = try db.scalar("SELECT pg_relation_filenode('tickets.inc')", purpose: "filenode")
+        let outcomes = try MigrationRunner(url: url, logger: Integration.logger).run()
+        #expect(outcomes.contains { $0.name == "24_typed_columns_written_by_ingest.sql" && $0.action == .applied })
+        #expect(outcomes.contains { $0.name == "25_eat_ts_blank_and_parallel.sql" && $0.action == .applied })
+        #expect(try db.scalar("SELECT pg_relation_filenode('tickets.inc')", purpose: "filenode") == fileBefore,
+                "no rewrite of the populated table")
+        #expect(try db.scalar(typedValues, purpose: "checksum the typed values") == valuesBefore, "every typed value stays")
+        #expect(try db.scalar("SELECT proargnames[1] FROM pg_proc WHERE oid = 'tickets.eat_ts(text)'::regprocedure", purpose: "read") == "ts",
+                "eat_ts keeps the Python tool's parameter name")
+        #expect(try Self.differences(db).isEmpty, "the Python tool's stored values are what the parsers give")
+
+        let store = try PostgresTicketStore(url: url, logger: Integration.logger)
+        defer { store.close() }
+        let rows = Self.rows(prefix: "PT")
+        let report = await ingest(rows, into: store, hour: 12)
+        #expect(report.failure == nil, "\(report.failure?.message ?? "")")
+        #expect(report.files.first?.counts.inserted == rows.count)
+        let diffs = try Self.differences(db)
+        #expect(diffs.isEmpty, "\(diffs.prefix(12))")
+    }
+
     @Test func theStoresOwnValuesForTheFeedsShapes() {
         func value(_ kind: TypedColumns.Kind, _ text: String?) -> String? {
             var out: [UInt8] = []
