@@ -4,7 +4,9 @@
 # fresh buckets on the local S3 server, then measures a `--reseed --apply` drain of each into
 # a freshly migrated database of its own — with read-ahead (S3ChangeSource as shipped) and
 # without (read-ahead depth 0) — and prints files per second, the ratio and a per-file cost
-# breakdown (GET wait, apply transaction, archive move = copy + delete).
+# breakdown (GET wait, apply transaction, archive move = copy + delete). Then, on the same
+# server, the store's apply of a one-row file against a bare BEGIN; COPY; COMMIT of the same
+# row into tickets.inc (target: at most 1.5×), and the target of 250 files/s.
 #   scripts/bench-s3.sh [TICKETS [DAYS]]   (default: 3000 114, 5,017 files)
 # Uses fresh databases ft_bench_s3 and ft_bench_s3_direct (dropped and recreated) on the
 # server of scripts/local-postgis.sh, started with durable settings (never FLEETTICKETS_PG_FAST;

@@ -9,14 +9,15 @@ extension PostgresTicketStore {
         // One session for the whole transaction: no other call reaches it in between.
         return try await operation { session in
             try await session.run { db in
-                if rehearsing {
-                    try db.execute("SAVEPOINT ft_file", purpose: name)
-                } else {
-                    try db.begin(purpose: name)
+                if !rehearsing, db.isInTransaction {
+                    throw PostgresError(code: .usage, purpose: name, message: "a transaction is already open on the store's connection",
+                                        endpoint: db.endpoint)
                 }
             }
             do {
-                let counts = try await applyInTransaction(file, rows: rows, table: table, on: session)
+                // BEGIN (or the rehearsal's savepoint) travels with the file's first statements.
+                let counts = try await applyInTransaction(file, rows: rows, table: table, on: session,
+                                                          opening: rehearsing ? "SAVEPOINT ft_file" : "BEGIN")
                 try await session.run { db in
                     if rehearsing {
                         try db.execute("RELEASE SAVEPOINT ft_file", purpose: name)
@@ -31,7 +32,7 @@ extension PostgresTicketStore {
                 _ = try? await session.run { db in
                     if rehearsing {
                         _ = try? db.execute("ROLLBACK TO SAVEPOINT ft_file", purpose: name)
-                    } else if db.isAlive {
+                    } else if db.isAlive, db.isInTransaction {
                         try? db.rollback(purpose: "roll back \(file.key)")
                     }
                 }
@@ -42,29 +43,39 @@ extension PostgresTicketStore {
     }
 
     private func applyInTransaction(_ file: ChangeFile, rows: RowBatches, table: String,
-                                    on session: PostgresSession) async throws -> ApplyCounts {
-        // Fixed statements travel together: one round trip instead of two (a drain of small
-        // delta files pays every round trip once per file).
-        try await session.run { db in
-            try db.simpleQuery("SET LOCAL work_mem = '64MB'; TRUNCATE ft_stage", purpose: "prepare staging for \(file.key)")
-        }
+                                    on session: PostgresSession, opening: String) async throws -> ApplyCounts {
+        // Fixed statements travel together, up to the first COPY (libpq's PQexec stops at it):
+        // one round trip instead of three (a drain of small delta files pays every round trip
+        // once per file). The store writes the typed columns itself (migration 24): the row
+        // trigger that computes them for other writers is skipped for this transaction.
+        var prepare: String? = """
+            \(opening); SET LOCAL work_mem = '64MB'; SET LOCAL fleettickets.typed_columns = 'written'; TRUNCATE ft_stage;
+            """
+        let copy = "COPY ft_stage (\(StagedRowEncoder.columns.joined(separator: ", "))) FROM STDIN"
         var ordinal = 0
         for try await batch in rows {
             let first = ordinal
             ordinal += batch.count
+            let statement = (prepare ?? "") + copy
             try await session.run { db in
                 var ordinal = first
-                try db.copyIn("COPY ft_stage (ord, ticket_id, raw) FROM STDIN", purpose: "stage the rows of \(file.key)") { out in
+                var encoder = StagedRowEncoder()
+                try db.copyIn(statement, purpose: "stage the rows of \(file.key)") { out in
                     for row in batch {
                         ordinal += 1
                         do {
-                            try out.appendRow([String(ordinal), row.ticketID, row.raw.jsonText])
+                            try out.appendEncodedRow { encoder.encode(ordinal: ordinal, row: row, into: &$0) }
                         } catch let error as PostgresError where error.code == .usage {
-                            throw Self.nulRejection(ticket: row.ticketID)  // the only field check CopyWriter makes
+                            throw Self.nulRejection(ticket: row.ticketID)  // the only field check the encoder makes
                         }
                     }
                 }
             }
+            prepare = nil
+        }
+        if let prepare {
+            // A file without rows (a header alone): still its transaction, ledger row and watermark.
+            try await session.run { db in try db.simpleQuery(prepare, purpose: "prepare staging for \(file.key)") }
         }
         let tally = rows.tally.snapshot
         return try await session.run { db in try self.merge(file, table: table, tally: tally, db: db) }
@@ -74,10 +85,13 @@ extension PostgresTicketStore {
     /// suspension between the statements).
     private func merge(_ file: ChangeFile, table: String, tally: FileTally.Snapshot, db: PostgresConnection) throws -> ApplyCounts {
         // Last row per ticket wins: the rows a later one supersedes leave the staging table.
+        // Rows holding a value of a shape the store leaves to the database get their typed
+        // values from the reference parsers (tickets.eat_ts and the others).
         // Then row count and ticket_id statistics, so a small file probes the primary key
         // instead of hashing the whole table (a temp table is never analysed by autovacuum).
         try db.simpleQuery("""
             DELETE FROM ft_stage s USING ft_stage later WHERE later.ticket_id = s.ticket_id AND later.ord > s.ord;
+            UPDATE ft_stage SET \(Self.serverTyping), typed = true WHERE NOT typed;
             ANALYZE ft_stage (ticket_id);
             SAVEPOINT ft_merge
             """, purpose: "keep the last row per ticket of \(file.key) and measure the staged rows")
@@ -94,22 +108,27 @@ extension PostgresTicketStore {
         // twice. The INSERT keeps ON CONFLICT for a ticket some other writer inserted meanwhile
         // (xmax = 0 marks a real insert); being a second statement, it also sees a ticket
         // deleted since the UPDATE began, and inserts it.
+        // The guard's test sits in a CASE behind the raw comparison, which joins it to the staged
+        // row: on its own it was pushed down to the scan of the whole table and its regular
+        // expression ran for every stored ticket, changed or not, for every large file.
         // The version guard: a row a newer file wrote is never replaced ($2 = this file's stamp;
         // $3 = a reseed, which replays in order and may rewrite). Such rows are counted as stale.
         let version: [String?] = [file.key, file.versionStamp, file.rewritesNewer ? "true" : "false"]
         let updated = try db.execute("""
-            UPDATE \(table) AS t SET raw = s.raw::jsonb, ingested_at = now(), change_key = $1
+            UPDATE \(table) AS t SET raw = s.raw::jsonb, ingested_at = now(), change_key = $1,
+                \(Self.typedFrom("s"))
             FROM ft_stage s
-            WHERE t.ticket_id = s.ticket_id AND t.raw IS DISTINCT FROM s.raw::jsonb
-              AND ($3::boolean OR NOT tickets.change_key_is_newer(t.change_key, $2))
+            WHERE t.ticket_id = s.ticket_id
+              AND CASE WHEN t.raw IS DISTINCT FROM s.raw::jsonb
+                       THEN $3::boolean OR NOT tickets.change_key_is_newer(t.change_key, $2) ELSE false END
             """, version, purpose: "update the changed tickets of \(file.key) in \(dataset.table)").affectedRows
         let result = try db.execute("""
             WITH written AS (
-                INSERT INTO \(table) AS t (ticket_id, raw, ingested_at, change_key)
-                SELECT s.ticket_id, s.raw::jsonb, now(), $1 FROM ft_stage s
+                INSERT INTO \(table) AS t (ticket_id, raw, ingested_at, change_key, \(Self.typedList("")))
+                SELECT s.ticket_id, s.raw::jsonb, now(), $1, \(Self.typedList("s.")) FROM ft_stage s
                 WHERE NOT EXISTS (SELECT 1 FROM \(table) e WHERE e.ticket_id = s.ticket_id)
                 ON CONFLICT (ticket_id) DO UPDATE SET raw = excluded.raw, ingested_at = excluded.ingested_at,
-                    change_key = excluded.change_key
+                    change_key = excluded.change_key, \(Self.typedFrom("excluded"))
                 WHERE t.raw IS DISTINCT FROM excluded.raw
                   AND ($3::boolean OR NOT tickets.change_key_is_newer(t.change_key, $2))
                 RETURNING (xmax = 0) AS inserted
@@ -118,8 +137,9 @@ extension PostgresTicketStore {
                    count(*) FILTER (WHERE inserted),
                    count(*) FILTER (WHERE NOT inserted),
                    (SELECT count(*) FROM ft_stage s JOIN \(table) o ON o.ticket_id = s.ticket_id
-                    WHERE NOT $3::boolean AND tickets.change_key_is_newer(o.change_key, $2)
-                      AND o.raw IS DISTINCT FROM s.raw::jsonb)
+                    WHERE NOT $3::boolean
+                      AND CASE WHEN o.raw IS DISTINCT FROM s.raw::jsonb
+                               THEN tickets.change_key_is_newer(o.change_key, $2) ELSE false END)
             FROM written
             """, version, purpose: "insert the new tickets of \(file.key) into \(dataset.table)")
         let distinct = Int(result[0, 0] ?? "0") ?? 0
@@ -132,6 +152,19 @@ extension PostgresTicketStore {
         try record(file, counts: counts, tally: tally, db: db)
         return counts
     }
+
+    /// `col = source.col` for every typed column.
+    private static func typedFrom(_ source: String) -> String {
+        TypedColumns.names.map { "\($0) = \(source).\($0)" }.joined(separator: ", ")
+    }
+
+    private static func typedList(_ prefix: String) -> String {
+        TypedColumns.names.map { prefix + $0 }.joined(separator: ", ")
+    }
+
+    /// `col = <reference parser>(raw ->> 'col')` for every typed column.
+    private static let serverTyping = TypedColumns.all.map { "\($0.name) = \($0.kind.reference($0.name))" }
+        .joined(separator: ", ")
 
     /// The ledger row, the watermark and the freshness metadata, in the file's transaction.
     private func record(_ file: ChangeFile, counts: ApplyCounts, tally: FileTally.Snapshot, db: PostgresConnection) throws {

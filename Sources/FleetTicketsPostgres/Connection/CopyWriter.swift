@@ -62,6 +62,23 @@ package struct CopyWriter {
         if buffer.count >= Self.flushThreshold { try flush() }
     }
 
+    /// Appends one row that `encode` writes straight into the buffer, already in COPY text
+    /// format (fields escaped, tab-separated, no line end). `encode` answers false when a
+    /// field holds a NUL byte; the partial row is dropped and a `.usage` error thrown.
+    package mutating func appendEncodedRow(_ encode: (inout [UInt8]) -> Bool) throws {
+        let rowStart = buffer.count
+        guard encode(&buffer) else {
+            buffer.removeSubrange(rowStart...)
+            throw PostgresError(
+                code: .usage, purpose: purpose,
+                message: "row \(rowsAppended + 1) contains a NUL character, which PostgreSQL text cannot hold",
+                endpoint: connection.endpoint, file: file, line: line)
+        }
+        buffer.append(UInt8(ascii: "\n"))
+        rowsAppended += 1
+        if buffer.count >= Self.flushThreshold { try flush() }
+    }
+
     /// Sends whatever is buffered. `copyIn` calls this after the closure returns.
     mutating func flush() throws {
         guard !buffer.isEmpty else { return }

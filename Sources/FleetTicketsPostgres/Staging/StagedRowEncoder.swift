@@ -1,0 +1,53 @@
+import FleetTicketsCore
+
+/// Writes one staged row of `ft_stage` in COPY text format straight into the COPY buffer:
+/// `ord`, `ticket_id`, `raw` (a JSON object), the typed columns (`TypedColumns.all`) and
+/// `typed`, false when some value's shape is left to the database (the store then computes
+/// that row's typed values with the reference parsers).
+///
+/// No `String` is built per row or field: encoding the raw JSON and the COPY escaping in one
+/// pass is what keeps the ingest's own CPU per row small next to the database's.
+struct StagedRowEncoder {
+    /// The staging table's columns, in the order the encoder writes them.
+    static let columns = ["ord", "ticket_id", "raw"] + TypedColumns.names + ["typed"]
+
+    /// Where each typed column's key sits in the current file's raw keys (nil: absent).
+    private var keys: [String] = []
+    private var slots: [Int?] = []
+
+    /// Appends the row; false (with partial bytes the caller discards) when the ticket id, a key
+    /// or a value holds a NUL, which neither PostgreSQL text nor jsonb can store: the store
+    /// then refuses the row naming its ticket, before the server sees it.
+    mutating func encode(ordinal: Int, row: TicketRow, into out: inout [UInt8]) -> Bool {
+        let raw = row.raw
+        if raw.keys != keys {
+            // Once per file: every row of a file shares its keys array.
+            keys = raw.keys
+            slots = TypedColumns.names.map { raw.keys.firstIndex(of: $0) }
+        }
+        CopyText.appendDigits(ordinal, 1, to: &out)
+        out.append(0x09)
+        guard CopyText.append(row.ticketID, to: &out) else { return false }
+        out.append(0x09)
+        out.append(UInt8(ascii: "{"))
+        for i in raw.keys.indices {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            guard CopyText.appendJSONString(raw.keys[i], to: &out) else { return false }
+            out.append(UInt8(ascii: ":"))
+            guard CopyText.appendJSONString(raw.values[i], to: &out) else { return false }
+        }
+        out.append(UInt8(ascii: "}"))
+        var typed = true
+        for (column, slot) in zip(TypedColumns.all, slots) {
+            out.append(0x09)
+            let value = slot.map { raw.values[$0] }
+            if !TypedColumns.append(column.kind, value, to: &out) {
+                CopyText.appendNull(to: &out)
+                typed = false
+            }
+        }
+        out.append(0x09)
+        out.append(typed ? UInt8(ascii: "t") : UInt8(ascii: "f"))
+        return true
+    }
+}

@@ -1,0 +1,234 @@
+/// The typed columns of `tickets.inc` and `tickets.crq` that come from `raw` alone, which
+/// migration 24 turned from generated columns into plain ones, in the order the staging table
+/// and the apply statements list them.
+///
+/// The ingest computes them once per row on its side, for the shapes the feed actually sends:
+/// the export's `YYYY-MM-DD HH:MM:SS` timestamps (EAT) and blanks, the exact boolean
+/// spellings, plain decimal `mttr`, trimmed text. Any value in another shape makes its row
+/// *server-typed*: the database computes that row's values with its own parsers
+/// (`tickets.eat_ts`, `to_bool`, `nz`, `hours_to_minutes`), which stay the reference. So the
+/// stored values are those the generation expressions gave, which the differential
+/// integration test checks on every shape.
+enum TypedColumns {
+    enum Kind {
+        /// `tickets.nz`: spaces trimmed, empty → NULL.
+        case text
+        /// `tickets.to_bool`: the lenient spellings, else NULL.
+        case boolean
+        /// `tickets.hours_to_minutes`: decimal hours → rounded whole minutes.
+        case minutes
+        /// `tickets.eat_ts`: EAT text → timestamptz.
+        case timestamp
+
+        var sqlType: String {
+            switch self {
+            case .text: "text"
+            case .boolean: "boolean"
+            case .minutes: "integer"
+            case .timestamp: "timestamptz"
+            }
+        }
+
+        /// The reference expression the database evaluates for a server-typed row.
+        func reference(_ field: String) -> String {
+            switch self {
+            case .text: "tickets.nz(raw ->> '\(field)')"
+            case .boolean: "tickets.to_bool(raw ->> '\(field)')"
+            case .minutes: "tickets.hours_to_minutes(raw ->> '\(field)')"
+            case .timestamp: "tickets.eat_ts(raw ->> '\(field)')"
+            }
+        }
+    }
+
+    /// Column name (also the `raw` key it comes from) and kind, in table order.
+    static let all: [(name: String, kind: Kind)] = [
+        ("normalized_status", .text), ("raw_status", .text), ("bucket", .text), ("is_actionable", .boolean),
+        ("cluster", .text), ("region", .text), ("location_name", .text), ("assigned_team", .text),
+        ("owner", .text), ("sla_status", .text),
+        ("created_at_service", .timestamp), ("scheduled_at", .timestamp), ("closed_at", .timestamp),
+        ("first_seen_at", .timestamp), ("last_seen_at", .timestamp), ("source_created_at", .timestamp),
+        ("source_updated_at", .timestamp), ("mttr", .minutes),
+    ]
+
+    static let names = all.map(\.name)
+
+    // MARK: - the fast paths (each answers nil for "only the database can say")
+
+    /// The value as COPY text, `nil` for SQL NULL, appended to `out`; false when the value's
+    /// shape is left to the database (nothing is appended then).
+    static func append(_ kind: Kind, _ value: String?, to out: inout [UInt8]) -> Bool {
+        guard let value else {
+            // raw ->> 'key' of a missing key is NULL, and every parser maps NULL to NULL.
+            CopyText.appendNull(to: &out)
+            return true
+        }
+        if let done = value.utf8.withContiguousStorageIfAvailable({ appendFast(kind, $0, to: &out) }) {
+            return done
+        }
+        return Array(value.utf8).withUnsafeBufferPointer { appendFast(kind, $0, to: &out) }
+    }
+
+    private static func appendFast(_ kind: Kind, _ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) -> Bool {
+        switch kind {
+        case .text: return appendText(bytes, to: &out)
+        case .boolean: return appendBoolean(bytes, to: &out)
+        case .minutes: return appendMinutes(bytes, to: &out)
+        case .timestamp: return appendTimestamp(bytes, to: &out)
+        }
+    }
+
+    /// `nullif(btrim(v), '')`: btrim's default trims spaces only.
+    static func appendText(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) -> Bool {
+        var lo = 0, hi = bytes.count
+        while lo < hi, bytes[lo] == 0x20 { lo += 1 }
+        while hi > lo, bytes[hi - 1] == 0x20 { hi -= 1 }
+        if lo == hi {
+            CopyText.appendNull(to: &out)
+            return true
+        }
+        return CopyText.append(UnsafeBufferPointer(rebasing: bytes[lo..<hi]), to: &out)
+    }
+
+    /// `to_bool`: `lower(btrim(v))` against the spellings. Non-ASCII text goes to the database
+    /// (its lower() follows the database's locale).
+    static func appendBoolean(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) -> Bool {
+        var lo = 0, hi = bytes.count
+        while lo < hi, bytes[lo] == 0x20 { lo += 1 }
+        while hi > lo, bytes[hi - 1] == 0x20 { hi -= 1 }
+        guard hi - lo <= 5 else {
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return false }
+            CopyText.appendNull(to: &out)
+            return true
+        }
+        var word: [UInt8] = []
+        for i in lo..<hi {
+            let b = bytes[i]
+            guard b < 0x80 else { return false }
+            word.append(b >= 0x41 && b <= 0x5A ? b + 0x20 : b)
+        }
+        switch String(decoding: word, as: UTF8.self) {
+        case "true", "t", "yes", "y", "1": out.append(UInt8(ascii: "t"))
+        case "false", "f", "no", "n", "0": out.append(UInt8(ascii: "f"))
+        default: CopyText.appendNull(to: &out)
+        }
+        return true
+    }
+
+    private static func isBlank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A }
+
+    /// `hours_to_minutes`: `to_num` (a plain decimal after trimming space, tab, CR, LF; at most
+    /// one sign and one point; at least one digit; at most 100 characters), then
+    /// `round(x * 60)` (half away from zero) when |x| < 35,000,000, else NULL. Numbers too long
+    /// for exact 64-bit arithmetic go to the database.
+    static func appendMinutes(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) -> Bool {
+        var lo = 0, hi = bytes.count
+        while lo < hi, isBlank(bytes[lo]) { lo += 1 }
+        while hi > lo, isBlank(bytes[hi - 1]) { hi -= 1 }
+        var i = lo
+        var negative = false
+        if i < hi, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") {
+            negative = bytes[i] == UInt8(ascii: "-")
+            i += 1
+        }
+        var whole: [UInt8] = [], fraction: [UInt8] = []
+        var point = false
+        while i < hi {
+            let b = bytes[i]
+            if b >= 0x30 && b <= 0x39 {
+                if point { fraction.append(b - 0x30) } else { whole.append(b - 0x30) }
+            } else if b == UInt8(ascii: "."), !point {
+                point = true
+            } else {
+                break
+            }
+            i += 1
+        }
+        guard i == hi, !whole.isEmpty || !fraction.isEmpty, hi - lo <= 100 else {
+            // Empty, blank or not a plain decimal: to_num gives NULL (only ASCII bytes can
+            // make a number, so any other text is NULL too).
+            CopyText.appendNull(to: &out)
+            return true
+        }
+        while whole.first == 0 { whole.removeFirst() }
+        guard whole.count + fraction.count <= 16 else { return false }
+        var integer = 0
+        for d in whole { integer = integer * 10 + Int(d) }
+        guard integer < 35_000_000 else {
+            CopyText.appendNull(to: &out)
+            return true
+        }
+        var scale = 1, mantissa = integer
+        for d in fraction {
+            mantissa = mantissa * 10 + Int(d)
+            scale *= 10
+        }
+        let sixty = mantissa * 60
+        var minutes = sixty / scale
+        if 2 * (sixty % scale) >= scale { minutes += 1 }
+        CopyText.appendDecimal(negative && minutes != 0 ? -minutes : minutes, to: &out)
+        return true
+    }
+
+    /// `eat_ts` for the export's shape `YYYY-MM-DD HH:MM:SS` with every field in range (its
+    /// migration-15 fast path) and for blanks (NULL); every other string goes to the database.
+    /// Written as the UTC instant, `YYYY-MM-DD HH:MM:SS+00`.
+    static func appendTimestamp(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) -> Bool {
+        if bytes.allSatisfy(isBlank) {
+            CopyText.appendNull(to: &out)
+            return true
+        }
+        guard bytes.count == 19, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"), bytes[10] == 0x20,
+              bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":") else { return false }
+        func number(_ from: Int, _ count: Int) -> Int? {
+            var v = 0
+            for i in from..<(from + count) {
+                let d = Int(bytes[i]) - 48
+                guard d >= 0, d <= 9 else { return nil }
+                v = v * 10 + d
+            }
+            return v
+        }
+        guard var year = number(0, 4), var month = number(5, 2), var day = number(8, 2), var hour = number(11, 2),
+              let minute = number(14, 2), let second = number(17, 2),
+              year >= 1, (1...12).contains(month), day >= 1, day <= daysIn(month, of: year),
+              hour < 24, minute < 60, second < 60 else { return false }
+        // EAT is UTC+03:00 all year.
+        hour -= 3
+        if hour < 0 {
+            hour += 24
+            day -= 1
+            if day == 0 {
+                month -= 1
+                if month == 0 {
+                    month = 12
+                    year -= 1
+                    // 0001-01-01 before 03:00 EAT is a BC instant: the database writes that one.
+                    guard year >= 1 else { return false }
+                }
+                day = daysIn(month, of: year)
+            }
+        }
+        CopyText.appendDigits(year, 4, to: &out)
+        out.append(UInt8(ascii: "-"))
+        CopyText.appendDigits(month, 2, to: &out)
+        out.append(UInt8(ascii: "-"))
+        CopyText.appendDigits(day, 2, to: &out)
+        out.append(0x20)
+        CopyText.appendDigits(hour, 2, to: &out)
+        out.append(UInt8(ascii: ":"))
+        CopyText.appendDigits(minute, 2, to: &out)
+        out.append(UInt8(ascii: ":"))
+        CopyText.appendDigits(second, 2, to: &out)
+        out.append(contentsOf: [UInt8(ascii: "+"), UInt8(ascii: "0"), UInt8(ascii: "0")])
+        return true
+    }
+
+    /// Days in a month of the proleptic Gregorian calendar (as PostgreSQL counts them).
+    static func daysIn(_ month: Int, of year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+}
