@@ -202,6 +202,12 @@ struct TimedStore: TicketStore {
         try await inner.runHook(hook, for: dataset)
     }
 
+    func pendingHooks(of dataset: Dataset) async throws -> [PostApplyHook] { try await inner.pendingHooks(of: dataset) }
+
+    func setPendingHooks(_ hooks: [PostApplyHook], of dataset: Dataset) async throws {
+        try await inner.setPendingHooks(hooks, of: dataset)
+    }
+
     func withExclusiveAccess<T: Sendable>(to dataset: Dataset, _ body: () async throws -> T) async throws -> T? {
         try await inner.withExclusiveAccess(to: dataset, body)
     }
