@@ -55,6 +55,13 @@ public enum ChildProcess {
         }
     }
 
+    /// An executable SwiftPM built beside the running test bundle (the examples, `fleettickets`).
+    public static func builtProduct(_ name: String) -> URL {
+        let bundle = Bundle.allBundles.first { $0.bundlePath.hasSuffix(".xctest") }?.bundleURL
+            ?? URL(fileURLWithPath: CommandLine.arguments[0])
+        return bundle.deletingLastPathComponent().appendingPathComponent(name)
+    }
+
     /// `Process` is not `Sendable`; it is only started here and waited on by one thread.
     private struct UncheckedProcess: @unchecked Sendable { let process: Process }
 }

@@ -5,7 +5,7 @@ import Testing
 /// The dispatch example runs without a database and prints an urgency-ranked list and a plan.
 @Suite struct DispatchNearestExampleTests {
     @Test func printsNearestTicketsByUrgencyAndAPlanThatNeverDoublesUp() async throws {
-        let result = try await ChildProcess.run(OpenBacklogExampleTests.productsDirectory.appendingPathComponent("dispatch-nearest"), [])
+        let result = try await ChildProcess.run(ChildProcess.builtProduct("dispatch-nearest"), [])
         let text = result.stdout
         #expect(result.status == 0, "\(result.stderr)")
         let lines = text.split(separator: "\n").map(String.init)

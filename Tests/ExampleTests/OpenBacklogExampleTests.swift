@@ -4,15 +4,8 @@ import Testing
 
 /// The examples are programs analysts run: build them, run them, read what they print.
 @Suite struct OpenBacklogExampleTests {
-    /// Where SwiftPM put the built executables (beside the test bundle).
-    static var productsDirectory: URL {
-        let bundle = Bundle.allBundles.first { $0.bundlePath.hasSuffix(".xctest") }?.bundleURL
-            ?? URL(fileURLWithPath: CommandLine.arguments[0])
-        return bundle.deletingLastPathComponent()
-    }
-
     @Test func printsTheOpenBacklogByClusterBusiestFirst() async throws {
-        let result = try await ChildProcess.run(Self.productsDirectory.appendingPathComponent("open-backlog"), [])
+        let result = try await ChildProcess.run(ChildProcess.builtProduct("open-backlog"), [])
         let text = result.stdout
         #expect(result.status == 0, "\(result.stderr)")
         let lines = text.split(separator: "\n").map(String.init)

@@ -1,3 +1,4 @@
+import FleetTicketsTesting
 import Foundation
 import Synchronization
 import Testing
@@ -7,9 +8,7 @@ enum CLI {
     /// The executable SwiftPM built beside the test bundle (`FLEETTICKETS_BINARY` overrides).
     static var binary: URL {
         if let path = ProcessInfo.processInfo.environment["FLEETTICKETS_BINARY"], !path.isEmpty { return URL(fileURLWithPath: path) }
-        let bundle = Bundle.allBundles.first { $0.bundlePath.hasSuffix(".xctest") }?.bundleURL
-            ?? URL(fileURLWithPath: CommandLine.arguments[0])
-        return bundle.deletingLastPathComponent().appendingPathComponent("fleettickets")
+        return ChildProcess.builtProduct("fleettickets")
     }
 
     /// What a finished run left.
