@@ -45,6 +45,9 @@ struct WorkerProcessTests {
         _ = try await bucket.putObject(key, bytes: Array(Fixtures.csv([Fixtures.row("WOT1"), Fixtures.row("WOT2")]).utf8))
         let seen = try await waitFor(10) { try count(url, "SELECT count(*) FROM tickets.inc") == 2 }
         _ = try #require(seen, "the file never reached tickets.inc: \(worker.stderrSoFar)")
+        // The run is recorded just after its files commit, in a statement of its own.
+        _ = try #require(try await waitFor(10) { try count(url, "SELECT count(*) FROM tickets.ingest_runs WHERE outcome = 'ok'") == 1 },
+                         "the run was recorded")
         // Judged on the worker's own clock readings (when its run committed), not on this test's
         // polling: the suite runs beside 68 others on two cores and the poller can be late.
         let run = try #require(try SQL.scalar(url, """
