@@ -116,19 +116,20 @@ extension PostgresTicketStore {
         let version: [String?] = [file.key, file.versionStamp, file.rewritesNewer ? "true" : "false"]
         let updated = try db.execute("""
             UPDATE \(table) AS t SET raw = s.raw::jsonb, ingested_at = now(), change_key = $1,
-                \(Self.typedFrom("s"))
-            FROM ft_stage s
+                \(Self.typedFrom("s")), \(PlacedColumns.assignments(from: "s"))
+            FROM (\(PlacedColumns.stage)) s
             WHERE t.ticket_id = s.ticket_id
               AND CASE WHEN t.raw IS DISTINCT FROM s.raw::jsonb
                        THEN $3::boolean OR NOT tickets.change_key_is_newer(t.change_key, $2) ELSE false END
             """, version, purpose: "update the changed tickets of \(file.key) in \(dataset.table)").affectedRows
         let result = try db.execute("""
             WITH written AS (
-                INSERT INTO \(table) AS t (ticket_id, raw, ingested_at, change_key, \(Self.typedList("")))
-                SELECT s.ticket_id, s.raw::jsonb, now(), $1, \(Self.typedList("s.")) FROM ft_stage s
+                INSERT INTO \(table) AS t (ticket_id, raw, ingested_at, change_key, \(Self.typedList("")), \(PlacedColumns.names))
+                SELECT s.ticket_id, s.raw::jsonb, now(), $1, \(Self.typedList("s.")), \(PlacedColumns.values(from: "s"))
+                FROM (\(PlacedColumns.stage)) s
                 WHERE NOT EXISTS (SELECT 1 FROM \(table) e WHERE e.ticket_id = s.ticket_id)
                 ON CONFLICT (ticket_id) DO UPDATE SET raw = excluded.raw, ingested_at = excluded.ingested_at,
-                    change_key = excluded.change_key, \(Self.typedFrom("excluded"))
+                    change_key = excluded.change_key, \(Self.typedFrom("excluded")), \(PlacedColumns.fromExcluded)
                 WHERE t.raw IS DISTINCT FROM excluded.raw
                   AND ($3::boolean OR NOT tickets.change_key_is_newer(t.change_key, $2))
                 RETURNING (xmax = 0) AS inserted

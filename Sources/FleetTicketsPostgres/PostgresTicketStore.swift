@@ -72,7 +72,7 @@ public final class PostgresTicketStore: TicketStore, Sendable {
         let typed = TypedColumns.all.map { "\($0.name) \($0.kind.sqlType)" }.joined(separator: ", ")
         try db.execute("""
             CREATE TEMP TABLE IF NOT EXISTS ft_stage (ord bigint NOT NULL, ticket_id text NOT NULL, raw jsonb NOT NULL,
-                \(typed), typed boolean NOT NULL)
+                \(typed), typed boolean NOT NULL, feed_lat double precision, feed_lng double precision)
             """, purpose: "create the session staging table")
     }
 

@@ -24,6 +24,30 @@ struct IngestTypedColumnsTests {
                                   "0001-01-02 02:59:59", "9999-12-31 23:59:59", " \t", "2026-03-01 00:30:00", "2024-03-01 02:00:00",
                                   "2026-01-01 00:00:00", "2025-12-31 23:59:59", "2026-06-15 10:00:00.5", "2026-06-15T10:00:00+03"]
 
+    /// Latitude/longitude shapes (migration 26: the store computes the feed's point itself).
+    static let coordinates: [(String, String)] = [
+        ("-1.2921", "36.8219"), (" -1.2921 ", "\t36.8219\r"), ("+.5", "5."), ("0", "0"), ("-0", "0.0"), ("0", "1"),
+        ("90", "180"), ("-90", "-180"), ("90.0000001", "10"), ("10", "180.000001"), ("1e1", "2"), ("--1", "2"),
+        ("+-1", "2"), ("1.2.3", "2"), (".", "1"), ("-", "1"), ("", "36.8"), ("-1.3", ""), ("１", "2"), ("1,5", "2"),
+        ("00000000000000000000000000001.50", "3"), ("000000000000000000000000000001.50", "3"), ("-1.28", "36.82 \n"),
+        ("0.1000000000000000055511151231257827", "0.3"), ("NaN", "1"), ("Infinity", "1"), ("  ", " "), ("5", "+"),
+        ("-0.000000000000000000000000000001", "0.0000000000000000000000000000001"), ("1 2", "3"), ("\u{A0}1", "2"),
+    ]
+    /// Positions the gazetteer gives when the feed has none (see `addGazetteer`).
+    static let places: [(location: String, cluster: String)] = [
+        ("LOC_HIT", "CL_POINT"), ("LOC_HIT", "CL_NOPOINT"), ("LOC_MISS", "CL_POINT"), ("LOC_MISS", "CL_NOPOINT"),
+        ("LOC_UNKNOWN", "CL_POINT"), ("LOC_UNKNOWN", "CL_UNKNOWN"), (" LOC_HIT", "CL_POINT "), ("", ""),
+    ]
+
+    /// A geocoded location, a cached miss, a cluster with a centroid and one without.
+    static func addGazetteer(_ db: PostgresConnection) throws {
+        try db.simpleQuery("""
+            INSERT INTO tickets.geo_locations (location_name, status, latitude, longitude) VALUES
+                ('LOC_HIT', 'hit', -1.2185, 36.8967), ('LOC_MISS', 'miss', NULL, NULL);
+            INSERT INTO tickets.geo_clusters (cluster, latitude, longitude) VALUES ('CL_POINT', -1.22, 36.9), ('CL_NOPOINT', NULL, NULL)
+            """, purpose: "fill the gazetteer")
+    }
+
     /// One row per sample value, the sample in one column and the fixture's ordinary values in
     /// the others (so a value the store answers is not hidden by a neighbour it leaves to the
     /// database: that makes the whole row server-typed).
@@ -41,6 +65,10 @@ struct IngestTypedColumnsTests {
             // Half the text columns per value (alternating), every column for the empty string.
             for column in textColumns where (i + column.count) % 2 == 0 || value.isEmpty { add(column, value) }
         }
+        for (lat, lng) in coordinates { rows.append(Fixtures.row(String(format: "\(prefix)%05d", rows.count),
+                                                                 extra: ["latitude": lat, "longitude": lng])) }
+        for place in places { rows.append(Fixtures.row(String(format: "\(prefix)%05d", rows.count), cluster: place.cluster,
+                                                       location: place.location)) }
         return rows
     }
 
@@ -56,6 +84,18 @@ struct IngestTypedColumnsTests {
                 """, purpose: "compare \(name) with its reference parser")
             out += (0..<r.rowCount).map { "\(name) of \(r[$0, 0] ?? ""): '\(r[$0, 1] ?? "NULL")' → \(r[$0, 2] ?? "NULL")" }
         }
+        // Where each ticket is placed: tickets.resolve_geo is the reference for geom and
+        // geo_source, the generation expressions of migrations 04, 05 and 13 for the rest.
+        let r = try db.execute("""
+            SELECT t.ticket_id, t.raw ->> 'latitude', t.raw ->> 'longitude', t.geo_source, p.geo_source FROM \(table) t,
+                   LATERAL tickets.resolve_geo(t.raw) p
+            WHERE t.geom::text IS DISTINCT FROM p.geom::text OR t.geo_source IS DISTINCT FROM p.geo_source
+               OR t.latitude IS DISTINCT FROM coalesce(tickets.point_lat(tickets.feed_point(t.raw)), tickets.point_lat(t.geom))
+               OR t.longitude IS DISTINCT FROM coalesce(tickets.point_lng(tickets.feed_point(t.raw)), tickets.point_lng(t.geom))
+               OR t.geog::text IS DISTINCT FROM (t.geom::geography)::text
+            LIMIT 5
+            """, purpose: "compare where tickets are placed with tickets.resolve_geo")
+        out += (0..<r.rowCount).map { "placement of \(r[$0, 0] ?? ""): '\(r[$0, 1] ?? "NULL")', '\(r[$0, 2] ?? "NULL")' → \(r[$0, 3] ?? "NULL"), reference \(r[$0, 4] ?? "NULL")" }
         return out
     }
 
@@ -81,6 +121,9 @@ struct IngestTypedColumnsTests {
         let store = try PostgresTicketStore(url: url, logger: Integration.logger)
         defer { store.close() }
         let rows = Self.rows(prefix: "TC")
+        let setup = try PostgresConnection(url: url, logger: Integration.logger)
+        try Self.addGazetteer(setup)
+        setup.close()
         // Most random timestamp samples are out of range (the database's); the valid ones, the
         // spellings, numbers and texts are the store's.
         #expect(Self.typedByTheStore(rows) > 250, "the store's own path is exercised, not only the database's")
@@ -94,6 +137,11 @@ struct IngestTypedColumnsTests {
             var r = row
             r["closed_at"] = i % 3 == 0 ? "2026-06-15 11:00:00" : i % 3 == 1 ? "" : "2026-06-15T11:00:00Z"
             r["is_actionable"] = i % 2 == 0 ? "no" : "Y"
+            switch i % 4 {
+            case 0: (r["latitude"], r["longitude"]) = ("-1.3", "36.75")
+            case 1: (r["latitude"], r["location_name"]) = ("", "LOC_HIT")
+            default: break
+            }
             return r
         }
         let second = await ingest(changed, into: store, hour: 10)
@@ -115,6 +163,7 @@ struct IngestTypedColumnsTests {
         _ = try MigrationRunner(url: url, migrations: before, logger: Integration.logger).run()
         let db = try PostgresConnection(url: url, logger: Integration.logger)
         defer { db.close() }
+        try Self.addGazetteer(db)
         let old = Self.rows(prefix: "PY")
         let json = String(decoding: try JSONEncoder().encode(old.map(Fixtures.cleanedRaw)), as: UTF8.self)
         try db.execute("""
@@ -129,14 +178,15 @@ struct IngestTypedColumnsTests {
 
         let outcomes = try MigrationRunner(url: url, logger: Integration.logger).run()
         #expect(outcomes.filter { $0.action == .applied }.map(\.name)
-                == ["24_typed_columns_written_by_ingest.sql", "25_eat_ts_blank_and_parallel.sql"])
+                == ["24_typed_columns_written_by_ingest.sql", "25_eat_ts_blank_and_parallel.sql",
+                    "26_geometry_written_by_ingest.sql"])
         #expect(try db.scalar("SELECT pg_relation_filenode('tickets.inc')", purpose: "filenode") == fileBefore,
                 "DROP EXPRESSION does not rewrite the table")
         #expect(try db.scalar("""
             SELECT md5(string_agg(ticket_id || (to_jsonb(t) - 'ingested_at')::text, '|' ORDER BY ticket_id)) FROM tickets.inc t
             """, purpose: "checksum") == valuesBefore, "every stored value stays")
         #expect(try db.scalar("SELECT count(*) FROM pg_attribute WHERE attrelid = 'tickets.inc'::regclass AND attgenerated = 's'",
-                              purpose: "generated") == "3", "latitude, longitude and geog stay generated")
+                              purpose: "generated") == "0", "latitude, longitude and geog are plain columns too")
 
         // The ingest: new tickets and new states of the old ones.
         let store = try PostgresTicketStore(url: url, logger: Integration.logger)
@@ -165,6 +215,14 @@ struct IngestTypedColumnsTests {
         #expect(try db.scalar("SELECT closed_at = '2026-06-17 08:00:00+00' AND is_actionable AND mttr = 1 FROM tickets.inc WHERE ticket_id = 'PY00001'",
                               purpose: "read") == "t")
         #expect(try db.scalar("SELECT owner || (closed_at AT TIME ZONE 'UTC')::date::text FROM tickets.inc WHERE ticket_id = 'ADHOC1'", purpose: "read") == "Ann2026-06-16")
+
+        // A writer of geom alone (the geocoder's tickets.resolve_ticket_geoms does that): the
+        // derived columns follow, as the generated ones did; rewriting raw places it again.
+        try db.execute("UPDATE tickets.inc SET geom = ST_SetSRID(ST_MakePoint(36.8, -1.25), 4326) WHERE ticket_id = 'PY00002'",
+                       purpose: "another writer moves a ticket")
+        #expect(try db.scalar("SELECT latitude || ' ' || longitude || ' ' || ST_AsText(geog) FROM tickets.inc WHERE ticket_id = 'PY00002'",
+                              purpose: "read") == "-1.25 36.8 POINT(36.8 -1.25)")
+        try db.execute("UPDATE tickets.inc SET raw = raw WHERE ticket_id = 'PY00002'", purpose: "another writer rewrites raw")
 
         let diffs = try Self.differences(db)
         #expect(diffs.isEmpty, "\(diffs.prefix(12))")

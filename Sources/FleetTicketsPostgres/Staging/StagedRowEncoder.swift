@@ -1,19 +1,22 @@
 import FleetTicketsCore
 
 /// Writes one staged row of `ft_stage` in COPY text format straight into the COPY buffer:
-/// `ord`, `ticket_id`, `raw` (a JSON object), the typed columns (`TypedColumns.all`) and
+/// `ord`, `ticket_id`, `raw` (a JSON object), the typed columns (`TypedColumns.all`),
 /// `typed`, false when some value's shape is left to the database (the store then computes
-/// that row's typed values with the reference parsers).
+/// that row's typed values with the reference parsers), and the feed's point (`FeedPoint`) as
+/// `feed_lat` and `feed_lng`, both NULL when the row has none.
 ///
 /// No `String` is built per row or field: encoding the raw JSON and the COPY escaping in one
 /// pass is what keeps the ingest's own CPU per row small next to the database's.
 struct StagedRowEncoder {
     /// The staging table's columns, in the order the encoder writes them.
-    static let columns = ["ord", "ticket_id", "raw"] + TypedColumns.names + ["typed"]
+    static let columns = ["ord", "ticket_id", "raw"] + TypedColumns.names + ["typed", "feed_lat", "feed_lng"]
 
     /// Where each typed column's key sits in the current file's raw keys (nil: absent).
     private var keys: [String] = []
     private var slots: [Int?] = []
+    private var latitudeSlot: Int?
+    private var longitudeSlot: Int?
 
     /// Appends the row; false (with partial bytes the caller discards) when the ticket id, a key
     /// or a value holds a NUL, which neither PostgreSQL text nor jsonb can store: the store
@@ -24,6 +27,8 @@ struct StagedRowEncoder {
             // Once per file: every row of a file shares its keys array.
             keys = raw.keys
             slots = TypedColumns.names.map { raw.keys.firstIndex(of: $0) }
+            latitudeSlot = raw.keys.firstIndex(of: "latitude")
+            longitudeSlot = raw.keys.firstIndex(of: "longitude")
         }
         CopyText.appendDigits(ordinal, 1, to: &out)
         out.append(0x09)
@@ -48,6 +53,18 @@ struct StagedRowEncoder {
         }
         out.append(0x09)
         out.append(typed ? UInt8(ascii: "t") : UInt8(ascii: "f"))
+        if let point = FeedPoint.of(latitude: latitudeSlot.map { raw.values[$0] }, longitude: longitudeSlot.map { raw.values[$0] }) {
+            // Shortest text that reads back as the same double (float8in rounds correctly too).
+            out.append(0x09)
+            out.append(contentsOf: point.latitude.description.utf8)
+            out.append(0x09)
+            out.append(contentsOf: point.longitude.description.utf8)
+        } else {
+            out.append(0x09)
+            CopyText.appendNull(to: &out)
+            out.append(0x09)
+            CopyText.appendNull(to: &out)
+        }
         return true
     }
 }
