@@ -53,7 +53,8 @@ extension PostgresTicketStore {
             """
         let copy = "COPY ft_stage (\(StagedRowEncoder.columns.joined(separator: ", "))) FROM STDIN"
         var ordinal = 0
-        for try await batch in rows {
+        // The next batch is decoded while this one is copied (see forEachWithLookAhead).
+        try await rows.forEachWithLookAhead { batch in
             let first = ordinal
             ordinal += batch.count
             let statement = (prepare ?? "") + copy
