@@ -16,16 +16,10 @@ extension PostgresTicketStore {
             }
             do {
                 // BEGIN (or the rehearsal's savepoint) travels with the file's first statements.
-                let counts = try await applyInTransaction(file, rows: rows, table: table, on: session,
-                                                          opening: rehearsing ? "SAVEPOINT ft_file" : "BEGIN")
-                try await session.run { db in
-                    if rehearsing {
-                        try db.execute("RELEASE SAVEPOINT ft_file", purpose: name)
-                    } else {
-                        try db.commit(purpose: "commit \(file.key)")
-                    }
-                }
-                return counts
+                // … and COMMIT (or the rehearsal's RELEASE) with its last ones.
+                return try await applyInTransaction(file, rows: rows, table: table, on: session,
+                                                    opening: rehearsing ? "SAVEPOINT ft_file" : "BEGIN",
+                                                    closing: rehearsing ? "RELEASE SAVEPOINT ft_file" : "COMMIT")
             } catch {
                 // Leave no trace of the file; the caller's error (a bad row, a failed read) wins,
                 // and data the server refused anywhere in the file is a data error.
@@ -43,7 +37,7 @@ extension PostgresTicketStore {
     }
 
     private func applyInTransaction(_ file: ChangeFile, rows: RowBatches, table: String,
-                                    on session: PostgresSession, opening: String) async throws -> ApplyCounts {
+                                    on session: PostgresSession, opening: String, closing: String) async throws -> ApplyCounts {
         // Fixed statements travel together, up to the first COPY (libpq's PQexec stops at it):
         // one round trip instead of three (a drain of small delta files pays every round trip
         // once per file). The store writes the typed columns itself (migration 24): the row
@@ -79,58 +73,95 @@ extension PostgresTicketStore {
             try await session.run { db in try db.simpleQuery(prepare, purpose: "prepare staging for \(file.key)") }
         }
         let tally = rows.tally.snapshot
-        return try await session.run { db in try self.merge(file, table: table, tally: tally, db: db) }
+        let staged = ordinal
+        return try await session.run { db in
+            try self.merge(file, table: table, tally: tally, staged: staged, closing: closing, db: db)
+        }
     }
 
-    /// The staged rows into the table, then the file's ledger row and metadata (one step: no
-    /// suspension between the statements).
-    private func merge(_ file: ChangeFile, table: String, tally: FileTally.Snapshot, db: PostgresConnection) throws -> ApplyCounts {
-        // Last row per ticket wins: the rows a later one supersedes leave the staging table.
-        // Rows holding a value of a shape the store leaves to the database get their typed
-        // values from the reference parsers (tickets.eat_ts and the others).
-        // Then row count and ticket_id statistics, so a small file probes the primary key
-        // instead of hashing the whole table (a temp table is never analysed by autovacuum).
-        try db.simpleQuery("""
-            DELETE FROM ft_stage s USING ft_stage later WHERE later.ticket_id = s.ticket_id AND later.ord > s.ord;
-            UPDATE ft_stage SET \(Self.serverTyping), typed = true WHERE NOT typed;
-            ANALYZE ft_stage (ticket_id);
-            SAVEPOINT ft_merge
-            """, purpose: "keep the last row per ticket of \(file.key) and measure the staged rows")
-        return try refusingData(of: file, db: db) { try write(file, table: table, tally: tally, db: db) }
-    }
+    /// Above this many staged rows, the staging table's ticket_id statistics are gathered
+    /// before the merge. Below it the planner's estimate from the table's size already gives
+    /// primary-key probes, and ANALYZE would be most of the server's work for a small file.
+    static let analyzeAbove = 500
 
-    /// The UPDATE and INSERT of the staged rows, then the ledger and metadata.
-    private func write(_ file: ChangeFile, table: String, tally: FileTally.Snapshot, db: PostgresConnection) throws -> ApplyCounts {
+    /// The staged rows into the table, then the file's ledger row and metadata, and the
+    /// closing statement: two pipelines, so two round trips whatever the file's size (the
+    /// counts and the watermark the second one writes come from the first).
+    private func merge(_ file: ChangeFile, table: String, tally: FileTally.Snapshot, staged: Int, closing: String,
+                       db: PostgresConnection) throws -> ApplyCounts {
         let dataset = file.dataset
+        // The savepoint first: a row the server refuses is then looked for among the staged
+        // rows (see refusingData). Then the last row per ticket wins: the rows a later one
+        // supersedes leave the staging table. Rows holding a value of a shape the store leaves
+        // to the database get their typed values from the reference parsers (tickets.eat_ts
+        // and the others). Then, for a large file, ticket_id statistics, so a small delta
+        // probes the primary key instead of hashing the whole table (a temp table is never
+        // analysed by autovacuum).
+        var statements: [PostgresConnection.Statement] = [
+            .init("SAVEPOINT ft_merge"),
+            .init("DELETE FROM ft_stage s USING ft_stage later WHERE later.ticket_id = s.ticket_id AND later.ord > s.ord"),
+            .init("UPDATE ft_stage SET \(Self.serverTyping), typed = true WHERE NOT typed"),
+        ]
+        if staged > Self.analyzeAbove { statements.append(.init("ANALYZE ft_stage (ticket_id)")) }
+        statements += Self.writes(file, table: table)
+        statements.append(.init("SELECT metadata->>'source_max_key' FROM tickets.import_meta WHERE dataset = $1 FOR UPDATE",
+                                [dataset.name]))
+        return try refusingData(of: file, db: db) {
+            let results = try db.pipeline(statements, purpose: "write the staged rows of \(file.key) into \(dataset.table)")
+            let (updated, insertion, watermark) = (results[results.count - 3], results[results.count - 2], results[results.count - 1])
+            let distinct = Int(insertion[0, 0] ?? "0") ?? 0
+            let inserted = Int(insertion[0, 1] ?? "0") ?? 0
+            let updatedLate = Int(insertion[0, 2] ?? "0") ?? 0
+            // Rows the guard refused still differ from the stored (newer) row after the UPDATE.
+            let stale = Int(insertion[0, 3] ?? "0") ?? 0
+            let counts = ApplyCounts(inserted: inserted, updated: updated.affectedRows + updatedLate,
+                                     unchanged: distinct - inserted - updated.affectedRows - updatedLate - stale, stale: stale)
+            let current = watermark.rowCount > 0 ? watermark[0, 0] : nil
+            let closed = try db.pipeline(try record(file, counts: counts, tally: tally, watermark: current) + [.init(closing)],
+                                         purpose: "record \(file.key) and \(closing == "COMMIT" ? "commit" : "release") it")
+            if closed.last?.commandTag == "ROLLBACK" {
+                // PostgreSQL answers COMMIT with a rollback, not an error, after a failed statement.
+                throw PostgresError(code: .transaction, purpose: "commit \(file.key)",
+                                    message: "a statement in the transaction had failed, so PostgreSQL rolled it back instead",
+                                    endpoint: db.endpoint)
+            }
+            return counts
+        }
+    }
+
+    /// The UPDATE and the INSERT of the staged rows; the INSERT answers the counts.
+    private static func writes(_ file: ChangeFile, table: String) -> [PostgresConnection.Statement] {
         // Existing tickets whose raw changed are updated, then the new ones inserted; an
         // identical raw is not rewritten. Not one INSERT … ON CONFLICT DO UPDATE: that computes
-        // the generated columns and fires the row trigger for every proposed row before finding
-        // the conflict, so each unchanged ticket cost as much as a new one and each update
-        // twice. The INSERT keeps ON CONFLICT for a ticket some other writer inserted meanwhile
-        // (xmax = 0 marks a real insert); being a second statement, it also sees a ticket
-        // deleted since the UPDATE began, and inserts it.
+        // every column for every proposed row before finding the conflict, so each unchanged
+        // ticket cost as much as a new one and each update twice. The INSERT keeps ON CONFLICT
+        // for a ticket some other writer inserted meanwhile (xmax = 0 marks a real insert);
+        // being a second statement, it also sees a ticket deleted since the UPDATE began, and
+        // inserts it. Both write the typed and placed columns themselves (migrations 24, 26).
         // The guard's test sits in a CASE behind the raw comparison, which joins it to the staged
         // row: on its own it was pushed down to the scan of the whole table and its regular
         // expression ran for every stored ticket, changed or not, for every large file.
         // The version guard: a row a newer file wrote is never replaced ($2 = this file's stamp;
         // $3 = a reseed, which replays in order and may rewrite). Such rows are counted as stale.
         let version: [String?] = [file.key, file.versionStamp, file.rewritesNewer ? "true" : "false"]
-        let updated = try db.execute("""
+        let update = """
             UPDATE \(table) AS t SET raw = s.raw::jsonb, ingested_at = now(), change_key = $1,
-                \(Self.typedFrom("s")), \(PlacedColumns.assignments(from: "s"))
+                \(typedFrom("s")), \(PlacedColumns.assignments(from: "s"))
             FROM (\(PlacedColumns.stage)) s
             WHERE t.ticket_id = s.ticket_id
               AND CASE WHEN t.raw IS DISTINCT FROM s.raw::jsonb
                        THEN $3::boolean OR NOT tickets.change_key_is_newer(t.change_key, $2) ELSE false END
-            """, version, purpose: "update the changed tickets of \(file.key) in \(dataset.table)").affectedRows
-        let result = try db.execute("""
+            """
+        // Rows the guard refused still differ from the stored (newer) row after the UPDATE: the
+        // last count.
+        let insert = """
             WITH written AS (
-                INSERT INTO \(table) AS t (ticket_id, raw, ingested_at, change_key, \(Self.typedList("")), \(PlacedColumns.names))
-                SELECT s.ticket_id, s.raw::jsonb, now(), $1, \(Self.typedList("s.")), \(PlacedColumns.values(from: "s"))
+                INSERT INTO \(table) AS t (ticket_id, raw, ingested_at, change_key, \(typedList("")), \(PlacedColumns.names))
+                SELECT s.ticket_id, s.raw::jsonb, now(), $1, \(typedList("s.")), \(PlacedColumns.values(from: "s"))
                 FROM (\(PlacedColumns.stage)) s
                 WHERE NOT EXISTS (SELECT 1 FROM \(table) e WHERE e.ticket_id = s.ticket_id)
                 ON CONFLICT (ticket_id) DO UPDATE SET raw = excluded.raw, ingested_at = excluded.ingested_at,
-                    change_key = excluded.change_key, \(Self.typedFrom("excluded")), \(PlacedColumns.fromExcluded)
+                    change_key = excluded.change_key, \(typedFrom("excluded")), \(PlacedColumns.fromExcluded)
                 WHERE t.raw IS DISTINCT FROM excluded.raw
                   AND ($3::boolean OR NOT tickets.change_key_is_newer(t.change_key, $2))
                 RETURNING (xmax = 0) AS inserted
@@ -143,16 +174,8 @@ extension PostgresTicketStore {
                       AND CASE WHEN o.raw IS DISTINCT FROM s.raw::jsonb
                                THEN tickets.change_key_is_newer(o.change_key, $2) ELSE false END)
             FROM written
-            """, version, purpose: "insert the new tickets of \(file.key) into \(dataset.table)")
-        let distinct = Int(result[0, 0] ?? "0") ?? 0
-        let inserted = Int(result[0, 1] ?? "0") ?? 0
-        let updatedLate = Int(result[0, 2] ?? "0") ?? 0
-        // Rows the guard refused still differ from the stored (newer) row after the UPDATE.
-        let stale = Int(result[0, 3] ?? "0") ?? 0
-        let counts = ApplyCounts(inserted: inserted, updated: updated + updatedLate,
-                                 unchanged: distinct - inserted - updated - updatedLate - stale, stale: stale)
-        try record(file, counts: counts, tally: tally, db: db)
-        return counts
+            """
+        return [.init(update, version), .init(insert, version)]
     }
 
     /// `col = source.col` for every typed column.
@@ -168,12 +191,14 @@ extension PostgresTicketStore {
     private static let serverTyping = TypedColumns.all.map { "\($0.name) = \($0.kind.reference($0.name))" }
         .joined(separator: ", ")
 
-    /// The ledger row, the watermark and the freshness metadata, in the file's transaction.
-    private func record(_ file: ChangeFile, counts: ApplyCounts, tally: FileTally.Snapshot, db: PostgresConnection) throws {
+    /// The ledger row and the freshness metadata with the advanced watermark (`current` is the
+    /// stored one, read and locked in the file's transaction), as statements for the pipeline.
+    private func record(_ file: ChangeFile, counts: ApplyCounts, tally: FileTally.Snapshot,
+                        watermark current: String?) throws -> [PostgresConnection.Statement] {
         let dataset = file.dataset
         let dropped = try String(decoding: JSONEncoder.sorted.encode(tally.droppedByName), as: UTF8.self)
         let exported = file.exportedAt.map { $0.formatted(.iso8601) }
-        try db.execute("""
+        let ledger = PostgresConnection.Statement("""
             INSERT INTO tickets.ingest_ledger AS l
                 (dataset, key, etag, bytes, exported_at, rows_read, rows_dropped, inserted, updated, unchanged, stale)
             VALUES ($1, $2, $3, $4, $5::timestamptz, $6, $7::jsonb, $8, $9, $10, $11)
@@ -183,23 +208,18 @@ extension PostgresTicketStore {
                 inserted = excluded.inserted, updated = excluded.updated, unchanged = excluded.unchanged,
                 stale = excluded.stale, applications = l.applications + 1, applied_at = now()
             """, [dataset.name, file.key, file.etag, String(tally.bytesRead), exported, String(tally.rowsRead), dropped,
-                  String(counts.inserted), String(counts.updated), String(counts.unchanged), String(counts.stale)],
-            purpose: "record \(file.key) in the ledger")
-
-        let current = try db.scalar(
-            "SELECT metadata->>'source_max_key' FROM tickets.import_meta WHERE dataset = $1 FOR UPDATE",
-            [dataset.name], purpose: "read the \(dataset) watermark")
+                  String(counts.inserted), String(counts.updated), String(counts.unchanged), String(counts.stale)])
         let meta = Freshness(
             source_max_key: file.advancesWatermark ? ChangeKey.watermark(current, advancedTo: file.key) : nil,
             last_file: file.key, last_file_exported_at: exported,
             last_applied_at: Date().formatted(.iso8601),
             rows_read: tally.rowsRead, inserted: counts.inserted, updated: counts.updated, unchanged: counts.unchanged)
         // Merge, so keys the Python tool kept in the same object survive the takeover.
-        try db.execute("""
+        let freshness = PostgresConnection.Statement("""
             INSERT INTO tickets.import_meta AS m (dataset, metadata, updated_at) VALUES ($1, $2::jsonb, now())
             ON CONFLICT (dataset) DO UPDATE SET metadata = m.metadata || excluded.metadata, updated_at = now()
-            """, [dataset.name, try String(decoding: JSONEncoder.sorted.encode(meta), as: UTF8.self)],
-            purpose: "advance the \(dataset) watermark")
+            """, [dataset.name, try String(decoding: JSONEncoder.sorted.encode(meta), as: UTF8.self)])
+        return [ledger, freshness]
     }
 
     /// A dataset's table as a quoted identifier; refuses anything but `schema.table` in
