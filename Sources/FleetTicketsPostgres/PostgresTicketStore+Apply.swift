@@ -47,12 +47,13 @@ extension PostgresTicketStore {
             """
         let copy = "COPY ft_stage (\(StagedRowEncoder.columns.joined(separator: ", "))) FROM STDIN"
         var ordinal = 0
+        var serverTyped = 0
         // The next batch is decoded while this one is copied (see forEachWithLookAhead).
         try await rows.forEachWithLookAhead { batch in
             let first = ordinal
             ordinal += batch.count
             let statement = (prepare ?? "") + copy
-            try await session.run { db in
+            serverTyped += try await session.run { db in
                 var ordinal = first
                 var encoder = StagedRowEncoder()
                 try db.copyIn(statement, purpose: "stage the rows of \(file.key)") { out in
@@ -65,6 +66,7 @@ extension PostgresTicketStore {
                         }
                     }
                 }
+                return encoder.serverTypedRows
             }
             prepare = nil
         }
@@ -73,9 +75,9 @@ extension PostgresTicketStore {
             try await session.run { db in try db.simpleQuery(prepare, purpose: "prepare staging for \(file.key)") }
         }
         let tally = rows.tally.snapshot
-        let staged = ordinal
+        let (staged, leftToTheDatabase) = (ordinal, serverTyped)
         return try await session.run { db in
-            try self.merge(file, table: table, tally: tally, staged: staged, closing: closing, db: db)
+            try self.merge(file, table: table, tally: tally, staged: staged, serverTyped: leftToTheDatabase, closing: closing, db: db)
         }
     }
 
@@ -87,8 +89,8 @@ extension PostgresTicketStore {
     /// The staged rows into the table, then the file's ledger row and metadata, and the
     /// closing statement: two pipelines, so two round trips whatever the file's size (the
     /// counts and the watermark the second one writes come from the first).
-    private func merge(_ file: ChangeFile, table: String, tally: FileTally.Snapshot, staged: Int, closing: String,
-                       db: PostgresConnection) throws -> ApplyCounts {
+    private func merge(_ file: ChangeFile, table: String, tally: FileTally.Snapshot, staged: Int, serverTyped: Int,
+                       closing: String, db: PostgresConnection) throws -> ApplyCounts {
         let dataset = file.dataset
         // The savepoint first: a row the server refuses is then looked for among the staged
         // rows (see refusingData). Then the last row per ticket wins: the rows a later one
@@ -100,8 +102,9 @@ extension PostgresTicketStore {
         var statements: [PostgresConnection.Statement] = [
             .init("SAVEPOINT ft_merge"),
             .init("DELETE FROM ft_stage s USING ft_stage later WHERE later.ticket_id = s.ticket_id AND later.ord > s.ord"),
-            .init("UPDATE ft_stage SET \(Self.serverTyping), typed = true WHERE NOT typed"),
         ]
+        // Planning it is most of its cost: only when the encoder left a row to the database.
+        if serverTyped > 0 { statements.append(.init("UPDATE ft_stage SET \(Self.serverTyping), typed = true WHERE NOT typed")) }
         if staged > Self.analyzeAbove { statements.append(.init("ANALYZE ft_stage (ticket_id)")) }
         statements += Self.writes(file, table: table)
         statements.append(.init("SELECT metadata->>'source_max_key' FROM tickets.import_meta WHERE dataset = $1 FOR UPDATE",

@@ -15,6 +15,8 @@ struct StagedRowEncoder {
     /// Where each typed column's key sits in the current file's raw keys (nil: absent).
     private var keys: [String] = []
     private var slots: [Int?] = []
+    /// How many rows so far hold a value whose shape is left to the database (typed false).
+    private(set) var serverTypedRows = 0
     private var latitudeSlot: Int?
     private var longitudeSlot: Int?
 
@@ -53,6 +55,7 @@ struct StagedRowEncoder {
         }
         out.append(0x09)
         out.append(typed ? UInt8(ascii: "t") : UInt8(ascii: "f"))
+        if !typed { serverTypedRows += 1 }
         if let point = FeedPoint.of(latitude: latitudeSlot.map { raw.values[$0] }, longitude: longitudeSlot.map { raw.values[$0] }) {
             // Shortest text that reads back as the same double (float8in rounds correctly too).
             out.append(0x09)
