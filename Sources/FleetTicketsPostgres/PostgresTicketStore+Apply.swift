@@ -40,8 +40,9 @@ extension PostgresTicketStore {
                                     on session: PostgresSession, opening: String, closing: String) async throws -> ApplyCounts {
         // Fixed statements travel together, up to the first COPY (libpq's PQexec stops at it):
         // one round trip instead of three (a drain of small delta files pays every round trip
-        // once per file). The store writes the typed columns itself (migration 24): the row
-        // trigger that computes them for other writers is skipped for this transaction.
+        // once per file). The store writes the typed and placed columns itself (migrations 24
+        // and 26): the row triggers that compute them for other writers are skipped for this
+        // transaction.
         var prepare: String? = """
             \(opening); SET LOCAL work_mem = '64MB'; SET LOCAL fleettickets.typed_columns = 'written'; TRUNCATE ft_stage;
             """
