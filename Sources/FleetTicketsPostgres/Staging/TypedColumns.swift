@@ -114,41 +114,18 @@ enum TypedColumns {
         return true
     }
 
-    private static func isBlank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A }
-
-    /// `hours_to_minutes`: `to_num` (a plain decimal after trimming space, tab, CR, LF; at most
-    /// one sign and one point; at least one digit; at most 100 characters), then
-    /// `round(x * 60)` (half away from zero) when |x| < 35,000,000, else NULL. Numbers too long
-    /// for exact 64-bit arithmetic go to the database.
+    /// `hours_to_minutes`: `to_num` (a `PlainDecimal` of at most 100 characters, else NULL),
+    /// then `round(x * 60)` (half away from zero) when |x| < 35,000,000, else NULL. Numbers too
+    /// long for exact 64-bit arithmetic go to the database.
     static func appendMinutes(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) -> Bool {
-        var lo = 0, hi = bytes.count
-        while lo < hi, isBlank(bytes[lo]) { lo += 1 }
-        while hi > lo, isBlank(bytes[hi - 1]) { hi -= 1 }
-        var i = lo
-        var negative = false
-        if i < hi, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") {
-            negative = bytes[i] == UInt8(ascii: "-")
-            i += 1
-        }
-        var whole: [UInt8] = [], fraction: [UInt8] = []
-        var point = false
-        while i < hi {
-            let b = bytes[i]
-            if b >= 0x30 && b <= 0x39 {
-                if point { fraction.append(b - 0x30) } else { whole.append(b - 0x30) }
-            } else if b == UInt8(ascii: "."), !point {
-                point = true
-            } else {
-                break
-            }
-            i += 1
-        }
-        guard i == hi, !whole.isEmpty || !fraction.isEmpty, hi - lo <= 100 else {
-            // Empty, blank or not a plain decimal: to_num gives NULL (only ASCII bytes can
-            // make a number, so any other text is NULL too).
+        guard let number = PlainDecimal(bytes, maxLength: 100) else {
+            // Empty, blank or not a plain decimal: to_num gives NULL.
             CopyText.appendNull(to: &out)
             return true
         }
+        let negative = number.negative
+        var whole = number.whole.map { $0 - 0x30 }
+        let fraction = number.fraction.map { $0 - 0x30 }
         while whole.first == 0 { whole.removeFirst() }
         guard whole.count + fraction.count <= 16 else { return false }
         var integer = 0
@@ -173,7 +150,7 @@ enum TypedColumns {
     /// migration-15 fast path) and for blanks (NULL); every other string goes to the database.
     /// Written as the UTC instant, `YYYY-MM-DD HH:MM:SS+00`.
     static func appendTimestamp(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) -> Bool {
-        if bytes.allSatisfy(isBlank) {
+        if bytes.allSatisfy(PlainDecimal.isBlank) {
             CopyText.appendNull(to: &out)
             return true
         }
