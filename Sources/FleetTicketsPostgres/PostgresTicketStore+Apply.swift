@@ -6,6 +6,7 @@ extension PostgresTicketStore {
         let table = try Self.quotedTable(file.dataset.table)
         let rehearsing = self.rehearsing
         let name = rehearsing ? "rehearse \(file.key)" : "apply \(file.key)"
+        let transaction: FileTransaction = rehearsing ? .rehearsal : .own
         // One session for the whole transaction: no other call reaches it in between.
         return try await operation { session in
             try await session.run { db in
@@ -15,11 +16,7 @@ extension PostgresTicketStore {
                 }
             }
             do {
-                // BEGIN (or the rehearsal's savepoint) travels with the file's first statements.
-                // … and COMMIT (or the rehearsal's RELEASE) with its last ones.
-                return try await applyInTransaction(file, rows: rows, table: table, on: session,
-                                                    opening: rehearsing ? "SAVEPOINT ft_file" : "BEGIN",
-                                                    closing: rehearsing ? "RELEASE SAVEPOINT ft_file" : "COMMIT")
+                return try await applyInTransaction(file, rows: rows, table: table, on: session, transaction)
             } catch {
                 // Leave no trace of the file; the caller's error (a bad row, a failed read) wins,
                 // and data the server refused anywhere in the file is a data error.
@@ -37,14 +34,14 @@ extension PostgresTicketStore {
     }
 
     private func applyInTransaction(_ file: ChangeFile, rows: RowBatches, table: String,
-                                    on session: PostgresSession, opening: String, closing: String) async throws -> ApplyCounts {
+                                    on session: PostgresSession, _ transaction: FileTransaction) async throws -> ApplyCounts {
         // Fixed statements travel together, up to the first COPY (libpq's PQexec stops at it):
         // one round trip instead of three (a drain of small delta files pays every round trip
         // once per file). The store writes the typed and placed columns itself (migrations 24
         // and 26): the row triggers that compute them for other writers are skipped for this
         // transaction.
         var prepare: String? = """
-            \(opening); SET LOCAL work_mem = '64MB'; SET LOCAL fleettickets.typed_columns = 'written'; TRUNCATE ft_stage;
+            \(transaction.opening); SET LOCAL work_mem = '64MB'; SET LOCAL fleettickets.typed_columns = 'written'; TRUNCATE ft_stage;
             """
         let copy = "COPY ft_stage (\(StagedRowEncoder.columns.joined(separator: ", "))) FROM STDIN"
         var ordinal = 0
@@ -78,7 +75,7 @@ extension PostgresTicketStore {
         let tally = rows.tally.snapshot
         let (staged, leftToTheDatabase) = (ordinal, serverTyped)
         return try await session.run { db in
-            try self.merge(file, table: table, tally: tally, staged: staged, serverTyped: leftToTheDatabase, closing: closing, db: db)
+            try self.merge(file, table: table, tally: tally, staged: staged, serverTyped: leftToTheDatabase, transaction, db: db)
         }
     }
 
@@ -91,7 +88,7 @@ extension PostgresTicketStore {
     /// closing statement: two pipelines, so two round trips whatever the file's size (the
     /// counts and the watermark the second one writes come from the first).
     private func merge(_ file: ChangeFile, table: String, tally: FileTally.Snapshot, staged: Int, serverTyped: Int,
-                       closing: String, db: PostgresConnection) throws -> ApplyCounts {
+                       _ transaction: FileTransaction, db: PostgresConnection) throws -> ApplyCounts {
         let dataset = file.dataset
         // The savepoint first: a row the server refuses is then looked for among the staged
         // rows (see refusingData). Then the last row per ticket wins: the rows a later one
@@ -121,14 +118,9 @@ extension PostgresTicketStore {
             let counts = ApplyCounts(inserted: inserted, updated: updated.affectedRows + updatedLate,
                                      unchanged: distinct - inserted - updated.affectedRows - updatedLate - stale, stale: stale)
             let current = watermark.rowCount > 0 ? watermark[0, 0] : nil
-            let closed = try db.pipeline(try record(file, counts: counts, tally: tally, watermark: current) + [.init(closing)],
-                                         purpose: "record \(file.key) and \(closing == "COMMIT" ? "commit" : "release") it")
-            if closed.last?.commandTag == "ROLLBACK" {
-                // PostgreSQL answers COMMIT with a rollback, not an error, after a failed statement.
-                throw PostgresError(code: .transaction, purpose: "commit \(file.key)",
-                                    message: "a statement in the transaction had failed, so PostgreSQL rolled it back instead",
-                                    endpoint: db.endpoint)
-            }
+            let closed = try db.pipeline(try record(file, counts: counts, tally: tally, watermark: current) + [.init(transaction.closing)],
+                                         purpose: "record \(file.key) and end its transaction")
+            if transaction == .own, let commit = closed.last { try db.requireCommitted(commit, purpose: "commit \(file.key)") }
             return counts
         }
     }
@@ -236,6 +228,16 @@ extension PostgresTicketStore {
         guard ok else { throw PostgresStoreError.badTableName(name) }
         return parts.map { "\"\($0)\"" }.joined(separator: ".")
     }
+}
+
+/// How a file's transaction opens and ends: BEGIN … COMMIT, or, rehearsing (a dry run inside
+/// the caller's transaction), a savepoint released at the end. Opening travels with the file's
+/// first statements, closing with its last ones.
+enum FileTransaction {
+    case own, rehearsal
+
+    var opening: String { self == .own ? "BEGIN" : "SAVEPOINT ft_file" }
+    var closing: String { self == .own ? "COMMIT" : "RELEASE SAVEPOINT ft_file" }
 }
 
 /// What `tickets.import_meta.metadata` holds for a dataset (merged into what is there).

@@ -26,12 +26,7 @@ extension PostgresConnection {
         _ statements: [Statement], purpose: String, file: String = #fileID, line: Int = #line
     ) throws -> [PostgresResult] {
         let conn = try requireHandle(purpose: purpose, file: file, line: line)
-        for statement in statements {
-            if let index = statement.params.firstIndex(where: { $0?.utf8.contains(0) == true }) {
-                throw usageError("parameter $\(index + 1) contains a NUL character, which PostgreSQL text cannot hold",
-                                 purpose: purpose, file: file, line: line)
-            }
-        }
+        for statement in statements { try refuseNUL(in: statement.params, purpose: purpose, file: file, line: line) }
         guard PQenterPipelineMode(conn) == 1 else {
             throw connectionError(code: .query, purpose: purpose, file: file, line: line)
         }

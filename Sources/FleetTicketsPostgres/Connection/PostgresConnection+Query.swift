@@ -21,16 +21,20 @@ extension PostgresConnection {
         file: String = #fileID, line: Int = #line
     ) throws -> PostgresResult {
         let conn = try requireHandle(purpose: purpose, file: file, line: line)
-        // A C string ends at NUL, so such a value would be silently cut short; PostgreSQL text
-        // cannot hold NUL anyway, so say so instead.
-        if let index = params.firstIndex(where: { $0?.utf8.contains(0) == true }) {
-            throw usageError("parameter $\(index + 1) contains a NUL character, which PostgreSQL text cannot hold",
-                             purpose: purpose, file: file, line: line)
-        }
+        try refuseNUL(in: params, purpose: purpose, file: file, line: line)
         let result = Self.withCStringArray(params) { values in
             PQexecParams(conn, sql, Int32(params.count), nil, values, nil, nil, 0)
         }
         return try checked(result, conn, purpose: purpose, file: file, line: line)
+    }
+
+    /// A C string ends at NUL, so such a value would be silently cut short; PostgreSQL text
+    /// cannot hold NUL anyway, so say so instead.
+    func refuseNUL(in params: [String?], purpose: String, file: String, line: Int) throws {
+        if let index = params.firstIndex(where: { $0?.utf8.contains(0) == true }) {
+            throw usageError("parameter $\(index + 1) contains a NUL character, which PostgreSQL text cannot hold",
+                             purpose: purpose, file: file, line: line)
+        }
     }
 
     /// Runs a statement and returns the first column of its first row: nil when there is no row

@@ -82,7 +82,12 @@ extension PostgresConnection {
     ///   answers COMMIT with a rollback (tag "ROLLBACK") and no error, which would otherwise look
     ///   like success after the caller swallowed the statement's error.
     package func commit(purpose: String = "commit a transaction", file: String = #fileID, line: Int = #line) throws {
-        let result = try execute("COMMIT", purpose: purpose, file: file, line: line)
+        try requireCommitted(execute("COMMIT", purpose: purpose, file: file, line: line), purpose: purpose, file: file, line: line)
+    }
+
+    /// Throws `.transaction` when a COMMIT's result says PostgreSQL rolled back instead (tag
+    /// "ROLLBACK", no error: a statement in the transaction had failed).
+    package func requireCommitted(_ result: PostgresResult, purpose: String, file: String = #fileID, line: Int = #line) throws {
         if result.commandTag == "ROLLBACK" {
             throw PostgresError(
                 code: .transaction, purpose: purpose,
