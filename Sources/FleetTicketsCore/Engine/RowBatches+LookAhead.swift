@@ -1,3 +1,5 @@
+import Synchronization
+
 extension RowBatches {
     /// Calls `body` with each batch in order while the next batch is being decoded, so a store
     /// that sends a batch to its database overlaps that wait with the CSV decoding of the next
@@ -26,11 +28,19 @@ extension RowBatches {
 
 /// The iterator handed from one decoding task to the next. `@unchecked Sendable` because
 /// `forEachWithLookAhead` starts a `next()` only after the previous one has finished (it
-/// awaits its value first), so no two tasks ever touch the iterator at once.
+/// awaits its value first), so no two tasks ever touch the iterator at once. That rule is
+/// checked, not assumed: a second `next()` while one runs stops the process. The flag's
+/// acquire/release ordering also hands the iterator's state from one task to the next.
 private final class SequentialIterator: @unchecked Sendable {
     private var iterator: RowBatches.Iterator
+    private let busy = Atomic<Bool>(false)
 
     init(_ iterator: RowBatches.Iterator) { self.iterator = iterator }
 
-    func next() async throws -> [TicketRow]? { try await iterator.next() }
+    func next() async throws -> [TicketRow]? {
+        let (exchanged, _) = busy.compareExchange(expected: false, desired: true, ordering: .acquiring)
+        precondition(exchanged, "RowBatches: two decodes of one file at once")
+        defer { busy.store(false, ordering: .releasing) }
+        return try await iterator.next()
+    }
 }
