@@ -120,10 +120,10 @@ struct IngestTypedColumnsTests {
         let url = try Integration.freshDatabase()
         let store = try PostgresTicketStore(url: url, logger: Integration.logger)
         defer { store.close() }
+        let db = try PostgresConnection(url: url, logger: Integration.logger)
+        defer { db.close() }
+        try Self.addGazetteer(db)
         let rows = Self.rows(prefix: "TC")
-        let setup = try PostgresConnection(url: url, logger: Integration.logger)
-        try Self.addGazetteer(setup)
-        setup.close()
         // Most random timestamp samples are out of range (the database's); the valid ones, the
         // spellings, numbers and texts are the store's.
         #expect(Self.typedByTheStore(rows) > 250, "the store's own path is exercised, not only the database's")
@@ -148,8 +148,6 @@ struct IngestTypedColumnsTests {
         #expect(second.failure == nil, "\(second.failure?.message ?? "")")
         #expect((second.files.first?.counts.updated ?? 0) > rows.count / 2)
 
-        let db = try PostgresConnection(url: url, logger: Integration.logger)
-        defer { db.close() }
         let diffs = try Self.differences(db)
         #expect(diffs.isEmpty, "\(diffs.prefix(12))")
         #expect(try db.scalar("SELECT count(*) FROM tickets.inc", purpose: "count") == String(rows.count))
