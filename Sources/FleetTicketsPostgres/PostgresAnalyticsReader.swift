@@ -26,6 +26,9 @@ public final class PostgresAnalyticsReader: AnalyticsReader {
         pool = PostgresConnectionPool(url: url, maxConnections: maxConnections, logger: logger)
     }
 
+    /// A reader on connections someone else's pool lends (the report's, see `PostgresReportSource`).
+    package init(pool: PostgresConnectionPool) { self.pool = pool }
+
     /// Closes the pool's connections (also done when the reader is released).
     public func close() { pool.close() }
 

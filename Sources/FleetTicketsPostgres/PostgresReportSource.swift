@@ -11,7 +11,7 @@ import Logging
 /// runs its query off Swift's cooperative threads; the per-dataset analytics run concurrently.
 ///
 /// ```swift
-/// let source = PostgresReportSource(url: databaseURL, analytics: PostgresAnalyticsReader(url: databaseURL))
+/// let source = PostgresReportSource(url: databaseURL)
 /// let input = try await source.reportInput(ReportRequest(datasets: .all, from: "2026-11-01", to: "2026-11-30"))
 /// try ReportPage.html(for: input).write(toFile: "report.html", atomically: true, encoding: .utf8)
 /// ```
@@ -27,6 +27,17 @@ public final class PostgresReportSource: ReportSource {
     ) {
         pool = PostgresConnectionPool(url: url, maxConnections: maxConnections, logger: logger)
         self.analytics = analytics
+    }
+
+    /// A source reading everything, trends and teams included (`PostgresAnalyticsReader`), from
+    /// the database at `url` over one pool of at most `maxConnections` connections (four: the
+    /// snapshot, then each dataset's trends and teams at once).
+    public init(
+        url: String, maxConnections: Int = 4,
+        logger: Logger = Logger(label: "fleettickets.report", factory: { _ in SwiftLogNoOpLogHandler() })
+    ) {
+        pool = PostgresConnectionPool(url: url, maxConnections: maxConnections, logger: logger)
+        analytics = PostgresAnalyticsReader(pool: pool)
     }
 
     /// Closes the pool's connections (also done when the source is released).

@@ -46,9 +46,8 @@ struct Report: AsyncParsableCommand {
         let logger = global.bootstrapLogging()
         let url = try global.requireDatabaseURL(try global.environment())
         let request = try ReportRequest(dataset: dataset, from: from, to: to)
-        let analytics = PostgresAnalyticsReader(url: url, logger: logger)
-        let source = PostgresReportSource(url: url, analytics: analytics, logger: logger)
-        defer { source.close(); analytics.close() }
+        let source = PostgresReportSource(url: url, logger: logger)
+        defer { source.close() }
         let input: ReportInput
         do {
             input = try await source.reportInput(request)

@@ -92,7 +92,7 @@ struct ReportSnapshotTests {
 
     @Test func oneDatasetOnlyAndTheDefaultRange() async throws {
         let world = try await knownWorld()
-        let source = PostgresReportSource(url: world.url, analytics: PostgresAnalyticsReader(url: world.url))
+        let source = PostgresReportSource(url: world.url)  // one pool for the snapshot and the analytics
         defer { source.close() }
         let input = try await source.reportInput(ReportRequest(datasets: .crq))
         #expect(input.headlines.map(\.dataset) == ["crq"])
