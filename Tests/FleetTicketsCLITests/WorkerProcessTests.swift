@@ -61,7 +61,7 @@ struct WorkerProcessTests {
         print(String(format: "worker: the file was in tickets.inc %.2f s after its upload (interval 1 s, its run %.3f s)", took, apply))
         #expect(try await waitFor(5) { try await bucket.listObjects(prefix: "automations/inc/processed/").count == 1 } != nil, "archived")
         worker.terminate()
-        let result = try await worker.wait(timeout: 20)
+        let result = try await CLI.wait(worker, timeout: 20)
         #expect(result.status == 0, "\(result.stderr)")
         for line in result.stderrLines {
             #expect((try? JSONSerialization.jsonObject(with: Data(line.utf8))) is [String: Any], "each log line one JSON object: \(line)")
@@ -85,7 +85,7 @@ struct WorkerProcessTests {
         }
         #expect(copying != nil, "never saw the worker applying: \(worker.stderrSoFar)")
         worker.terminate()
-        let result = try await worker.wait(timeout: 120)
+        let result = try await CLI.wait(worker, timeout: 120)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("stop requested"))
         // The file in flight was finished, committed and archived; the next one left alone.
@@ -113,7 +113,7 @@ struct WorkerProcessTests {
         try SQL.scalar(admin, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [name])
         _ = try await bucket.putObject(Fixtures.key(.inc, hour: 10), bytes: Array(Fixtures.csv([Fixtures.row("WOT2")]).utf8))
         try await Task.sleep(for: .seconds(4))
-        #expect(worker.process.isRunning, "a dependency failure does not kill the worker: \(worker.stderrSoFar)")
+        #expect(worker.isRunning, "a dependency failure does not kill the worker: \(worker.stderrSoFar)")
         // It comes back: the worker reconnects on its next (backed-off) attempt and catches up.
         try SQL.scalar(admin, "ALTER DATABASE \(name) ALLOW_CONNECTIONS true")
         let caughtUp = try await waitFor(30) { try count(url, "SELECT count(*) FROM tickets.inc") == 2 }
@@ -122,7 +122,7 @@ struct WorkerProcessTests {
                 "the failures were recorded once the database answered")
         #expect(worker.stderrSoFar.contains("retrying with backoff"))
         worker.terminate()
-        let result = try await worker.wait(timeout: 20)
+        let result = try await CLI.wait(worker, timeout: 20)
         #expect(result.status == 0)
     }
 }
