@@ -46,8 +46,10 @@ extension PostgresTicketStore {
         let copy = "COPY ft_stage (\(StagedRowEncoder.columns.joined(separator: ", "))) FROM STDIN"
         var ordinal = 0
         var serverTyped = 0
+        var repeats = RepeatWatch()
         // The next batch is decoded while this one is copied (see forEachWithLookAhead).
         try await rows.forEachWithLookAhead { batch in
+            for row in batch { repeats.note(row.ticketID) }
             let first = ordinal
             ordinal += batch.count
             let statement = (prepare ?? "") + copy
@@ -73,9 +75,9 @@ extension PostgresTicketStore {
             try await session.run { db in try db.simpleQuery(prepare, purpose: "prepare staging for \(file.key)") }
         }
         let tally = rows.tally.snapshot
-        let (staged, leftToTheDatabase) = (ordinal, serverTyped)
+        let staging = Staging(rows: ordinal, serverTyped: serverTyped, mayRepeat: repeats.mayRepeat)
         return try await session.run { db in
-            try self.merge(file, table: table, tally: tally, staged: staged, serverTyped: leftToTheDatabase, transaction, db: db)
+            try self.merge(file, table: table, tally: tally, staging, transaction, db: db)
         }
     }
 
@@ -87,7 +89,7 @@ extension PostgresTicketStore {
     /// The staged rows into the table, then the file's ledger row and metadata, and the
     /// closing statement: two pipelines, so two round trips whatever the file's size (the
     /// counts and the watermark the second one writes come from the first).
-    private func merge(_ file: ChangeFile, table: String, tally: FileTally.Snapshot, staged: Int, serverTyped: Int,
+    private func merge(_ file: ChangeFile, table: String, tally: FileTally.Snapshot, _ staging: Staging,
                        _ transaction: FileTransaction, db: PostgresConnection) throws -> ApplyCounts {
         let dataset = file.dataset
         // The savepoint first: a row the server refuses is then looked for among the staged
@@ -97,13 +99,14 @@ extension PostgresTicketStore {
         // and the others). Then, for a large file, ticket_id statistics, so a small delta
         // probes the primary key instead of hashing the whole table (a temp table is never
         // analysed by autovacuum).
-        var statements: [PostgresConnection.Statement] = [
-            .init("SAVEPOINT ft_merge"),
-            .init("DELETE FROM ft_stage s USING ft_stage later WHERE later.ticket_id = s.ticket_id AND later.ord > s.ord"),
-        ]
-        // Planning it is most of its cost: only when the encoder left a row to the database.
-        if serverTyped > 0 { statements.append(.init("UPDATE ft_stage SET \(Self.serverTyping), typed = true WHERE NOT typed")) }
-        if staged > Self.analyzeAbove { statements.append(.init("ANALYZE ft_stage (ticket_id)")) }
+        // Each step runs only when it has work: no ticket can repeat (RepeatWatch), no row was
+        // left to the database, the file is small.
+        var statements: [PostgresConnection.Statement] = [.init("SAVEPOINT ft_merge")]
+        if staging.mayRepeat {
+            statements.append(.init("DELETE FROM ft_stage s USING ft_stage later WHERE later.ticket_id = s.ticket_id AND later.ord > s.ord"))
+        }
+        if staging.serverTyped > 0 { statements.append(.init("UPDATE ft_stage SET \(Self.serverTyping), typed = true WHERE NOT typed")) }
+        if staging.rows > Self.analyzeAbove { statements.append(.init("ANALYZE ft_stage (ticket_id)")) }
         statements += Self.writes(file, table: table)
         statements.append(.init("SELECT metadata->>'source_max_key' FROM tickets.import_meta WHERE dataset = $1 FOR UPDATE",
                                 [dataset.name]))
@@ -228,6 +231,14 @@ extension PostgresTicketStore {
         guard ok else { throw PostgresStoreError.badTableName(name) }
         return parts.map { "\"\($0)\"" }.joined(separator: ".")
     }
+}
+
+/// What staging a file found out, for the merge: how many rows, how many left to the
+/// database's parsers, and whether a ticket may appear more than once.
+struct Staging {
+    var rows: Int
+    var serverTyped: Int
+    var mayRepeat: Bool
 }
 
 /// How a file's transaction opens and ends: BEGIN … COMMIT, or, rehearsing (a dry run inside

@@ -36,6 +36,33 @@ struct PostgresTicketStoreTests {
         }
     }
 
+    /// A ticket repeated within a file: the last row wins in both stores, whether the repeat is
+    /// in the same batch or batches apart (the merge de-duplicates only files where a ticket
+    /// may repeat: RepeatWatch).
+    @Test func aTicketRepeatedInAFileKeepsItsLastRow() async throws {
+        var rows = (0..<40).map { Fixtures.row(String(format: "RP%03d", $0)) }
+        rows.append(Fixtures.row("RP001", status: "closed", actionable: false, closedAt: "2026-06-15 10:00:00"))
+        rows.append(Fixtures.row("RP039", status: "pending"))
+        rows.append(Fixtures.row("RP001", status: "resolved", actionable: false, closedAt: "2026-06-15 11:00:00"))
+        let memoryBucket = InMemoryChangeSource(), pgBucket = InMemoryChangeSource()
+        for bucket in [memoryBucket, pgBucket] {
+            bucket.put(Fixtures.key(.inc, hour: 9), text: Fixtures.csv(rows))
+            bucket.put(Fixtures.key(.inc, hour: 10), text: Fixtures.csv(Array(rows[20..<30])))  // no repeats
+        }
+        let memory = InMemoryTicketStore()
+        let postgres = try PostgresTicketStore(url: try Integration.freshDatabase(), logger: Integration.logger)
+        defer { postgres.close() }
+        let options = IngestOptions(apply: true, batchSize: 7)
+        let expected = await IngestEngine(source: memoryBucket, store: memory, logger: Integration.logger).run(.inc, options: options)
+        let actual = await IngestEngine(source: pgBucket, store: postgres, logger: Integration.logger).run(.inc, options: options)
+        #expect(actual.failure == nil, "\(actual.failure?.message ?? "")")
+        #expect(actual.files.map(\.counts) == expected.files.map(\.counts))
+        let pgTickets = try await postgres.tickets(of: .inc)
+        #expect(pgTickets.count == 40)
+        #expect(pgTickets == memory.tickets(of: .inc))
+        #expect(pgTickets["RP001"]?.jsonText.contains("resolved") == true)
+    }
+
     /// The version guard, both stores: files held back and applied late with --include-late
     /// end ticket by ticket (raw and the key that wrote it) where memory ends, with the same
     /// per-file counts, stale rows included.
