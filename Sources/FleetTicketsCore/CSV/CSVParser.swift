@@ -233,6 +233,10 @@ public struct CSVParser: Sendable {
         if bytes.contains(0) {
             throw error(at: line, "a value holds a NUL byte (0x00), which the database cannot store (re-export the file without it)")
         }
+        // Most fields are ASCII, which is valid UTF-8 as it stands: decoding it directly skips
+        // the generic validating initialiser (its metadata lookups were a tenth of the drain's
+        // own CPU).
+        if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
         guard let s = String(validating: bytes, as: UTF8.self) else {
             throw error(at: line, "the text is not valid UTF-8 (re-export the file as UTF-8)")
         }
