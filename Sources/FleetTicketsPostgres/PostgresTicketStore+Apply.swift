@@ -39,9 +39,11 @@ extension PostgresTicketStore {
         // one round trip instead of three (a drain of small delta files pays every round trip
         // once per file). The store writes the typed and placed columns itself (migrations 24
         // and 26): the row triggers that compute them for other writers are skipped for this
-        // transaction.
+        // transaction. The staging table empties itself at every commit or rollback (ON COMMIT
+        // DELETE ROWS); only a rehearsal, a savepoint in a longer transaction, clears it here.
         var prepare: String? = """
-            \(transaction.opening); SET LOCAL work_mem = '64MB'; SET LOCAL fleettickets.typed_columns = 'written'; TRUNCATE ft_stage;
+            \(transaction.opening); SET LOCAL work_mem = '64MB'; SET LOCAL fleettickets.typed_columns = 'written';\
+            \(transaction == .rehearsal ? " TRUNCATE ft_stage;" : "")
             """
         let copy = "COPY ft_stage (\(StagedRowEncoder.columns.joined(separator: ", "))) FROM STDIN"
         var ordinal = 0
@@ -101,15 +103,24 @@ extension PostgresTicketStore {
         // analysed by autovacuum).
         // Each step runs only when it has work: no ticket can repeat (RepeatWatch), no row was
         // left to the database, the file is small.
+        // A small file's statements run prepared, on plans made once per session (planning the
+        // UPDATE and INSERT cost more than running them on a few rows); a large one's are planned
+        // afresh after ANALYZE, for its size. The truncation at commit leaves the staging table's
+        // identity alone, so it does not invalidate the saved plans (TRUNCATE did).
+        let small = staging.rows <= Self.analyzeAbove
         var statements: [PostgresConnection.Statement] = [.init("SAVEPOINT ft_merge")]
+        if small { statements.append(.init("SET LOCAL plan_cache_mode = force_generic_plan")) }
         if staging.mayRepeat {
-            statements.append(.init("DELETE FROM ft_stage s USING ft_stage later WHERE later.ticket_id = s.ticket_id AND later.ord > s.ord"))
+            statements.append(.init("DELETE FROM ft_stage s USING ft_stage later WHERE later.ticket_id = s.ticket_id AND later.ord > s.ord",
+                                    prepared: small))
         }
-        if staging.serverTyped > 0 { statements.append(.init("UPDATE ft_stage SET \(Self.serverTyping), typed = true WHERE NOT typed")) }
-        if staging.rows > Self.analyzeAbove { statements.append(.init("ANALYZE ft_stage (ticket_id)")) }
-        statements += Self.writes(file, table: table)
+        if staging.serverTyped > 0 {
+            statements.append(.init("UPDATE ft_stage SET \(Self.serverTyping), typed = true WHERE NOT typed", prepared: small))
+        }
+        if !small { statements.append(.init("ANALYZE ft_stage (ticket_id)")) }
+        statements += Self.writes(file, table: table, prepared: small)
         statements.append(.init("SELECT metadata->>'source_max_key' FROM tickets.import_meta WHERE dataset = $1 FOR UPDATE",
-                                [dataset.name]))
+                                [dataset.name], prepared: true))
         return try refusingData(of: file, db: db) {
             let results = try db.pipeline(statements, purpose: "write the staged rows of \(file.key) into \(dataset.table)")
             let (updated, insertion, watermark) = (results[results.count - 3], results[results.count - 2], results[results.count - 1])
@@ -129,7 +140,7 @@ extension PostgresTicketStore {
     }
 
     /// The UPDATE and the INSERT of the staged rows; the INSERT answers the counts.
-    private static func writes(_ file: ChangeFile, table: String) -> [PostgresConnection.Statement] {
+    private static func writes(_ file: ChangeFile, table: String, prepared: Bool) -> [PostgresConnection.Statement] {
         // Existing tickets whose raw changed are updated, then the new ones inserted; an
         // identical raw is not rewritten. Not one INSERT … ON CONFLICT DO UPDATE: that computes
         // every column for every proposed row before finding the conflict, so each unchanged
@@ -174,7 +185,7 @@ extension PostgresTicketStore {
                                THEN tickets.change_key_is_newer(o.change_key, $2) ELSE false END)
             FROM written
             """
-        return [.init(update, version), .init(insert, version)]
+        return [.init(update, version, prepared: prepared), .init(insert, version, prepared: prepared)]
     }
 
     /// `col = source.col` for every typed column.
@@ -207,7 +218,8 @@ extension PostgresTicketStore {
                 inserted = excluded.inserted, updated = excluded.updated, unchanged = excluded.unchanged,
                 stale = excluded.stale, applications = l.applications + 1, applied_at = now()
             """, [dataset.name, file.key, file.etag, String(tally.bytesRead), exported, String(tally.rowsRead), dropped,
-                  String(counts.inserted), String(counts.updated), String(counts.unchanged), String(counts.stale)])
+                  String(counts.inserted), String(counts.updated), String(counts.unchanged), String(counts.stale)],
+            prepared: true)
         let meta = Freshness(
             source_max_key: file.advancesWatermark ? ChangeKey.watermark(current, advancedTo: file.key) : nil,
             last_file: file.key, last_file_exported_at: exported,
@@ -217,7 +229,7 @@ extension PostgresTicketStore {
         let freshness = PostgresConnection.Statement("""
             INSERT INTO tickets.import_meta AS m (dataset, metadata, updated_at) VALUES ($1, $2::jsonb, now())
             ON CONFLICT (dataset) DO UPDATE SET metadata = m.metadata || excluded.metadata, updated_at = now()
-            """, [dataset.name, try String(decoding: JSONEncoder.sorted.encode(meta), as: UTF8.self)])
+            """, [dataset.name, try String(decoding: JSONEncoder.sorted.encode(meta), as: UTF8.self)], prepared: true)
         return [ledger, freshness]
     }
 

@@ -73,6 +73,7 @@ public final class PostgresTicketStore: TicketStore, Sendable {
         try db.execute("""
             CREATE TEMP TABLE IF NOT EXISTS ft_stage (ord bigint NOT NULL, ticket_id text NOT NULL, raw jsonb NOT NULL,
                 \(typed), typed boolean NOT NULL, feed_lat double precision, feed_lng double precision)
+                ON COMMIT DELETE ROWS
             """, purpose: "create the session staging table")
     }
 

@@ -5,10 +5,15 @@ extension PostgresConnection {
     package struct Statement: Sendable {
         package var sql: String
         package var params: [String?]
+        /// Kept prepared on the connection under a name derived from `sql`: the server plans it
+        /// once (a generic plan) instead of on every run. For statements whose best plan does
+        /// not depend on how many rows they meet; see `PreparedStatements`.
+        package var prepared: Bool
 
-        package init(_ sql: String, _ params: [String?] = []) {
+        package init(_ sql: String, _ params: [String?] = [], prepared: Bool = false) {
             self.sql = sql
             self.params = params
+            self.prepared = prepared
         }
     }
 
@@ -30,10 +35,21 @@ extension PostgresConnection {
         guard PQenterPipelineMode(conn) == 1 else {
             throw connectionError(code: .query, purpose: purpose, file: file, line: line)
         }
+        // A statement prepared for the first time is preceded by its Parse, which answers a
+        // result of its own: `preparing[i]` names it, so its result is told apart below.
+        var preparing: [Int: String] = [:]
         var sent = 0
-        for statement in statements {
-            let ok = Self.withCStringArray(statement.params) { values in
-                PQsendQueryParams(conn, statement.sql, Int32(statement.params.count), nil, values, nil, nil, 0)
+        for (i, statement) in statements.enumerated() {
+            let ok = Self.withCStringArray(statement.params) { values -> Int32 in
+                guard statement.prepared else {
+                    return PQsendQueryParams(conn, statement.sql, Int32(statement.params.count), nil, values, nil, nil, 0)
+                }
+                let name = PreparedStatements.name(of: statement.sql)
+                if !prepared.contains(name) {
+                    guard PQsendPrepare(conn, name, statement.sql, Int32(statement.params.count), nil) == 1 else { return 0 }
+                    preparing[i] = name
+                }
+                return PQsendQueryPrepared(conn, name, Int32(statement.params.count), values, nil, nil, 0)
             }
             guard ok == 1 else { break }
             sent += 1
@@ -47,6 +63,7 @@ extension PostgresConnection {
         var results: [PostgresResult] = []
         var firstError: PostgresError?
         var nulls = 0
+        var awaitingParse = preparing[0]
         while synced {
             guard let result = PQgetResult(conn) else {
                 // Two in a row: nothing more is coming (the connection is gone).
@@ -59,8 +76,14 @@ extension PostgresConnection {
             if status == PGRES_PIPELINE_SYNC {
                 PQclear(result)
                 break
+            } else if let name = awaitingParse, status == PGRES_COMMAND_OK {
+                // The Parse of a statement prepared now; its execution's result comes next.
+                prepared.insert(name)
+                awaitingParse = nil
+                PQclear(result)
             } else if status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK {
                 results.append(PostgresResult(taking: result))
+                awaitingParse = preparing[results.count]
             } else if status == PGRES_PIPELINE_ABORTED {
                 PQclear(result)
             } else {
