@@ -186,6 +186,36 @@ struct PostgresConnectionTests {
         #expect(try db.scalar("SELECT count(*) FROM sp", purpose: "count sp") == "2")
     }
 
+    @Test func aPipelineAnswersEachStatementInOrderWithPreparedOnesAmongThem() throws {
+        let db = try openConnection()
+        let plusOne = PostgresConnection.Statement("SELECT $1::int + 1", ["41"], prepared: true)
+        let statements = [plusOne, .init("SELECT 'plain'"), .init(plusOne.sql, ["1"], prepared: true)]
+        for _ in 0..<2 {
+            // The first run prepares the statement (its Parse answers a result of its own, not
+            // counted); the second finds it prepared and sends only its execution.
+            let results = try db.pipeline(statements, purpose: "run a mixed pipeline")
+            #expect(results.map { $0[0, 0] } == ["42", "plain", "2"])
+        }
+        let name = PreparedStatements.name(of: plusOne.sql)
+        #expect(try db.scalar("SELECT count(*) FROM pg_prepared_statements WHERE name = $1", [name], purpose: "count") == "1")
+    }
+
+    @Test func aPreparedStatementOutlivesAFailedPipelineAndARollback() throws {
+        let db = try openConnection()
+        let echo = PostgresConnection.Statement("SELECT $1::text || ' echoed'", ["x"], prepared: true)
+        // Skipped behind a failure: never prepared, so the next pipeline must prepare it.
+        let failed = #expect(throws: PostgresError.self) {
+            try db.pipeline([.init("SELECT 1/0"), echo], purpose: "fail before the first preparation")
+        }
+        #expect(failed?.message.contains("division by zero") == true)
+        #expect(try db.pipeline([echo], purpose: "prepare after a failure")[0][0, 0] == "x echoed")
+        // Prepared inside a transaction that rolls back: it stays, as named statements do.
+        try db.execute("BEGIN", purpose: "begin")
+        _ = try db.pipeline([.init("SELECT $1::text || ' again'", ["y"], prepared: true)], purpose: "prepare in a transaction")
+        try db.execute("ROLLBACK", purpose: "roll back")
+        #expect(try db.pipeline([.init("SELECT $1::text || ' again'", ["z"], prepared: true)], purpose: "reuse")[0][0, 0] == "z again")
+    }
+
     @Test func advisoryLocksContendAcrossConnections() throws {
         let (first, second) = (try openConnection(), try openConnection())
         let key = PostgresConnection.advisoryLockKey(named: "test-\(UUID().uuidString)")

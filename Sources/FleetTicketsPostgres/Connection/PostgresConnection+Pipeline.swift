@@ -45,7 +45,7 @@ extension PostgresConnection {
                     return PQsendQueryParams(conn, statement.sql, Int32(statement.params.count), nil, values, nil, nil, 0)
                 }
                 let name = PreparedStatements.name(of: statement.sql)
-                if !prepared.contains(name) {
+                if !prepared.contains(name), !preparing.values.contains(name) {
                     guard PQsendPrepare(conn, name, statement.sql, Int32(statement.params.count), nil) == 1 else { return 0 }
                     preparing[i] = name
                 }
