@@ -35,53 +35,105 @@ extension PostgresTicketStore {
 
     private func applyInTransaction(_ file: ChangeFile, rows: RowBatches, table: String,
                                     on session: PostgresSession, _ transaction: FileTransaction) async throws -> ApplyCounts {
-        // Fixed statements travel together, up to the first COPY (libpq's PQexec stops at it):
-        // one round trip instead of three (a drain of small delta files pays every round trip
-        // once per file). The store writes the typed and placed columns itself (migrations 24
-        // and 26): the row triggers that compute them for other writers are skipped for this
-        // transaction. The staging table empties itself at every commit or rollback (ON COMMIT
-        // DELETE ROWS); only a rehearsal, a savepoint in a longer transaction, clears it here.
-        var prepare: String? = """
-            \(transaction.opening); SET LOCAL work_mem = '64MB'; SET LOCAL fleettickets.typed_columns = 'written';\
-            \(transaction == .rehearsal ? " TRUNCATE ft_stage;" : "")
-            """
-        let copy = "COPY ft_stage (\(StagedRowEncoder.columns.joined(separator: ", "))) FROM STDIN"
-        var ordinal = 0
-        var serverTyped = 0
-        var repeats = RepeatWatch()
-        // The next batch is decoded while this one is copied (see forEachWithLookAhead).
+        // The store writes the typed and placed columns itself (migrations 24 and 26): the row
+        // triggers that compute them for other writers are skipped for this transaction. The
+        // staging table empties itself at every commit or rollback (ON COMMIT DELETE ROWS);
+        // only a rehearsal, a savepoint in a longer transaction, clears it here.
+        let opening = [transaction.opening, "SET LOCAL work_mem = '64MB'", "SET LOCAL fleettickets.typed_columns = 'written'"]
+            + (transaction == .rehearsal ? ["TRUNCATE ft_stage"] : [])
+        var staged = StagedSoFar()
+        // The first batch is held until the next one shows whether there is more: a file of a
+        // few rows is staged by the merge's own pipeline (see stagingStatements), a larger
+        // one by COPY, the next batch decoded while this one is copied (forEachWithLookAhead).
+        var held: [TicketRow]?
+        var started = false
         try await rows.forEachWithLookAhead { batch in
-            for row in batch { repeats.note(row.ticketID) }
-            let first = ordinal
-            ordinal += batch.count
-            let statement = (prepare ?? "") + copy
-            serverTyped += try await session.run { db in
-                var ordinal = first
-                var encoder = StagedRowEncoder()
-                try db.copyIn(statement, purpose: "stage the rows of \(file.key)") { out in
-                    for row in batch {
-                        ordinal += 1
-                        do {
-                            try out.appendEncodedRow { encoder.encode(ordinal: ordinal, row: row, into: &$0) }
-                        } catch let error as PostgresError where error.code == .usage {
-                            throw Self.nulRejection(ticket: row.ticketID)  // the only field check the encoder makes
-                        }
-                    }
-                }
-                return encoder.serverTypedRows
+            guard started else {
+                started = true
+                held = batch
+                return
             }
-            prepare = nil
+            if let first = held {
+                held = nil
+                try await copy(first, file, opening: opening, &staged, on: session)
+            }
+            try await copy(batch, file, opening: nil, &staged, on: session)
         }
-        if let prepare {
-            // A file without rows (a header alone): still its transaction, ledger row and watermark.
-            try await session.run { db in try db.simpleQuery(prepare, purpose: "prepare staging for \(file.key)") }
+        var leading: [PostgresConnection.Statement] = []
+        if staged.rows == 0, let first = held, first.count > Self.pipelinedRowsAtMost {
+            try await copy(first, file, opening: opening, &staged, on: session)
+        } else if staged.rows == 0 {
+            // A few rows, or none (a header alone: still its transaction, ledger row and watermark).
+            leading = opening.map { PostgresConnection.Statement($0) }
+            leading += try Self.stagingStatements(held ?? [], &staged)
         }
         let tally = rows.tally.snapshot
-        let staging = Staging(rows: ordinal, serverTyped: serverTyped, mayRepeat: repeats.mayRepeat)
-        return try await session.run { db in
-            try self.merge(file, table: table, tally: tally, staging, transaction, db: db)
+        let staging = Staging(rows: staged.rows, serverTyped: staged.serverTyped, mayRepeat: staged.repeats.mayRepeat)
+        return try await session.run { [leading] db in
+            try self.merge(file, table: table, tally: tally, staging, transaction, leading: leading, db: db)
         }
     }
+
+    /// What staging has counted so far.
+    private struct StagedSoFar {
+        var rows = 0
+        var serverTyped = 0
+        var repeats = RepeatWatch()
+    }
+
+    /// Copies a batch into the staging table; `opening` (the transaction's first statements,
+    /// for the first batch) travels in the same round trip as the COPY (libpq's PQexec runs a
+    /// script up to its first COPY).
+    private func copy(_ batch: [TicketRow], _ file: ChangeFile, opening: [String]?, _ staged: inout StagedSoFar,
+                      on session: PostgresSession) async throws {
+        for row in batch { staged.repeats.note(row.ticketID) }
+        let first = staged.rows
+        staged.rows += batch.count
+        let statement = (opening.map { $0.joined(separator: "; ") + "; " } ?? "")
+            + "COPY ft_stage (\(StagedRowEncoder.columns.joined(separator: ", "))) FROM STDIN"
+        staged.serverTyped += try await session.run { db in
+            var ordinal = first
+            var encoder = StagedRowEncoder()
+            try db.copyIn(statement, purpose: "stage the rows of \(file.key)") { out in
+                for row in batch {
+                    ordinal += 1
+                    do {
+                        try out.appendEncodedRow { encoder.encode(ordinal: ordinal, row: row, into: &$0) }
+                    } catch let error as PostgresError where error.code == .usage {
+                        throw Self.nulRejection(ticket: row.ticketID)  // the only field check the encoder makes
+                    }
+                }
+            }
+            return encoder.serverTypedRows
+        }
+    }
+
+    /// Files of at most this many rows are staged by one prepared INSERT per row in the merge's
+    /// first pipeline rather than by COPY: a COPY costs two round trips of its own (the server
+    /// must accept it before its data can follow), most of the apply of a one-row file.
+    static let pipelinedRowsAtMost = 64
+
+    /// One prepared INSERT per row into the staging table, each bound to the row's fields as
+    /// the COPY would carry them (the same encoder; `CopyText.fields` undoes its escaping).
+    private static func stagingStatements(_ rows: [TicketRow], _ staged: inout StagedSoFar) throws
+        -> [PostgresConnection.Statement] {
+        var encoder = StagedRowEncoder()
+        var line: [UInt8] = []
+        let statements = try rows.map { row in
+            staged.repeats.note(row.ticketID)
+            staged.rows += 1
+            line.removeAll(keepingCapacity: true)
+            guard encoder.encode(ordinal: staged.rows, row: row, into: &line) else { throw Self.nulRejection(ticket: row.ticketID) }
+            return PostgresConnection.Statement(stageRow, CopyText.fields(of: line), prepared: true)
+        }
+        staged.serverTyped += encoder.serverTypedRows
+        return statements
+    }
+
+    private static let stageRow = """
+        INSERT INTO ft_stage (\(StagedRowEncoder.columns.joined(separator: ", ")))
+        VALUES (\((1...StagedRowEncoder.columns.count).map { "$\($0)" }.joined(separator: ", ")))
+        """
 
     /// Above this many staged rows, the staging table's ticket_id statistics are gathered
     /// before the merge. Below it the planner's estimate from the table's size already gives
@@ -90,9 +142,11 @@ extension PostgresTicketStore {
 
     /// The staged rows into the table, then the file's ledger row and metadata, and the
     /// closing statement: two pipelines, so two round trips whatever the file's size (the
-    /// counts and the watermark the second one writes come from the first).
+    /// counts and the watermark the second one writes come from the first). `leading` runs
+    /// first in the first one: a small file's opening statements and staging INSERTs.
     private func merge(_ file: ChangeFile, table: String, tally: FileTally.Snapshot, _ staging: Staging,
-                       _ transaction: FileTransaction, db: PostgresConnection) throws -> ApplyCounts {
+                       _ transaction: FileTransaction, leading: [PostgresConnection.Statement],
+                       db: PostgresConnection) throws -> ApplyCounts {
         let dataset = file.dataset
         // The savepoint first: a row the server refuses is then looked for among the staged
         // rows (see refusingData). Then the last row per ticket wins: the rows a later one
@@ -104,12 +158,15 @@ extension PostgresTicketStore {
         // Each step runs only when it has work: no ticket can repeat (RepeatWatch), no row was
         // left to the database, the file is small.
         // A small file's statements run prepared, on plans made once per session (planning the
-        // UPDATE and INSERT cost more than running them on a few rows); a large one's are planned
-        // afresh after ANALYZE, for its size. The truncation at commit leaves the staging table's
-        // identity alone, so it does not invalidate the saved plans (TRUNCATE did).
+        // UPDATE and INSERT cost more than running them on a few rows) and made for few rows:
+        // one primary-key probe per staged row, never a hash of the whole table, whatever the
+        // planner guesses of a temp table it has no statistics for (the default guess, 170 rows
+        // a page, made it scan a table of a few thousand tickets for a one-row file). A large
+        // file's statements are planned afresh after ANALYZE, for its size. The truncation at
+        // commit leaves the staging table's identity alone, so it does not invalidate the saved
+        // plans (TRUNCATE did).
         let small = staging.rows <= Self.analyzeAbove
-        var statements: [PostgresConnection.Statement] = [.init("SAVEPOINT ft_merge")]
-        if small { statements.append(.init("SET LOCAL plan_cache_mode = force_generic_plan")) }
+        var statements = leading + [.init("SAVEPOINT ft_merge")]
         if staging.mayRepeat {
             statements.append(.init("DELETE FROM ft_stage s USING ft_stage later WHERE later.ticket_id = s.ticket_id AND later.ord > s.ord",
                                     prepared: small))
@@ -117,7 +174,15 @@ extension PostgresTicketStore {
         if staging.serverTyped > 0 {
             statements.append(.init("UPDATE ft_stage SET \(Self.serverTyping), typed = true WHERE NOT typed", prepared: small))
         }
-        if !small { statements.append(.init("ANALYZE ft_stage (ticket_id)")) }
+        if small {
+            // After the de-duplication, which joins the staging table to itself: hashed, not nested.
+            statements.append(.init("""
+                SELECT set_config('plan_cache_mode', 'force_generic_plan', true), set_config('enable_hashjoin', 'off', true),
+                       set_config('enable_mergejoin', 'off', true)
+                """, prepared: true))
+        } else {
+            statements.append(.init("ANALYZE ft_stage (ticket_id)"))
+        }
         statements += Self.writes(file, table: table, prepared: small)
         statements.append(.init("SELECT metadata->>'source_max_key' FROM tickets.import_meta WHERE dataset = $1 FOR UPDATE",
                                 [dataset.name], prepared: true))

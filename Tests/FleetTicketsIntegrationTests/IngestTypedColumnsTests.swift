@@ -153,6 +153,35 @@ struct IngestTypedColumnsTests {
         #expect(try db.scalar("SELECT count(*) FROM tickets.inc", purpose: "count") == String(rows.count))
     }
 
+    /// A file of a few rows is staged by prepared INSERTs in the merge's pipeline, a larger one
+    /// by COPY: both must write the same tickets, column for column, for every sample shape.
+    @Test func aSmallFileStagedByItsPipelineWritesWhatACopyWrites() async throws {
+        let rows = Self.rows(prefix: "SP")
+        let small = PostgresTicketStore.pipelinedRowsAtMost
+        #expect(rows.count > small)
+        var written: [[String]] = []
+        for chunk in [small, rows.count] {
+            let url = try Integration.freshDatabase()
+            let store = try PostgresTicketStore(url: url, logger: Integration.logger)
+            defer { store.close() }
+            let db = try PostgresConnection(url: url, logger: Integration.logger)
+            defer { db.close() }
+            try Self.addGazetteer(db)
+            for (i, start) in stride(from: 0, to: rows.count, by: chunk).enumerated() {
+                let report = await ingest(Array(rows[start..<min(start + chunk, rows.count)]), into: store, hour: 1 + i)
+                #expect(report.failure == nil, "\(report.failure?.message ?? "")")
+            }
+            let diffs = try Self.differences(db)
+            #expect(diffs.isEmpty, "\(diffs.prefix(12))")
+            let r = try db.execute("""
+                SELECT ticket_id, (to_jsonb(t) - 'ingested_at' - 'change_key')::text FROM tickets.inc t ORDER BY ticket_id
+                """, purpose: "read every column but the file's own")
+            written.append((0..<r.rowCount).map { "\(r[$0, 0] ?? ""): \(r[$0, 1] ?? "")" })
+        }
+        #expect(written[0].count == rows.count)
+        #expect(written[0] == written[1])
+    }
+
     @Test func aDatabasePopulatedWithGeneratedColumnsKeepsItsValuesAndCarriesOn() async throws {
         // The takeover path: tickets written while the columns were generated (as the Python
         // tool's database has them), then migrations 24 and 25, then the ingest and other writers.

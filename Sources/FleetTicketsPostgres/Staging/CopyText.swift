@@ -96,4 +96,36 @@ enum CopyText {
         if value < 0 { out.append(UInt8(ascii: "-")) }
         appendDigits(abs(value), 1, to: &out)
     }
+
+    /// The fields of one row these writers encoded (no newline), as statement parameters:
+    /// `\N` is nil, escapes undone. The inverse of the writers, so a row staged by INSERT holds
+    /// exactly what its COPY would have.
+    static func fields(of line: [UInt8]) -> [String?] {
+        var fields: [String?] = []
+        var field: [UInt8] = []
+        var i = 0
+        var escaped = false  // the field so far is exactly "\N"
+        while i <= line.count {
+            let b = i < line.count ? line[i] : 0x09
+            i += 1
+            if b == 0x09 {
+                fields.append(escaped && field.isEmpty ? nil : String(decoding: field, as: UTF8.self))
+                field.removeAll(keepingCapacity: true)
+                escaped = false
+            } else if b == 0x5C, i < line.count {
+                let next = line[i]
+                i += 1
+                switch next {
+                case UInt8(ascii: "t"): field.append(0x09)
+                case UInt8(ascii: "n"): field.append(0x0A)
+                case UInt8(ascii: "r"): field.append(0x0D)
+                case UInt8(ascii: "N") where field.isEmpty: escaped = true
+                default: field.append(next)
+                }
+            } else {
+                field.append(b)
+            }
+        }
+        return fields
+    }
 }

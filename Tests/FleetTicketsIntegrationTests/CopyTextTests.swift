@@ -1,0 +1,30 @@
+import FleetTicketsCore
+@testable import FleetTicketsPostgres
+import Testing
+
+/// `CopyText.fields` undoes exactly what the COPY writers do, so a row staged by INSERT holds
+/// what its COPY would have. Needs no database.
+struct CopyTextTests {
+    @Test func fieldsReadBackWhatTheWritersWrote() {
+        let values: [String?] = ["", "plain", nil, "tab\there", "new\nline", "cr\rhere", "back\\slash", "\\N", "\\", "a\\tb",
+                                 "ünïcode 🚀", nil, "trailing\\", "\t", " "]
+        var line: [UInt8] = []
+        for (i, value) in values.enumerated() {
+            if i > 0 { line.append(0x09) }
+            if let value { #expect(CopyText.append(value, to: &line)) } else { CopyText.appendNull(to: &line) }
+        }
+        #expect(CopyText.fields(of: line) == values)
+    }
+
+    @Test func aRowOfTheStagingEncoderHasOneFieldPerColumn() {
+        var line: [UInt8] = []
+        var encoder = StagedRowEncoder()
+        let row = TicketRow(ticketID: "WO\t1", raw: RawRecord(keys: ["ticket_id", "cluster"], values: ["WO\t1", "Kasa\\rani"]))
+        #expect(encoder.encode(ordinal: 7, row: row, into: &line))
+        let fields = CopyText.fields(of: line)
+        #expect(fields.count == StagedRowEncoder.columns.count)
+        #expect(fields[0] == "7")
+        #expect(fields[1] == "WO\t1")
+        #expect(fields[2] == #"{"ticket_id":"WO\t1","cluster":"Kasa\\rani"}"#)
+    }
+}
