@@ -5,5 +5,5 @@
 #   scripts/bench-core.sh --quotes [MB ...]  a field of doubled quotes vs a plain one (default: 1 2 4 20)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build -c release --package-path Benchmarks --product core-bench >&2
+scripts/bench/build-benchmarks.sh core-bench
 exec Benchmarks/.build/release/core-bench "$@"

@@ -22,7 +22,7 @@ psql -X -q -v ON_ERROR_STOP=1 -d "${url%/*}/postgres" \
     -c "DROP DATABASE IF EXISTS ft_bench WITH (FORCE)" -c "CREATE DATABASE ft_bench" >&2
 
 swift build -c release --product fleettickets >&2
-swift build -c release --package-path Benchmarks --product pg-bench >&2
+scripts/bench/build-benchmarks.sh pg-bench
 cli="$PWD/.build/release/fleettickets"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/fleettickets-bench-postgres.XXXXXX")"

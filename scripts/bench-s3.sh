@@ -38,7 +38,7 @@ psql -X -q -v ON_ERROR_STOP=1 -d "${url%/*}/postgres" \
     -c "DROP DATABASE IF EXISTS ft_bench_s3_direct WITH (FORCE)" -c "CREATE DATABASE ft_bench_s3_direct" >&2
 
 swift build -c release --product fleettickets >&2
-swift build -c release --package-path Benchmarks --product s3-bench >&2
+scripts/bench/build-benchmarks.sh s3-bench
 cli="$PWD/.build/release/fleettickets"
 DATABASE_URL="$ahead_url" "$cli" migrate >&2
 DATABASE_URL="$direct_url" "$cli" migrate >&2

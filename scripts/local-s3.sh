@@ -92,8 +92,14 @@ cmd_start() {
     ensure_moto
     mkdir -p "$STATE_DIR"
     say "starting moto_server on 127.0.0.1:${PORT} (log $LOG)"
+    # Through scripts/moto-server.py (moto's server less a directory scan per request) when
+    # the python3 on PATH is the one moto is installed in; moto_server as shipped otherwise.
+    local launch=(moto_server)
+    if python3 -c 'import moto.server' >/dev/null 2>&1; then
+        launch=(python3 "$SCRIPT_DIR/moto-server.py")
+    fi
     # Started directly (not in a subshell) so that $! is the server's PID.
-    nohup moto_server -H 127.0.0.1 -p "$PORT" >"$LOG" 2>&1 </dev/null &
+    nohup "${launch[@]}" -H 127.0.0.1 -p "$PORT" >"$LOG" 2>&1 </dev/null &
     echo $! >"$PID_FILE"
     local waited=0
     until answers; do
