@@ -159,12 +159,10 @@ extension PostgresTicketStore {
         // left to the database, the file is small.
         // A small file's statements run prepared, on plans made once per session (planning the
         // UPDATE and INSERT cost more than running them on a few rows) and made for few rows:
-        // one primary-key probe per staged row, never a hash of the whole table, whatever the
-        // planner guesses of a temp table it has no statistics for (the default guess, 170 rows
-        // a page, made it scan a table of a few thousand tickets for a one-row file). A large
-        // file's statements are planned afresh after ANALYZE, for its size. The truncation at
-        // commit leaves the staging table's identity alone, so it does not invalidate the saved
-        // plans (TRUNCATE did).
+        // a primary-key probe per staged row, whatever the planner would guess of a temp table
+        // without statistics (its default, 170 rows a page, hash-scanned a table of a few
+        // thousand tickets for a one-row file). A large file's are planned after ANALYZE, for
+        // its size. The truncation at commit keeps the saved plans valid (TRUNCATE did not).
         let small = staging.rows <= Self.analyzeAbove
         var statements = leading + [.init("SAVEPOINT ft_merge")]
         if staging.mayRepeat {

@@ -8,7 +8,7 @@
 // Run it with scripts/bench-s3.sh, which starts the S3 server and PostGIS and creates and
 // migrates the two databases.
 //
-//   s3-bench --endpoint URL --read-ahead-db URL --direct-db URL [--tickets N] [--days D] [--upload-tasks T] [--s3-pid PID]
+//   s3-bench --endpoint URL --read-ahead-db URL --direct-db URL --memory-db URL [--tickets N] [--days D] [--upload-tasks T] [--s3-pid PID]
 //
 // The files are a simulated INC stream's baseline and 20-minute deltas (44 a day; the daily
 // full-state re-emissions are left out so every file is small): 3,000 tickets over 114 days
@@ -32,12 +32,12 @@ func since(_ start: ContinuousClock.Instant) -> Double { start.duration(to: .now
 
 // MARK: - arguments
 
-let usage = "usage: s3-bench --endpoint URL --read-ahead-db URL --direct-db URL [--tickets N] [--days D] [--upload-tasks T] [--s3-pid PID]\n"
+let usage = "usage: s3-bench --endpoint URL --read-ahead-db URL --direct-db URL --memory-db URL [--tickets N] [--days D] [--upload-tasks T] [--s3-pid PID]\n"
 var options: [String: String] = ["--tickets": "3000", "--days": "114", "--upload-tasks": "8"]
 do {
     var rest = Array(CommandLine.arguments.dropFirst())[...]
     while let flag = rest.popFirst() {
-        guard ["--endpoint", "--read-ahead-db", "--direct-db", "--tickets", "--days", "--upload-tasks", "--s3-pid"].contains(flag),
+        guard ["--endpoint", "--read-ahead-db", "--direct-db", "--memory-db", "--tickets", "--days", "--upload-tasks", "--s3-pid"].contains(flag),
               let value = rest.popFirst() else {
             FileHandle.standardError.write(Data(usage.utf8))
             exit(2)
@@ -46,6 +46,7 @@ do {
     }
 }
 guard let endpoint = options["--endpoint"], let readAheadDB = options["--read-ahead-db"], let directDB = options["--direct-db"],
+      let memoryDB = options["--memory-db"],
       let tickets = Int(options["--tickets"]!), let days = Int(options["--days"]!), let uploadTasks = Int(options["--upload-tasks"]!),
       tickets > 0, days > 0, uploadTasks > 0 else {
     FileHandle.standardError.write(Data(usage.utf8))
@@ -146,7 +147,7 @@ final class IteratorBox: @unchecked Sendable {
 }
 
 struct TimedSource: ChangeSource {
-    let inner: S3ChangeSource
+    let inner: any ChangeSource
     let meter: Meter
     var location: String { inner.location }
 
@@ -272,13 +273,17 @@ struct Measurement {
 }
 
 func drain(_ label: String, client: S3Client, readAheadDepth: Int, databaseURL: String) async throws -> Measurement {
+    try await drain(label, from: S3ChangeSource(client: client, readAheadDepth: readAheadDepth, logger: quiet), databaseURL: databaseURL)
+}
+
+func drain(_ label: String, from bucket: any ChangeSource, databaseURL: String) async throws -> Measurement {
     let store = try PostgresTicketStore(url: databaseURL, logger: quiet)
     defer { store.close() }
     guard try await store.status(of: dataset).ledgerFiles == 0 else {
         throw Failure(description: "\(databaseURL) already has applied files: s3-bench needs a freshly migrated database")
     }
     let meter = Meter()
-    let source = TimedSource(inner: S3ChangeSource(client: client, readAheadDepth: readAheadDepth, logger: quiet), meter: meter)
+    let source = TimedSource(inner: bucket, meter: meter)
     let engine = IngestEngine(source: source, store: TimedStore(inner: store, meter: meter), logger: quiet)
     let cpuBefore = CPUSample.now()
     let started = ContinuousClock.now
@@ -291,7 +296,7 @@ func drain(_ label: String, client: S3Client, readAheadDepth: Int, databaseURL: 
     }
     let ledger = try await store.status(of: dataset).ledgerFiles
     guard ledger == files.count else { throw Failure(description: "\(label): the ledger holds \(ledger) files, expected \(files.count)") }
-    guard try await client.listObjects(prefix: dataset.changesPrefix).isEmpty else {
+    guard try await bucket.list(prefix: dataset.changesPrefix).isEmpty else {
         throw Failure(description: "\(label): files are left in changes/ after the drain")
     }
     return Measurement(label: label, seconds: seconds, files: report.files.count, spent: meter.value, cpu: cpu)
@@ -314,6 +319,9 @@ print("PostgreSQL: \(psqlSettings); S3: \(endpoint)")
 
 let ahead = try await drain("read-ahead (depth 2)", client: readAheadClient, readAheadDepth: 2, databaseURL: readAheadDB)
 let direct = try await drain("no read-ahead (depth 0)", client: directClient, readAheadDepth: 0, databaseURL: directDB)
+// The same files from memory: the drain without an S3 server, what our side alone sustains.
+let memory = try await drain("in memory (no S3 server)", from: InMemoryChangeSource(Dictionary(uniqueKeysWithValues: files)),
+                             databaseURL: memoryDB)
 
 // MARK: - one-row files: the store's apply against a bare BEGIN; COPY; COMMIT of the same row
 
@@ -429,15 +437,16 @@ print("")
 print(padded("run", 24) + " files/s    total s   ms/file       GET   apply   other  move (behind)")
 print(row(ahead))
 print(row(direct))
+print(row(memory))
 print(String(format: "ratio read-ahead / no read-ahead: %.2f×", ahead.filesPerSecond / direct.filesPerSecond))
 print("  GET = waiting for the object (read-ahead: taking it from memory); apply = the file's transaction (decode, COPY,")
 print("  upsert, ledger, watermark, commit); move = CopyObject + DeleteObject to processed/, started after each")
 print("  commit and run behind the drain (up to 4 at once; its time overlaps the next files and is not on the path);")
 print(String(format: "  other = listing (%.2f s), ledger lookups, the capture_history hook (%.2f s), waiting for the last moves,",
              ahead.spent.list, ahead.spent.hook))
-print("  engine bookkeeping.")
+print("  engine bookkeeping. In memory: the same files and store, the bucket an InMemoryChangeSource.")
 let cores = ProcessInfo.processInfo.activeProcessorCount
-for m in [ahead, direct] {
+for m in [ahead, direct, memory] {
     let n = Double(m.files), c = m.cpu
     let s3 = c.s3.map { String(format: "S3 server %.2f ms, ", $0 / n * 1000) } ?? ""
     let rest = c.machineBusy - c.bench - (c.s3 ?? 0)
