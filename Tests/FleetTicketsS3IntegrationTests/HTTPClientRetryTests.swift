@@ -35,6 +35,19 @@ struct HTTPClientRetryTests {
         #expect(sleeps[1] <= .milliseconds(400) && sleeps[1] >= .milliseconds(190))
     }
 
+    @Test func headersAreReadWithoutTheirSurroundingWhitespace() async throws {
+        let server = try ScriptedHTTPServer([.raw("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Tight:tight\r\n"
+                                                  + "X-Spaced: \t spaced value \t \r\nX-Empty:\r\nX-Colon: a: b\r\nConnection: close\r\n\r\nok")])
+        defer { server.stop() }
+        let response = try await HTTPClient(logger: LiveS3.logger).execute(HTTPRequest(url: server.url + "/"))
+        #expect(response.status == 200)
+        #expect(response.headers["X-Tight"] == "tight")
+        #expect(response.headers["X-Spaced"] == "spaced value")
+        #expect(response.headers["X-Empty"] == "")
+        #expect(response.headers["X-Colon"] == "a: b")
+        #expect(String(decoding: response.body, as: UTF8.self) == "ok")
+    }
+
     @Test func persistentSlowDownEndsInAnS3ErrorWithRetriesAndStatus() async throws {
         let server = try ScriptedHTTPServer([.status(503, body: Self.slowDown)])
         defer { server.stop() }

@@ -17,6 +17,8 @@ final class ScriptedHTTPServer: Sendable {
         case stall(seconds: Double)
         /// A 200 with `count` body bytes, written as fast as the client takes them.
         case body(count: Int)
+        /// These bytes exactly (status line, headers, body).
+        case raw(String)
     }
 
     private let listener: LoopbackListener
@@ -57,6 +59,8 @@ final class ScriptedHTTPServer: Sendable {
             return
         case let .status(status, body):
             write(connection, "HTTP/1.1 \(status) Scripted\r\nContent-Type: application/xml\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)")
+        case let .raw(text):
+            write(connection, text)
         case let .stall(seconds):
             write(connection, "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\nConnection: close\r\n\r\nfirst bytes")
             Thread.sleep(forTimeInterval: seconds)
