@@ -41,7 +41,7 @@ extension PostgresTicketStore {
         // only a rehearsal, a savepoint in a longer transaction, clears it here.
         let opening = [transaction.opening, "SET LOCAL work_mem = '64MB'", "SET LOCAL fleettickets.typed_columns = 'written'"]
             + (transaction == .rehearsal ? ["TRUNCATE ft_stage"] : [])
-        var staged = StagedSoFar()
+        var staged = Staging()
         // The first batch is held until the next one shows whether there is more: a file of a
         // few rows is staged by the merge's own pipeline (see stagingStatements), a larger
         // one by COPY, the next batch decoded while this one is copied (forEachWithLookAhead).
@@ -68,23 +68,15 @@ extension PostgresTicketStore {
             leading += try Self.stagingStatements(held ?? [], &staged)
         }
         let tally = rows.tally.snapshot
-        let staging = Staging(rows: staged.rows, serverTyped: staged.serverTyped, mayRepeat: staged.repeats.mayRepeat)
-        return try await session.run { [leading] db in
-            try self.merge(file, table: table, tally: tally, staging, transaction, leading: leading, db: db)
+        return try await session.run { [leading, staged] db in
+            try self.merge(file, table: table, tally: tally, staged, transaction, leading: leading, db: db)
         }
-    }
-
-    /// What staging has counted so far.
-    private struct StagedSoFar {
-        var rows = 0
-        var serverTyped = 0
-        var repeats = RepeatWatch()
     }
 
     /// Copies a batch into the staging table; `opening` (the transaction's first statements,
     /// for the first batch) travels in the same round trip as the COPY (libpq's PQexec runs a
     /// script up to its first COPY).
-    private func copy(_ batch: [TicketRow], _ file: ChangeFile, opening: [String]?, _ staged: inout StagedSoFar,
+    private func copy(_ batch: [TicketRow], _ file: ChangeFile, opening: [String]?, _ staged: inout Staging,
                       on session: PostgresSession) async throws {
         for row in batch { staged.repeats.note(row.ticketID) }
         let first = staged.rows
@@ -115,7 +107,7 @@ extension PostgresTicketStore {
 
     /// One prepared INSERT per row into the staging table, each bound to the row's fields as
     /// the COPY would carry them (the same encoder; `CopyText.fields` undoes its escaping).
-    private static func stagingStatements(_ rows: [TicketRow], _ staged: inout StagedSoFar) throws
+    private static func stagingStatements(_ rows: [TicketRow], _ staged: inout Staging) throws
         -> [PostgresConnection.Statement] {
         var encoder = StagedRowEncoder()
         var line: [UInt8] = []
@@ -124,20 +116,15 @@ extension PostgresTicketStore {
             staged.rows += 1
             line.removeAll(keepingCapacity: true)
             guard encoder.encode(ordinal: staged.rows, row: row, into: &line) else { throw Self.nulRejection(ticket: row.ticketID) }
-            return PostgresConnection.Statement(stageRow, CopyText.fields(of: line), prepared: true)
+            return ApplyStatements.stageRow.binding(CopyText.fields(of: line))
         }
         staged.serverTyped += encoder.serverTypedRows
         return statements
     }
 
-    private static let stageRow = """
-        INSERT INTO ft_stage (\(StagedRowEncoder.columns.joined(separator: ", ")))
-        VALUES (\((1...StagedRowEncoder.columns.count).map { "$\($0)" }.joined(separator: ", ")))
-        """
-
     /// Above this many staged rows, the staging table's ticket_id statistics are gathered
-    /// before the merge. Below it the planner's estimate from the table's size already gives
-    /// primary-key probes, and ANALYZE would be most of the server's work for a small file.
+    /// before the merge, which is planned for the file's size. At most this many, the merge
+    /// runs on the saved plans for few rows, and ANALYZE would be most of the server's work.
     static let analyzeAbove = 500
 
     /// The staged rows into the table, then the file's ledger row and metadata, and the
@@ -165,25 +152,15 @@ extension PostgresTicketStore {
         // its size. The truncation at commit keeps the saved plans valid (TRUNCATE did not).
         let small = staging.rows <= Self.analyzeAbove
         var statements = leading + [.init("SAVEPOINT ft_merge")]
-        if staging.mayRepeat {
-            statements.append(.init("DELETE FROM ft_stage s USING ft_stage later WHERE later.ticket_id = s.ticket_id AND later.ord > s.ord",
-                                    prepared: small))
-        }
-        if staging.serverTyped > 0 {
-            statements.append(.init("UPDATE ft_stage SET \(Self.serverTyping), typed = true WHERE NOT typed", prepared: small))
-        }
-        if small {
-            // After the de-duplication, which joins the staging table to itself: hashed, not nested.
-            statements.append(.init("""
-                SELECT set_config('plan_cache_mode', 'force_generic_plan', true), set_config('enable_hashjoin', 'off', true),
-                       set_config('enable_mergejoin', 'off', true)
-                """, prepared: true))
-        } else {
-            statements.append(.init("ANALYZE ft_stage (ticket_id)"))
-        }
-        statements += Self.writes(file, table: table, prepared: small)
-        statements.append(.init("SELECT metadata->>'source_max_key' FROM tickets.import_meta WHERE dataset = $1 FOR UPDATE",
-                                [dataset.name], prepared: true))
+        if staging.repeats.mayRepeat { statements.append(ApplyStatements.dedupe.binding([], prepared: small)) }
+        if staging.serverTyped > 0 { statements.append(ApplyStatements.serverTyping.binding([], prepared: small)) }
+        // After the de-duplication, which joins the staging table to itself: hashed, not nested.
+        statements.append(small ? ApplyStatements.smallFilePlans : .init("ANALYZE ft_stage (ticket_id)"))
+        // The version guard's values: this file's key and stamp, and whether it may rewrite newer rows.
+        let version: [String?] = [file.key, file.versionStamp, file.rewritesNewer ? "true" : "false"]
+        let writes = ApplyStatements.writes(into: table)
+        statements += [writes.update.binding(version, prepared: small), writes.insert.binding(version, prepared: small),
+                       ApplyStatements.watermark.binding([dataset.name])]
         return try refusingData(of: file, db: db) {
             let results = try db.pipeline(statements, purpose: "write the staged rows of \(file.key) into \(dataset.table)")
             let (updated, insertion, watermark) = (results[results.count - 3], results[results.count - 2], results[results.count - 1])
@@ -202,68 +179,6 @@ extension PostgresTicketStore {
         }
     }
 
-    /// The UPDATE and the INSERT of the staged rows; the INSERT answers the counts.
-    private static func writes(_ file: ChangeFile, table: String, prepared: Bool) -> [PostgresConnection.Statement] {
-        // Existing tickets whose raw changed are updated, then the new ones inserted; an
-        // identical raw is not rewritten. Not one INSERT … ON CONFLICT DO UPDATE: that computes
-        // every column for every proposed row before finding the conflict, so each unchanged
-        // ticket cost as much as a new one and each update twice. The INSERT keeps ON CONFLICT
-        // for a ticket some other writer inserted meanwhile (xmax = 0 marks a real insert);
-        // being a second statement, it also sees a ticket deleted since the UPDATE began, and
-        // inserts it. Both write the typed and placed columns themselves (migrations 24, 26).
-        // The guard's test sits in a CASE behind the raw comparison, which joins it to the staged
-        // row: on its own it was pushed down to the scan of the whole table and its regular
-        // expression ran for every stored ticket, changed or not, for every large file.
-        // The version guard: a row a newer file wrote is never replaced ($2 = this file's stamp;
-        // $3 = a reseed, which replays in order and may rewrite). Such rows are counted as stale.
-        let version: [String?] = [file.key, file.versionStamp, file.rewritesNewer ? "true" : "false"]
-        let update = """
-            UPDATE \(table) AS t SET raw = s.raw::jsonb, ingested_at = now(), change_key = $1,
-                \(typedFrom("s")), \(PlacedColumns.assignments(from: "s"))
-            FROM (\(PlacedColumns.stage)) s
-            WHERE t.ticket_id = s.ticket_id
-              AND CASE WHEN t.raw IS DISTINCT FROM s.raw::jsonb
-                       THEN $3::boolean OR NOT tickets.change_key_is_newer(t.change_key, $2) ELSE false END
-            """
-        // Rows the guard refused still differ from the stored (newer) row after the UPDATE: the
-        // last count.
-        let insert = """
-            WITH written AS (
-                INSERT INTO \(table) AS t (ticket_id, raw, ingested_at, change_key, \(typedList("")), \(PlacedColumns.names))
-                SELECT s.ticket_id, s.raw::jsonb, now(), $1, \(typedList("s.")), \(PlacedColumns.values(from: "s"))
-                FROM (\(PlacedColumns.stage)) s
-                WHERE NOT EXISTS (SELECT 1 FROM \(table) e WHERE e.ticket_id = s.ticket_id)
-                ON CONFLICT (ticket_id) DO UPDATE SET raw = excluded.raw, ingested_at = excluded.ingested_at,
-                    change_key = excluded.change_key, \(typedFrom("excluded")), \(PlacedColumns.fromExcluded)
-                WHERE t.raw IS DISTINCT FROM excluded.raw
-                  AND ($3::boolean OR NOT tickets.change_key_is_newer(t.change_key, $2))
-                RETURNING (xmax = 0) AS inserted
-            )
-            SELECT (SELECT count(*) FROM ft_stage),
-                   count(*) FILTER (WHERE inserted),
-                   count(*) FILTER (WHERE NOT inserted),
-                   (SELECT count(*) FROM ft_stage s JOIN \(table) o ON o.ticket_id = s.ticket_id
-                    WHERE NOT $3::boolean
-                      AND CASE WHEN o.raw IS DISTINCT FROM s.raw::jsonb
-                               THEN tickets.change_key_is_newer(o.change_key, $2) ELSE false END)
-            FROM written
-            """
-        return [.init(update, version, prepared: prepared), .init(insert, version, prepared: prepared)]
-    }
-
-    /// `col = source.col` for every typed column.
-    private static func typedFrom(_ source: String) -> String {
-        TypedColumns.names.map { "\($0) = \(source).\($0)" }.joined(separator: ", ")
-    }
-
-    private static func typedList(_ prefix: String) -> String {
-        TypedColumns.names.map { prefix + $0 }.joined(separator: ", ")
-    }
-
-    /// `col = <reference parser>(raw ->> 'col')` for every typed column.
-    private static let serverTyping = TypedColumns.all.map { "\($0.name) = \($0.kind.reference($0.name))" }
-        .joined(separator: ", ")
-
     /// The ledger row and the freshness metadata with the advanced watermark (`current` is the
     /// stored one, read and locked in the file's transaction), as statements for the pipeline.
     private func record(_ file: ChangeFile, counts: ApplyCounts, tally: FileTally.Snapshot,
@@ -271,28 +186,16 @@ extension PostgresTicketStore {
         let dataset = file.dataset
         let dropped = try String(decoding: JSONEncoder.sorted.encode(tally.droppedByName), as: UTF8.self)
         let exported = file.exportedAt.map { $0.formatted(.iso8601) }
-        let ledger = PostgresConnection.Statement("""
-            INSERT INTO tickets.ingest_ledger AS l
-                (dataset, key, etag, bytes, exported_at, rows_read, rows_dropped, inserted, updated, unchanged, stale)
-            VALUES ($1, $2, $3, $4, $5::timestamptz, $6, $7::jsonb, $8, $9, $10, $11)
-            ON CONFLICT (dataset, key) DO UPDATE SET
-                etag = excluded.etag, bytes = excluded.bytes, exported_at = excluded.exported_at,
-                rows_read = excluded.rows_read, rows_dropped = excluded.rows_dropped,
-                inserted = excluded.inserted, updated = excluded.updated, unchanged = excluded.unchanged,
-                stale = excluded.stale, applications = l.applications + 1, applied_at = now()
-            """, [dataset.name, file.key, file.etag, String(tally.bytesRead), exported, String(tally.rowsRead), dropped,
-                  String(counts.inserted), String(counts.updated), String(counts.unchanged), String(counts.stale)],
-            prepared: true)
+        let ledger = ApplyStatements.ledger.binding([
+            dataset.name, file.key, file.etag, String(tally.bytesRead), exported, String(tally.rowsRead), dropped,
+            String(counts.inserted), String(counts.updated), String(counts.unchanged), String(counts.stale),
+        ])
         let meta = Freshness(
             source_max_key: file.advancesWatermark ? ChangeKey.watermark(current, advancedTo: file.key) : nil,
             last_file: file.key, last_file_exported_at: exported,
             last_applied_at: Date().formatted(.iso8601),
             rows_read: tally.rowsRead, inserted: counts.inserted, updated: counts.updated, unchanged: counts.unchanged)
-        // Merge, so keys the Python tool kept in the same object survive the takeover.
-        let freshness = PostgresConnection.Statement("""
-            INSERT INTO tickets.import_meta AS m (dataset, metadata, updated_at) VALUES ($1, $2::jsonb, now())
-            ON CONFLICT (dataset) DO UPDATE SET metadata = m.metadata || excluded.metadata, updated_at = now()
-            """, [dataset.name, try String(decoding: JSONEncoder.sorted.encode(meta), as: UTF8.self)], prepared: true)
+        let freshness = ApplyStatements.freshness.binding([dataset.name, try String(decoding: JSONEncoder.sorted.encode(meta), as: UTF8.self)])
         return [ledger, freshness]
     }
 
@@ -308,12 +211,12 @@ extension PostgresTicketStore {
     }
 }
 
-/// What staging a file found out, for the merge: how many rows, how many left to the
-/// database's parsers, and whether a ticket may appear more than once.
+/// What staging a file has found out so far, for the merge: how many rows, how many left to
+/// the database's parsers, and whether a ticket may appear more than once.
 struct Staging {
-    var rows: Int
-    var serverTyped: Int
-    var mayRepeat: Bool
+    var rows = 0
+    var serverTyped = 0
+    var repeats = RepeatWatch()
 }
 
 /// How a file's transaction opens and ends: BEGIN … COMMIT, or, rehearsing (a dry run inside

@@ -3,17 +3,28 @@ internal import CLibPQ
 extension PostgresConnection {
     /// One statement of a pipeline: SQL and its values as text parameters (`$1`, `$2`, …).
     package struct Statement: Sendable {
-        package var sql: String
+        package let sql: String
         package var params: [String?]
-        /// Kept prepared on the connection under a name derived from `sql`: the server plans it
-        /// once (a generic plan) instead of on every run. For statements whose best plan does
-        /// not depend on how many rows they meet; see `PreparedStatements`.
-        package var prepared: Bool
+        /// Set when the statement is kept prepared on the connection under this name (derived
+        /// from `sql`, see `PreparedStatements`): the server plans it once (a generic plan)
+        /// instead of on every run. For statements whose best plan does not depend on how many
+        /// rows they meet. Derived once, here: a statement built once and bound per use
+        /// (`binding`) hashes its text once.
+        package let preparedName: String?
 
         package init(_ sql: String, _ params: [String?] = [], prepared: Bool = false) {
             self.sql = sql
             self.params = params
-            self.prepared = prepared
+            self.preparedName = prepared ? PreparedStatements.name(of: sql) : nil
+        }
+
+        /// The same statement with these values; `prepared: false` sends it unnamed (planned
+        /// for this run alone) even if it is kept prepared elsewhere.
+        package func binding(_ params: [String?], prepared: Bool = true) -> Statement {
+            guard prepared || preparedName == nil else { return Statement(sql, params) }
+            var bound = self
+            bound.params = params
+            return bound
         }
     }
 
@@ -41,10 +52,9 @@ extension PostgresConnection {
         var sent = 0
         for (i, statement) in statements.enumerated() {
             let ok = Self.withCStringArray(statement.params) { values -> Int32 in
-                guard statement.prepared else {
+                guard let name = statement.preparedName else {
                     return PQsendQueryParams(conn, statement.sql, Int32(statement.params.count), nil, values, nil, nil, 0)
                 }
-                let name = PreparedStatements.name(of: statement.sql)
                 if !prepared.contains(name), !preparing.values.contains(name) {
                     guard PQsendPrepare(conn, name, statement.sql, Int32(statement.params.count), nil) == 1 else { return 0 }
                     preparing[i] = name

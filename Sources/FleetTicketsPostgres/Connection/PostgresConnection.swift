@@ -28,7 +28,7 @@ package final class PostgresConnection: @unchecked Sendable {
     private let noticeSink: NoticeSink
     /// Numbers generated savepoint names, so no caller text is ever spliced into SQL.
     var savepointCounter = 0
-    /// Names of the statements prepared on this session (see `Statement.prepared`).
+    /// Names of the statements prepared on this session (see `Statement.preparedName`).
     var prepared: Set<String> = []
 
     /// Opens a connection, waiting at most `connect_timeout` seconds (10 unless the URL sets one).

@@ -1,4 +1,4 @@
-/// Names for statements kept prepared on a connection (`PostgresConnection.Statement.prepared`).
+/// Names for statements kept prepared on a connection (`PostgresConnection.Statement.preparedName`).
 ///
 /// The name is derived from the SQL text (64-bit FNV-1a), so the same text is prepared once
 /// per session whoever sends it, and a different text can never run under another's name

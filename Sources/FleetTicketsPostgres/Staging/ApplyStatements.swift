@@ -1,0 +1,126 @@
+import Synchronization
+
+/// The statements of a file's apply. Their text is the same for every file (the merge's is the
+/// same for every file of a table), so each is built once, its prepared name hashed once, and
+/// bound to the file's values per use (`Statement.binding`): building and hashing a few
+/// kilobytes of SQL per file was work on every small file's path.
+enum ApplyStatements {
+    typealias Statement = PostgresConnection.Statement
+
+    /// One staged row, bound to its fields as the COPY would carry them (`CopyText.fields`).
+    static let stageRow = Statement("""
+        INSERT INTO ft_stage (\(StagedRowEncoder.columns.joined(separator: ", ")))
+        VALUES (\((1...StagedRowEncoder.columns.count).map { "$\($0)" }.joined(separator: ", ")))
+        """, prepared: true)
+
+    /// The last row per ticket wins: the rows a later one supersedes leave the staging table.
+    static let dedupe = Statement(
+        "DELETE FROM ft_stage s USING ft_stage later WHERE later.ticket_id = s.ticket_id AND later.ord > s.ord", prepared: true)
+
+    /// `col = <reference parser>(raw ->> 'col')` for the rows the encoder left to the database.
+    static let serverTyping = Statement("""
+        UPDATE ft_stage SET \(TypedColumns.all.map { "\($0.name) = \($0.kind.reference($0.name))" }.joined(separator: ", ")),
+            typed = true WHERE NOT typed
+        """, prepared: true)
+
+    /// A small file's plans: generic, and nested loops (a primary-key probe per staged row).
+    static let smallFilePlans = Statement("""
+        SELECT set_config('plan_cache_mode', 'force_generic_plan', true), set_config('enable_hashjoin', 'off', true),
+               set_config('enable_mergejoin', 'off', true)
+        """, prepared: true)
+
+    /// The stored watermark, locked for the file's transaction ($1 = dataset).
+    static let watermark = Statement(
+        "SELECT metadata->>'source_max_key' FROM tickets.import_meta WHERE dataset = $1 FOR UPDATE", prepared: true)
+
+    /// The file's ledger row.
+    static let ledger = Statement("""
+        INSERT INTO tickets.ingest_ledger AS l
+            (dataset, key, etag, bytes, exported_at, rows_read, rows_dropped, inserted, updated, unchanged, stale)
+        VALUES ($1, $2, $3, $4, $5::timestamptz, $6, $7::jsonb, $8, $9, $10, $11)
+        ON CONFLICT (dataset, key) DO UPDATE SET
+            etag = excluded.etag, bytes = excluded.bytes, exported_at = excluded.exported_at,
+            rows_read = excluded.rows_read, rows_dropped = excluded.rows_dropped,
+            inserted = excluded.inserted, updated = excluded.updated, unchanged = excluded.unchanged,
+            stale = excluded.stale, applications = l.applications + 1, applied_at = now()
+        """, prepared: true)
+
+    /// The dataset's freshness metadata, merged so keys the Python tool kept in the same object
+    /// survive the takeover.
+    static let freshness = Statement("""
+        INSERT INTO tickets.import_meta AS m (dataset, metadata, updated_at) VALUES ($1, $2::jsonb, now())
+        ON CONFLICT (dataset) DO UPDATE SET metadata = m.metadata || excluded.metadata, updated_at = now()
+        """, prepared: true)
+
+    /// The UPDATE and the INSERT of the staged rows into `table` (a quoted identifier); the
+    /// INSERT answers the counts. Values: $1 = the file's key, $2 = its version stamp, $3 = a
+    /// reseed. Built once per table.
+    static func writes(into table: String) -> (update: Statement, insert: Statement) {
+        built.withLock { built in
+            if let writes = built[table] { return writes }
+            let writes = (Statement(update(table), prepared: true), Statement(insert(table), prepared: true))
+            built[table] = writes
+            return writes
+        }
+    }
+
+    private static let built = Mutex<[String: (update: Statement, insert: Statement)]>([:])
+
+    // Existing tickets whose raw changed are updated, then the new ones inserted; an identical
+    // raw is not rewritten. Not one INSERT … ON CONFLICT DO UPDATE: that computes every column
+    // for every proposed row before finding the conflict, so each unchanged ticket cost as much
+    // as a new one and each update twice. The INSERT keeps ON CONFLICT for a ticket some other
+    // writer inserted meanwhile (xmax = 0 marks a real insert); being a second statement, it
+    // also sees a ticket deleted since the UPDATE began, and inserts it. Both write the typed
+    // and placed columns themselves (migrations 24, 26).
+    // The guard's test sits in a CASE behind the raw comparison, which joins it to the staged
+    // row: on its own it was pushed down to the scan of the whole table and its regular
+    // expression ran for every stored ticket, changed or not, for every large file.
+    // The version guard: a row a newer file wrote is never replaced ($2 = this file's stamp;
+    // $3 = a reseed, which replays in order and may rewrite). Such rows are counted as stale.
+    private static func update(_ table: String) -> String {
+        """
+        UPDATE \(table) AS t SET raw = s.raw::jsonb, ingested_at = now(), change_key = $1,
+            \(typedFrom("s")), \(PlacedColumns.assignments(from: "s"))
+        FROM (\(PlacedColumns.stage)) s
+        WHERE t.ticket_id = s.ticket_id
+          AND CASE WHEN t.raw IS DISTINCT FROM s.raw::jsonb
+                   THEN $3::boolean OR NOT tickets.change_key_is_newer(t.change_key, $2) ELSE false END
+        """
+    }
+
+    // Rows the guard refused still differ from the stored (newer) row after the UPDATE: the
+    // last count.
+    private static func insert(_ table: String) -> String {
+        """
+        WITH written AS (
+            INSERT INTO \(table) AS t (ticket_id, raw, ingested_at, change_key, \(typedList("")), \(PlacedColumns.names))
+            SELECT s.ticket_id, s.raw::jsonb, now(), $1, \(typedList("s.")), \(PlacedColumns.values(from: "s"))
+            FROM (\(PlacedColumns.stage)) s
+            WHERE NOT EXISTS (SELECT 1 FROM \(table) e WHERE e.ticket_id = s.ticket_id)
+            ON CONFLICT (ticket_id) DO UPDATE SET raw = excluded.raw, ingested_at = excluded.ingested_at,
+                change_key = excluded.change_key, \(typedFrom("excluded")), \(PlacedColumns.fromExcluded)
+            WHERE t.raw IS DISTINCT FROM excluded.raw
+              AND ($3::boolean OR NOT tickets.change_key_is_newer(t.change_key, $2))
+            RETURNING (xmax = 0) AS inserted
+        )
+        SELECT (SELECT count(*) FROM ft_stage),
+               count(*) FILTER (WHERE inserted),
+               count(*) FILTER (WHERE NOT inserted),
+               (SELECT count(*) FROM ft_stage s JOIN \(table) o ON o.ticket_id = s.ticket_id
+                WHERE NOT $3::boolean
+                  AND CASE WHEN o.raw IS DISTINCT FROM s.raw::jsonb
+                           THEN tickets.change_key_is_newer(o.change_key, $2) ELSE false END)
+        FROM written
+        """
+    }
+
+    /// `col = source.col` for every typed column.
+    private static func typedFrom(_ source: String) -> String {
+        TypedColumns.names.map { "\($0) = \(source).\($0)" }.joined(separator: ", ")
+    }
+
+    private static func typedList(_ prefix: String) -> String {
+        TypedColumns.names.map { prefix + $0 }.joined(separator: ", ")
+    }
+}
