@@ -1,9 +1,8 @@
 import FleetTicketsCore
 import Testing
 
-@Suite struct CSVParserTests {
-    /// Parses `text` fed in chunks of `chunk` bytes.
-    func parse(_ bytes: [UInt8], chunk: Int = 1 << 16) throws -> [CSVParser.Record] {
+/// Parses `bytes` fed to the parser in chunks of `chunk` bytes.
+private func parseInChunks(_ bytes: [UInt8], chunk: Int) throws -> [CSVParser.Record] {
         var parser = CSVParser(key: "k.csv")
         var records: [CSVParser.Record] = []
         var i = 0
@@ -13,6 +12,11 @@ import Testing
         }
         try parser.finish(into: &records)
         return records
+}
+
+@Suite struct CSVParserTests {
+    func parse(_ bytes: [UInt8], chunk: Int = 1 << 16) throws -> [CSVParser.Record] {
+        try parseInChunks(bytes, chunk: chunk)
     }
 
     func parse(_ text: String, chunk: Int = 1 << 16) throws -> [[String]] {
@@ -75,16 +79,9 @@ import Testing
 
 /// Values the database cannot store are caught while decoding, with the line.
 @Suite struct CSVParserRefusalTests {
+    /// Fed three bytes at a time, so every refusal is also found across chunk boundaries.
     func parse(_ bytes: [UInt8], chunk: Int = 3) throws -> [CSVParser.Record] {
-        var parser = CSVParser(key: "k.csv")
-        var records: [CSVParser.Record] = []
-        var i = 0
-        while i < bytes.count {
-            try parser.feed(Array(bytes[i..<min(i + chunk, bytes.count)]), into: &records)
-            i += chunk
-        }
-        try parser.finish(into: &records)
-        return records
+        try parseInChunks(bytes, chunk: chunk)
     }
 
     @Test func aNULByteInAnyValueIsAnErrorWithItsLine() throws {

@@ -116,41 +116,49 @@ struct IngestTypedColumnsTests {
             .run(.inc, options: IngestOptions(apply: true))
     }
 
-    @Test func theStoreWritesWhatTheReferenceParsersGiveOnAFreshDatabase() async throws {
+    /// A freshly migrated database with the gazetteer's cases: a store and a connection on it,
+    /// both closed after `body`.
+    func onFreshDatabase(_ body: (PostgresTicketStore, PostgresConnection) async throws -> Void) async throws {
         let url = try Integration.freshDatabase()
         let store = try PostgresTicketStore(url: url, logger: Integration.logger)
         defer { store.close() }
         let db = try PostgresConnection(url: url, logger: Integration.logger)
         defer { db.close() }
         try Self.addGazetteer(db)
-        let rows = Self.rows(prefix: "TC")
-        // Most random timestamp samples are out of range (the database's); the valid ones, the
-        // spellings, numbers and texts are the store's.
-        #expect(Self.typedByTheStore(rows) > 250, "the store's own path is exercised, not only the database's")
-        #expect(Self.typedByTheStore(rows) < rows.count, "and so is the database's")
-        let report = await ingest(rows, into: store, hour: 9)
-        #expect(report.failure == nil, "\(report.failure?.message ?? "")")
-        #expect(report.files.first?.counts.inserted == rows.count)
+        try await body(store, db)
+    }
 
-        // The same tickets again with other values: the UPDATE path writes them too.
-        let changed = rows.enumerated().map { i, row in
-            var r = row
-            r["closed_at"] = i % 3 == 0 ? "2026-06-15 11:00:00" : i % 3 == 1 ? "" : "2026-06-15T11:00:00Z"
-            r["is_actionable"] = i % 2 == 0 ? "no" : "Y"
-            switch i % 4 {
-            case 0: (r["latitude"], r["longitude"]) = ("-1.3", "36.75")
-            case 1: (r["latitude"], r["location_name"]) = ("", "LOC_HIT")
-            default: break
+    @Test func theStoreWritesWhatTheReferenceParsersGiveOnAFreshDatabase() async throws {
+        try await onFreshDatabase { store, db in
+            let rows = Self.rows(prefix: "TC")
+            // Most random timestamp samples are out of range (the database's); the valid ones, the
+            // spellings, numbers and texts are the store's.
+            #expect(Self.typedByTheStore(rows) > 250, "the store's own path is exercised, not only the database's")
+            #expect(Self.typedByTheStore(rows) < rows.count, "and so is the database's")
+            let report = await ingest(rows, into: store, hour: 9)
+            #expect(report.failure == nil, "\(report.failure?.message ?? "")")
+            #expect(report.files.first?.counts.inserted == rows.count)
+
+            // The same tickets again with other values: the UPDATE path writes them too.
+            let changed = rows.enumerated().map { i, row in
+                var r = row
+                r["closed_at"] = i % 3 == 0 ? "2026-06-15 11:00:00" : i % 3 == 1 ? "" : "2026-06-15T11:00:00Z"
+                r["is_actionable"] = i % 2 == 0 ? "no" : "Y"
+                switch i % 4 {
+                case 0: (r["latitude"], r["longitude"]) = ("-1.3", "36.75")
+                case 1: (r["latitude"], r["location_name"]) = ("", "LOC_HIT")
+                default: break
+                }
+                return r
             }
-            return r
-        }
-        let second = await ingest(changed, into: store, hour: 10)
-        #expect(second.failure == nil, "\(second.failure?.message ?? "")")
-        #expect((second.files.first?.counts.updated ?? 0) > rows.count / 2)
+            let second = await ingest(changed, into: store, hour: 10)
+            #expect(second.failure == nil, "\(second.failure?.message ?? "")")
+            #expect((second.files.first?.counts.updated ?? 0) > rows.count / 2)
 
-        let diffs = try Self.differences(db)
-        #expect(diffs.isEmpty, "\(diffs.prefix(12))")
-        #expect(try db.scalar("SELECT count(*) FROM tickets.inc", purpose: "count") == String(rows.count))
+            let diffs = try Self.differences(db)
+            #expect(diffs.isEmpty, "\(diffs.prefix(12))")
+            #expect(try db.scalar("SELECT count(*) FROM tickets.inc", purpose: "count") == String(rows.count))
+        }
     }
 
     /// A file of a few rows is staged by prepared INSERTs in the merge's pipeline, a larger one
@@ -161,22 +169,18 @@ struct IngestTypedColumnsTests {
         #expect(rows.count > small)
         var written: [[String]] = []
         for chunk in [small, rows.count] {
-            let url = try Integration.freshDatabase()
-            let store = try PostgresTicketStore(url: url, logger: Integration.logger)
-            defer { store.close() }
-            let db = try PostgresConnection(url: url, logger: Integration.logger)
-            defer { db.close() }
-            try Self.addGazetteer(db)
-            for (i, start) in stride(from: 0, to: rows.count, by: chunk).enumerated() {
-                let report = await ingest(Array(rows[start..<min(start + chunk, rows.count)]), into: store, hour: 1 + i)
-                #expect(report.failure == nil, "\(report.failure?.message ?? "")")
+            try await onFreshDatabase { store, db in
+                for (i, start) in stride(from: 0, to: rows.count, by: chunk).enumerated() {
+                    let report = await ingest(Array(rows[start..<min(start + chunk, rows.count)]), into: store, hour: 1 + i)
+                    #expect(report.failure == nil, "\(report.failure?.message ?? "")")
+                }
+                let diffs = try Self.differences(db)
+                #expect(diffs.isEmpty, "\(diffs.prefix(12))")
+                let r = try db.execute("""
+                    SELECT ticket_id, (to_jsonb(t) - 'ingested_at' - 'change_key')::text FROM tickets.inc t ORDER BY ticket_id
+                    """, purpose: "read every column but the file's own")
+                written.append((0..<r.rowCount).map { "\(r[$0, 0] ?? ""): \(r[$0, 1] ?? "")" })
             }
-            let diffs = try Self.differences(db)
-            #expect(diffs.isEmpty, "\(diffs.prefix(12))")
-            let r = try db.execute("""
-                SELECT ticket_id, (to_jsonb(t) - 'ingested_at' - 'change_key')::text FROM tickets.inc t ORDER BY ticket_id
-                """, purpose: "read every column but the file's own")
-            written.append((0..<r.rowCount).map { "\(r[$0, 0] ?? ""): \(r[$0, 1] ?? "")" })
         }
         #expect(written[0].count == rows.count)
         #expect(written[0] == written[1])
