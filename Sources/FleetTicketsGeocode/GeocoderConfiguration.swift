@@ -63,6 +63,9 @@ public struct GeocoderRateLimit: Sendable, Hashable, CustomStringConvertible {
     /// The least time between two requests, margin included.
     public var spacing: Duration { .seconds((1 + Self.margin) / perSecond) }
 
+    /// The published least time between two requests as the provider counts them, no margin.
+    public var publishedSpacing: Duration { .seconds(1 / perSecond) }
+
     /// The sliding window `perMinute` is counted over, a second of margin included.
     public var window: Duration { .seconds(61) }
 

@@ -1,6 +1,7 @@
-/// Spaces requests to one provider: at most `perSecond` (as an even spacing with a margin, no
-/// bursts) and, when set, `perMinute` in any 61 seconds; and no request before a hold-off the provider
-/// asked for (a 429's `Retry-After`, a backoff).
+/// Spaces requests to one provider: at most `perSecond` (as an even spacing of the sends with a
+/// margin, no bursts, and the published spacing after each answer; see `answered`) and, when
+/// set, `perMinute` in any 61 seconds; and no request before a hold-off the provider asked for
+/// (a 429's `Retry-After`, a backoff).
 ///
 /// Each caller reserves the next free slot and then sleeps until it, so callers are served in
 /// arrival order and a clock whose sleeps return at once (tests) never spins. A caller
@@ -41,6 +42,15 @@ public actor GeocoderRateLimiter {
         let keep = max(1, limit.perMinute ?? 1)
         if slots.count > keep { slots.removeFirst(slots.count - keep) }
         if slot > now { try await sleep(slot - now) }
+    }
+
+    /// Call when a request's answer (or its failure) is back: the next request leaves at least
+    /// the published spacing after it. Spacing the sends alone let a request through 39 ms
+    /// after one whose connect a busy machine had delayed by 3 s, and the provider saw the two
+    /// arrive together; a request has arrived by the time its answer is back, so this makes the
+    /// provider's view certain.
+    public func answered() {
+        notBefore = max(notBefore, elapsed() + limit.publishedSpacing)
     }
 
     /// No request is let through before `duration` from now (e.g. a `Retry-After`).

@@ -72,7 +72,10 @@ struct ProviderTransport: Sendable {
             let reason: String
             var wait: Duration?
             do {
-                let response = try await http.execute(request)
+                let attempt: Result<HTTPResponse, any Error>
+                do { attempt = .success(try await http.execute(request)) } catch { attempt = .failure(error) }
+                await limiter.answered()  // answered or failed: the request has left the wire either way
+                let response = try attempt.get()
                 switch classify(response) {
                 case let .answer(candidates):
                     logger.trace("geocoder answered", metadata: ["status": "\(response.status)", "candidates": "\(candidates.count)",

@@ -129,6 +129,22 @@ import Testing
         #expect(clock.sleeps.last.map { $0 > .seconds(6.9) && $0 <= .seconds(7) } == true)
     }
 
+    @Test func theNextRequestLeavesThePublishedSpacingAfterTheLastAnswer() async throws {
+        let clock = VirtualClock()
+        let limiter = GeocoderRateLimiter(GeocoderRateLimit(perSecond: 2), clock: clock)
+        try await limiter.acquire()
+        // A request that took 3 s on the way (a slow connect): its send slot is long past when
+        // it arrives, but the next one still waits the published 0.5 s after its answer.
+        try await clock.sleep(for: .seconds(3))
+        await limiter.answered()
+        try await limiter.acquire()
+        #expect(clock.sleeps.last == .milliseconds(500), "\(clock.sleeps)")
+        // A quick answer leaves the send spacing (0.625 s, margin included) in charge.
+        await limiter.answered()
+        try await limiter.acquire()
+        #expect(clock.sleeps.last == .milliseconds(625), "\(clock.sleeps)")
+    }
+
     @Test func aCancelledWaiterThrows() async throws {
         let limiter = GeocoderRateLimiter(GeocoderRateLimit(perSecond: 0.1))
         try await limiter.acquire()
