@@ -163,14 +163,12 @@ extension PostgresTicketStore {
                        ApplyStatements.watermark.binding([dataset.name])]
         return try refusingData(of: file, db: db) {
             let results = try db.pipeline(statements, purpose: "write the staged rows of \(file.key) into \(dataset.table)")
-            let (updated, insertion, watermark) = (results[results.count - 3], results[results.count - 2], results[results.count - 1])
-            let distinct = Int(insertion[0, 0] ?? "0") ?? 0
-            let inserted = Int(insertion[0, 1] ?? "0") ?? 0
-            let updatedLate = Int(insertion[0, 2] ?? "0") ?? 0
-            // Rows the guard refused still differ from the stored (newer) row after the UPDATE.
-            let stale = Int(insertion[0, 3] ?? "0") ?? 0
-            let counts = ApplyCounts(inserted: inserted, updated: updated.affectedRows + updatedLate,
-                                     unchanged: distinct - inserted - updated.affectedRows - updatedLate - stale, stale: stale)
+            let (update, insertion, watermark) = (results[results.count - 3], results[results.count - 2], results[results.count - 1])
+            let count = { (result: PostgresResult, column: Int) in Int(result[0, column] ?? "0") ?? 0 }
+            let (updated, stale) = (count(update, 0), count(update, 1))
+            let (distinct, inserted, updatedLate) = (count(insertion, 0), count(insertion, 1), count(insertion, 2))
+            let counts = ApplyCounts(inserted: inserted, updated: updated + updatedLate,
+                                     unchanged: distinct - inserted - updated - updatedLate - stale, stale: stale)
             let current = watermark.rowCount > 0 ? watermark[0, 0] : nil
             let closed = try db.pipeline(try record(file, counts: counts, tally: tally, watermark: current) + [.init(transaction.closing)],
                                          purpose: "record \(file.key) and end its transaction")

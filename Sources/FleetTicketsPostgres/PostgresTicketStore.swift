@@ -67,12 +67,15 @@ public final class PostgresTicketStore: TicketStore, Sendable {
 
     /// What every connection of the store needs: the session staging table.
     @Sendable static func prepare(_ db: PostgresConnection) throws {
-        // raw is parsed into jsonb once, by the COPY; the typed columns come computed (or,
-        // where typed is false, are computed by the database before the rows are written).
+        // raw is jsonb's own text for the object (StagedRowEncoder), parsed into jsonb only for
+        // the rows written: an unchanged ticket is told by comparing texts. The typed columns
+        // come computed (or, where typed is false, are computed by the database before the rows
+        // are written).
         let typed = TypedColumns.all.map { "\($0.name) \($0.kind.sqlType)" }.joined(separator: ", ")
         try db.execute("""
-            CREATE TEMP TABLE IF NOT EXISTS ft_stage (ord bigint NOT NULL, ticket_id text NOT NULL, raw jsonb NOT NULL,
-                \(typed), typed boolean NOT NULL, feed_lat double precision, feed_lng double precision)
+            CREATE TEMP TABLE IF NOT EXISTS ft_stage (ord bigint NOT NULL, ticket_id text NOT NULL, raw text NOT NULL,
+                \(typed), typed boolean NOT NULL, feed_lat double precision, feed_lng double precision,
+                raw_location_name text, raw_cluster text)
                 ON COMMIT DELETE ROWS
             """, purpose: "create the session staging table")
     }

@@ -25,6 +25,15 @@ struct CopyTextTests {
         #expect(fields.count == StagedRowEncoder.columns.count)
         #expect(fields[0] == "7")
         #expect(fields[1] == "WO\t1")
-        #expect(fields[2] == #"{"ticket_id":"WO\t1","cluster":"Kasa\\rani"}"#)
+        #expect(fields[2] == #"{"cluster": "Kasa\\rani", "ticket_id": "WO\t1"}"#)
+        #expect(fields.suffix(2) == [nil, "Kasa\\rani"], "raw_location_name, raw_cluster: the values as they are")
+    }
+
+    /// jsonb keeps an object's keys shorter first, equal lengths by their bytes, and of a key
+    /// given twice the last value.
+    @Test func rawKeysComeInJsonbOrder() {
+        #expect(StagedRowEncoder.jsonbOrder(of: ["ticket_id", "bb", "é", "b", "ab", "a"]) == [5, 3, 4, 1, 2, 0])
+        #expect(StagedRowEncoder.jsonbOrder(of: ["x", "y", "x"]) == [2, 1])
+        #expect(StagedRowEncoder.jsonbOrder(of: []) == [])
     }
 }

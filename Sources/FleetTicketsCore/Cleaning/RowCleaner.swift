@@ -37,7 +37,7 @@ public struct RowCleaner: Sendable {
 
     /// Whether a `ticket_id` field is the export's sentinel (`EXPORT STOPPED…`, any case, after trimming).
     static func isSentinel(_ field: String) -> Bool {
-        let head = field.trimmingCharacters(in: .whitespacesAndNewlines).prefix(14)
+        let head = field.trimmingWhitespaceAndNewlines().prefix(14)
         return head.count == 14 && head.uppercased() == "EXPORT STOPPED"
     }
 
@@ -93,7 +93,7 @@ public struct RowCleaner: Sendable {
         }
         if let a = alarmIndex, SourceColumns.boolean(f[a]) == true { return .dropped(.alarm) }
         if Self.isSentinel(f[ticketIndex]) { return .dropped(.sentinel) }
-        let id = f[ticketIndex].trimmingCharacters(in: .whitespacesAndNewlines)
+        let id = f[ticketIndex].trimmingWhitespaceAndNewlines()
         if id.isEmpty { return .dropped(.missingTicketID) }
         if id.utf8.count > Self.maxTicketIDLength && id.count > Self.maxTicketIDLength {
             throw CSVDecodingError(

@@ -27,7 +27,7 @@ public enum SourceColumns {
 
     /// The boolean spellings the feed may use; nil for empty or anything else.
     public static func boolean(_ text: String) -> Bool? {
-        switch text.trimmingCharacters(in: .whitespaces).lowercased() {
+        switch text.trimmingWhitespace().lowercased() {
         case "true", "1", "yes", "t", "y": true
         case "false", "0", "no", "f", "n": false
         default: nil

@@ -17,10 +17,13 @@ enum ApplyStatements {
     static let dedupe = Statement(
         "DELETE FROM ft_stage s USING ft_stage later WHERE later.ticket_id = s.ticket_id AND later.ord > s.ord", prepared: true)
 
-    /// `col = <reference parser>(raw ->> 'col')` for the rows the encoder left to the database.
+    /// `col = <reference parser>(raw ->> 'col')` for the rows the encoder left to the database,
+    /// their raw parsed once per row (the inner `raw` is the jsonb).
     static let serverTyping = Statement("""
-        UPDATE ft_stage SET \(TypedColumns.all.map { "\($0.name) = \($0.kind.reference($0.name))" }.joined(separator: ", ")),
-            typed = true WHERE NOT typed
+        UPDATE ft_stage s SET (\(TypedColumns.names.joined(separator: ", ")), typed) =
+            (SELECT \(TypedColumns.all.map { $0.kind.reference($0.name) }.joined(separator: ", ")), true
+             FROM (SELECT s.raw::jsonb AS raw) p)
+        WHERE NOT typed
         """, prepared: true)
 
     /// A small file's plans: generic, and nested loops (a primary-key probe per staged row).
@@ -52,9 +55,10 @@ enum ApplyStatements {
         ON CONFLICT (dataset) DO UPDATE SET metadata = m.metadata || excluded.metadata, updated_at = now()
         """, prepared: true)
 
-    /// The UPDATE and the INSERT of the staged rows into `table` (a quoted identifier); the
-    /// INSERT answers the counts. Values: $1 = the file's key, $2 = its version stamp, $3 = a
-    /// reseed. Built once per table.
+    /// The UPDATE and the INSERT of the staged rows into `table` (a quoted identifier). The
+    /// UPDATE answers how many rows it rewrote and how many the version guard refused; the
+    /// INSERT how many rows were staged, inserted, and updated by its conflict path. Values:
+    /// $1 = the file's key, $2 = its version stamp, $3 = a reseed. Built once per table.
     static func writes(into table: String) -> (update: Statement, insert: Statement) {
         built.withLock { built in
             if let writes = built[table] { return writes }
@@ -73,44 +77,62 @@ enum ApplyStatements {
     // writer inserted meanwhile (xmax = 0 marks a real insert); being a second statement, it
     // also sees a ticket deleted since the UPDATE began, and inserts it. Both write the typed
     // and placed columns themselves (migrations 24, 26).
-    // The guard's test sits in a CASE behind the raw comparison, which joins it to the staged
-    // row: on its own it was pushed down to the scan of the whole table and its regular
-    // expression ran for every stored ticket, changed or not, for every large file.
+    //
+    // An unchanged ticket is found by comparing the stored raw's text with the staged text,
+    // which is jsonb's own output for the same object (StagedRowEncoder), so a ticket a file
+    // repeats unchanged costs neither a jsonb parse nor a jsonb comparison (in a full
+    // re-emission, most rows). Texts that differ are parsed once (`j`), and the jsonb
+    // comparison stays the judge: a stored raw whose text differs but whose object is equal is
+    // neither rewritten nor counted.
+    // `differing` is that comparison, made once: the UPDATE rewrites its rows and the stale
+    // count is read from it (it was a second join of the whole file to the table).
+    //
     // The version guard: a row a newer file wrote is never replaced ($2 = this file's stamp;
     // $3 = a reseed, which replays in order and may rewrite). Such rows are counted as stale.
+    // Its test is computed only for the rows that differ: on its own in a WHERE it was pushed
+    // down to the scan of the whole table and its regular expression ran for every stored
+    // ticket. The UPDATE repeats both tests on the row it locks, which is the one it rewrites
+    // if another transaction changed it meanwhile.
     private static func update(_ table: String) -> String {
-        """
-        UPDATE \(table) AS t SET raw = s.raw::jsonb, ingested_at = now(), change_key = $1,
-            \(typedFrom("s")), \(PlacedColumns.assignments(from: "s"))
-        FROM (\(PlacedColumns.stage)) s
-        WHERE t.ticket_id = s.ticket_id
-          AND CASE WHEN t.raw IS DISTINCT FROM s.raw::jsonb
-                   THEN $3::boolean OR NOT tickets.change_key_is_newer(t.change_key, $2) ELSE false END
-        """
+        let staged = StagedRowEncoder.columns.filter { $0 != "raw" }.map { "s.\($0)" }.joined(separator: ", ")
+        return """
+            WITH differing AS MATERIALIZED (
+                SELECT \(staged), s.raw::jsonb AS j, t.raw AS stored,
+                       NOT $3::boolean AND tickets.change_key_is_newer(t.change_key, $2) AS guarded
+                FROM ft_stage s JOIN \(table) t ON t.ticket_id = s.ticket_id
+                WHERE t.raw::text <> s.raw
+            ), written AS (
+                UPDATE \(table) AS t SET raw = s.j, ingested_at = now(), change_key = $1,
+                    \(typedFrom("s")), \(PlacedColumns.assignments(from: "s"))
+                FROM (\(PlacedColumns.placed("SELECT * FROM differing WHERE NOT guarded"))) s
+                WHERE t.ticket_id = s.ticket_id
+                  AND CASE WHEN t.raw IS DISTINCT FROM s.j
+                           THEN $3::boolean OR NOT tickets.change_key_is_newer(t.change_key, $2) ELSE false END
+                RETURNING 1
+            )
+            SELECT (SELECT count(*) FROM written), (SELECT count(*) FROM differing WHERE guarded AND stored IS DISTINCT FROM j)
+            """
     }
 
-    // Rows the guard refused still differ from the stored (newer) row after the UPDATE: the
-    // last count.
+    // A ticket another writer inserted between the two statements meets the ON CONFLICT path;
+    // only the ingest writes change_key, under the dataset's lock, so the guard there never
+    // meets a newer row and the stale count needs no second look.
     private static func insert(_ table: String) -> String {
         """
         WITH written AS (
             INSERT INTO \(table) AS t (ticket_id, raw, ingested_at, change_key, \(typedList("")), \(PlacedColumns.names))
-            SELECT s.ticket_id, s.raw::jsonb, now(), $1, \(typedList("s.")), \(PlacedColumns.values(from: "s"))
-            FROM (\(PlacedColumns.stage)) s
-            WHERE NOT EXISTS (SELECT 1 FROM \(table) e WHERE e.ticket_id = s.ticket_id)
+            SELECT s.ticket_id, s.j, now(), $1, \(typedList("s.")), \(PlacedColumns.values(from: "s"))
+            FROM (\(PlacedColumns.placed("""
+                SELECT n.*, n.raw::jsonb AS j FROM ft_stage n
+                WHERE NOT EXISTS (SELECT 1 FROM \(table) e WHERE e.ticket_id = n.ticket_id)
+                """))) s
             ON CONFLICT (ticket_id) DO UPDATE SET raw = excluded.raw, ingested_at = excluded.ingested_at,
                 change_key = excluded.change_key, \(typedFrom("excluded")), \(PlacedColumns.fromExcluded)
             WHERE t.raw IS DISTINCT FROM excluded.raw
               AND ($3::boolean OR NOT tickets.change_key_is_newer(t.change_key, $2))
             RETURNING (xmax = 0) AS inserted
         )
-        SELECT (SELECT count(*) FROM ft_stage),
-               count(*) FILTER (WHERE inserted),
-               count(*) FILTER (WHERE NOT inserted),
-               (SELECT count(*) FROM ft_stage s JOIN \(table) o ON o.ticket_id = s.ticket_id
-                WHERE NOT $3::boolean
-                  AND CASE WHEN o.raw IS DISTINCT FROM s.raw::jsonb
-                           THEN tickets.change_key_is_newer(o.change_key, $2) ELSE false END)
+        SELECT (SELECT count(*) FROM ft_stage), count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted)
         FROM written
         """
     }

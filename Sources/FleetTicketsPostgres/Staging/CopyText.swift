@@ -37,7 +37,8 @@ enum CopyText {
         return Array(text.utf8).withUnsafeBufferPointer { append($0, to: &out) }
     }
 
-    /// A JSON string literal (RFC 8259 escaping, control characters as \u00XX), escaped again
+    /// A JSON string literal escaped as jsonb's output writes it (`\"`, `\\`, `\b`, `\f`,
+    /// `\n`, `\r`, `\t`, other control characters as lowercase `\u00xx`), escaped again
     /// for COPY: every backslash the JSON escaping writes is doubled. False (with partial bytes
     /// the caller discards) for text holding a NUL, which jsonb refuses (\u0000).
     static func appendJSONString(_ text: String, to out: inout [UInt8]) -> Bool {
@@ -56,6 +57,8 @@ enum CopyText {
                 switch b {
                 case 0x22: out.append(contentsOf: [0x5C, 0x5C, 0x22])                       // \"
                 case 0x5C: out.append(contentsOf: [0x5C, 0x5C, 0x5C, 0x5C])                 // \\
+                case 0x08: out.append(contentsOf: [0x5C, 0x5C, UInt8(ascii: "b")])          // \b
+                case 0x0C: out.append(contentsOf: [0x5C, 0x5C, UInt8(ascii: "f")])          // \f
                 case 0x0A: out.append(contentsOf: [0x5C, 0x5C, UInt8(ascii: "n")])          // \n
                 case 0x0D: out.append(contentsOf: [0x5C, 0x5C, UInt8(ascii: "r")])          // \r
                 case 0x09: out.append(contentsOf: [0x5C, 0x5C, UInt8(ascii: "t")])          // \t

@@ -1,7 +1,8 @@
 import FleetTicketsCore
 
 /// Writes one staged row of `ft_stage` in COPY text format straight into the COPY buffer:
-/// `ord`, `ticket_id`, `raw` (a JSON object), the typed columns (`TypedColumns.all`),
+/// `ord`, `ticket_id`, `raw` (a JSON object, as the text jsonb's output gives for it: see
+/// `jsonbOrder`), the typed columns (`TypedColumns.all`),
 /// `typed`, false when some value's shape is left to the database (the store then computes
 /// that row's typed values with the reference parsers), and the feed's point (`FeedPoint`) as
 /// `feed_lat` and `feed_lng`, both NULL when the row has none.
@@ -10,15 +11,21 @@ import FleetTicketsCore
 /// pass is what keeps the ingest's own CPU per row small next to the database's.
 struct StagedRowEncoder {
     /// The staging table's columns, in the order the encoder writes them.
-    static let columns = ["ord", "ticket_id", "raw"] + TypedColumns.names + ["typed", "feed_lat", "feed_lng"]
+    static let columns = ["ord", "ticket_id", "raw"] + TypedColumns.names
+        + ["typed", "feed_lat", "feed_lng", "raw_location_name", "raw_cluster"]
+    /// The raw keys staged as they are as well, the gazetteer's keys (`PlacedColumns.placed`).
+    static let keysStagedAsText = ["location_name", "cluster"]
 
     /// Where each typed column's key sits in the current file's raw keys (nil: absent).
     private var keys: [String] = []
     private var slots: [Int?] = []
+    /// The raw keys' indices in the order jsonb keeps them (`jsonbOrder`).
+    private var order: [Int] = []
     /// How many rows so far hold a value whose shape is left to the database (typed false).
     private(set) var serverTypedRows = 0
     private var latitudeSlot: Int?
     private var longitudeSlot: Int?
+    private var textSlots: [Int?] = []
 
     /// Appends the row; false (with partial bytes the caller discards) when the ticket id, a key
     /// or a value holds a NUL, which neither PostgreSQL text nor jsonb can store: the store
@@ -28,19 +35,25 @@ struct StagedRowEncoder {
         if raw.keys != keys {
             // Once per file: every row of a file shares its keys array.
             keys = raw.keys
+            order = Self.jsonbOrder(of: raw.keys)
             slots = TypedColumns.names.map { raw.keys.firstIndex(of: $0) }
             latitudeSlot = raw.keys.firstIndex(of: "latitude")
             longitudeSlot = raw.keys.firstIndex(of: "longitude")
+            textSlots = Self.keysStagedAsText.map { raw.keys.firstIndex(of: $0) }
         }
         CopyText.appendDigits(ordinal, 1, to: &out)
         out.append(0x09)
         guard CopyText.append(row.ticketID, to: &out) else { return false }
         out.append(0x09)
         out.append(UInt8(ascii: "{"))
-        for i in raw.keys.indices {
-            if i > 0 { out.append(UInt8(ascii: ",")) }
+        for (n, i) in order.enumerated() {
+            if n > 0 {
+                out.append(UInt8(ascii: ","))
+                out.append(0x20)
+            }
             guard CopyText.appendJSONString(raw.keys[i], to: &out) else { return false }
             out.append(UInt8(ascii: ":"))
+            out.append(0x20)
             guard CopyText.appendJSONString(raw.values[i], to: &out) else { return false }
         }
         out.append(UInt8(ascii: "}"))
@@ -68,6 +81,36 @@ struct StagedRowEncoder {
             out.append(0x09)
             CopyText.appendNull(to: &out)
         }
+        for slot in textSlots {
+            out.append(0x09)
+            if let slot {
+                guard CopyText.append(raw.values[slot], to: &out) else { return false }
+            } else {
+                CopyText.appendNull(to: &out)
+            }
+        }
         return true
+    }
+
+    /// The order of a raw object's keys in jsonb, whose text output the staged `raw` matches
+    /// byte for byte so the merge can tell an unchanged ticket by comparing texts (no jsonb
+    /// parse): shorter keys first, equal lengths by their bytes, and of keys that repeat only
+    /// the last (the value jsonb keeps). Separators are jsonb's too (", " and ": ").
+    static func jsonbOrder(of keys: [String]) -> [Int] {
+        let bytes = keys.map { Array($0.utf8) }
+        let sorted = keys.indices.sorted { a, b in
+            if bytes[a].count != bytes[b].count { return bytes[a].count < bytes[b].count }
+            if bytes[a] != bytes[b] { return bytes[a].lexicographicallyPrecedes(bytes[b]) }
+            return a < b
+        }
+        var order: [Int] = []
+        for i in sorted {
+            if let last = order.last, bytes[last] == bytes[i] {
+                order[order.count - 1] = i
+            } else {
+                order.append(i)
+            }
+        }
+        return order
     }
 }
