@@ -78,6 +78,11 @@ public final class PostgresTicketStore: TicketStore, Sendable {
                 raw_location_name text, raw_cluster text)
                 ON COMMIT DELETE ROWS
             """, purpose: "create the session staging table")
+        // A large file's merge is planned after ANALYZE of ticket_id (PostgresTicketStore+Apply):
+        // what the plan needs is the row count and that the ids are distinct (they are, after
+        // the de-duplication). A sample of 3,000 rows tells that as well as the default 30,000,
+        // and took a tenth of the time (130 ms per 200,000-row file before).
+        try db.execute("ALTER TABLE ft_stage ALTER COLUMN ticket_id SET STATISTICS 10", purpose: "size the staging table's statistics")
     }
 
     /// Closes the connections (also done when the store is released); calls in flight finish first.

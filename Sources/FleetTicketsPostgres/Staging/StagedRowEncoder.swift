@@ -19,8 +19,11 @@ struct StagedRowEncoder {
     /// Where each typed column's key sits in the current file's raw keys (nil: absent).
     private var keys: [String] = []
     private var slots: [Int?] = []
-    /// The raw keys' indices in the order jsonb keeps them (`jsonbOrder`).
+    /// The raw keys' indices in the order jsonb keeps them (`jsonbOrder`), and what precedes
+    /// each one's value: the separator and the key, escaped once per file (nil when a key
+    /// holds a NUL).
     private var order: [Int] = []
+    private var keyBytes: [[UInt8]]? = []
     /// How many rows so far hold a value whose shape is left to the database (typed false).
     private(set) var serverTypedRows = 0
     private var latitudeSlot: Int?
@@ -36,6 +39,7 @@ struct StagedRowEncoder {
             // Once per file: every row of a file shares its keys array.
             keys = raw.keys
             order = Self.jsonbOrder(of: raw.keys)
+            keyBytes = Self.keyBytes(raw.keys, in: order)
             slots = TypedColumns.names.map { raw.keys.firstIndex(of: $0) }
             latitudeSlot = raw.keys.firstIndex(of: "latitude")
             longitudeSlot = raw.keys.firstIndex(of: "longitude")
@@ -46,14 +50,9 @@ struct StagedRowEncoder {
         guard CopyText.append(row.ticketID, to: &out) else { return false }
         out.append(0x09)
         out.append(UInt8(ascii: "{"))
+        guard let keyBytes else { return false }
         for (n, i) in order.enumerated() {
-            if n > 0 {
-                out.append(UInt8(ascii: ","))
-                out.append(0x20)
-            }
-            guard CopyText.appendJSONString(raw.keys[i], to: &out) else { return false }
-            out.append(UInt8(ascii: ":"))
-            out.append(0x20)
+            out.append(contentsOf: keyBytes[n])
             guard CopyText.appendJSONString(raw.values[i], to: &out) else { return false }
         }
         out.append(UInt8(ascii: "}"))
@@ -96,6 +95,18 @@ struct StagedRowEncoder {
     /// byte for byte so the merge can tell an unchanged ticket by comparing texts (no jsonb
     /// parse): shorter keys first, equal lengths by their bytes, and of keys that repeat only
     /// the last (the value jsonb keeps). Separators are jsonb's too (", " and ": ").
+    /// `"key": ` for each key in `order`, after ", " but for the first, COPY-escaped.
+    private static func keyBytes(_ keys: [String], in order: [Int]) -> [[UInt8]]? {
+        var all: [[UInt8]] = []
+        for (n, i) in order.enumerated() {
+            var bytes: [UInt8] = n > 0 ? [UInt8(ascii: ","), 0x20] : []
+            guard CopyText.appendJSONString(keys[i], to: &bytes) else { return nil }
+            bytes += [UInt8(ascii: ":"), 0x20]
+            all.append(bytes)
+        }
+        return all
+    }
+
     static func jsonbOrder(of keys: [String]) -> [Int] {
         let bytes = keys.map { Array($0.utf8) }
         let sorted = keys.indices.sorted { a, b in
