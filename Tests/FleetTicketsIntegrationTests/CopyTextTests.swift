@@ -29,6 +29,22 @@ struct CopyTextTests {
         #expect(fields.suffix(2) == [nil, "Kasa\\rani"], "raw_location_name, raw_cluster: the values as they are")
     }
 
+    /// A NUL in a key or a value refuses the row (the store names its ticket), every row of
+    /// the file for a key: the keys are escaped once per file.
+    @Test func aNulInAKeyOrAValueRefusesTheRow() {
+        var encoder = StagedRowEncoder()
+        var line: [UInt8] = []
+        let plain = RawRecord(keys: ["ticket_id", "cluster"], values: ["WO1", "Kasarani"])
+        #expect(encoder.encode(ordinal: 1, row: TicketRow(ticketID: "WO1", raw: plain), into: &line))
+        let badValue = RawRecord(keys: plain.keys, values: ["WO2", "Kasa\u{0}rani"])
+        #expect(!encoder.encode(ordinal: 2, row: TicketRow(ticketID: "WO2", raw: badValue), into: &line))
+        let badKey = RawRecord(keys: ["ticket_id", "clu\u{0}ster"], values: ["WO3", "Kasarani"])
+        for ordinal in 3...4 {
+            #expect(!encoder.encode(ordinal: ordinal, row: TicketRow(ticketID: "WO\(ordinal)", raw: badKey), into: &line))
+        }
+        #expect(encoder.encode(ordinal: 5, row: TicketRow(ticketID: "WO5", raw: plain), into: &line))
+    }
+
     /// jsonb keeps an object's keys shorter first, equal lengths by their bytes, and of a key
     /// given twice the last value.
     @Test func rawKeysComeInJsonbOrder() {
