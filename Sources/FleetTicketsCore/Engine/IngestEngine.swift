@@ -100,6 +100,10 @@ public struct IngestEngine: Sendable {
         await source.willRead(planned.map(\.object.key))
         let bytesTotal = planned.reduce(Int64(0)) { $0 + $1.object.size }
         var bytesDone: Int64 = 0
+        // Each file is opened and its first batch decoded while the store applies the one
+        // before (RowBatches.decodingFirstBatch): one file ahead, one batch of it. A file the
+        // run does not reach is abandoned before the drain returns: nothing reads it after.
+        var upcoming: UpcomingFile?
         for (index, file) in planned.enumerated() {
             if stop?.isRequested == true {
                 report.stopped = true
@@ -109,14 +113,18 @@ public struct IngestEngine: Sendable {
             }
             let event = ProgressEvent(task: "ingest \(dataset)", unit: "file", step: index + 1, steps: planned.count,
                                       item: file.object.key, bytesDone: bytesDone, bytesTotal: bytesTotal, rowsDone: report.rowsRead)
+            let current = upcoming ?? UpcomingFile(file.object.key, source: source, batchSize: options.batchSize)
+            upcoming = index + 1 < planned.count
+                ? UpcomingFile(planned[index + 1].object.key, source: source, batchSize: options.batchSize) : nil
             let fileReport: FileReport
             do {
-                fileReport = try await apply(file, dataset: dataset, options: options, into: store) { tally in
+                fileReport = try await apply(file, rows: current, dataset: dataset, options: options, into: store) { tally in
                     var started = event
                     started.tally = tally
                     progress?(started)
                 }
             } catch {
+                await current.abandon()  // a store that failed before reading all of it
                 report.failure = failure(for: error, key: file.object.key, dataset: dataset, apply: options.apply)
                 break
             }
@@ -133,6 +141,7 @@ public struct IngestEngine: Sendable {
             progress?(finished)
             if archiving { await archiver.start(file.object.key) }
         }
+        await upcoming?.abandon()
         await archiver.finishAll()
         report.archiveFailed = archiver.failures
         for i in report.files.indices { report.files[i].archived = archiver.archived.contains(report.files[i].key) }
@@ -141,7 +150,7 @@ public struct IngestEngine: Sendable {
     }
 
     /// Reads, decodes and applies one file in one store transaction.
-    private func apply(_ file: DrainPlan.PlannedFile, dataset: Dataset, options: IngestOptions,
+    private func apply(_ file: DrainPlan.PlannedFile, rows upcoming: UpcomingFile, dataset: Dataset, options: IngestOptions,
                        into store: any TicketStore, starting: (FileTally) -> Void) async throws -> FileReport {
         let started = ContinuousClock.now
         let key = file.object.key
@@ -150,7 +159,7 @@ public struct IngestEngine: Sendable {
         let change = ChangeFile(dataset: dataset, key: key, exportedAt: options.looseFiles == nil ? file.key.exportedAt : nil,
                                 bytes: file.object.size, etag: file.object.etag, advancesWatermark: options.looseFiles == nil,
                                 rewritesNewer: options.reseed && options.looseFiles == nil)
-        let rows = RowBatches(csv: try await source.read(key), key: key, batchSize: options.batchSize)
+        let rows = try await upcoming.rows.value
         starting(rows.tally)
         let counts = try await store.apply(change, rows: rows)
         let tally = rows.tally.snapshot
@@ -234,5 +243,21 @@ extension Duration {
     var seconds: Double {
         let (s, atto) = components
         return Double(s) + Double(atto) / 1e18
+    }
+}
+
+/// A file opened, its first batch decoding, ahead of its turn (see `IngestEngine.drain`). A
+/// failed read surfaces when the file's turn comes, as it did when the file was opened then.
+struct UpcomingFile: Sendable {
+    let rows: Task<RowBatches, any Error>
+
+    init(_ key: String, source: any ChangeSource, batchSize: Int) {
+        rows = Task { RowBatches(csv: try await source.read(key), key: key, batchSize: batchSize).decodingFirstBatch() }
+    }
+
+    /// Stops the read and decode, and waits for them.
+    func abandon() async {
+        rows.cancel()
+        if let batches = try? await rows.value { await batches.abandon() }
     }
 }

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A file's cleaned rows as a stream of batches, decoded as the store pulls them.
 ///
 /// Pull-driven: nothing is read from the source until the store asks for the next batch, so
@@ -15,6 +17,7 @@ public struct RowBatches: AsyncSequence, Sendable {
     private enum Origin: Sendable {
         case csv(key: String, bytes: ByteChunks, batchSize: Int)
         case rows([[TicketRow]])
+        case started(FirstBatch)
     }
     private let origin: Origin
 
@@ -36,19 +39,43 @@ public struct RowBatches: AsyncSequence, Sendable {
         self.tally = tally
     }
 
+    private init(origin: Origin, tally: FileTally) {
+        self.origin = origin
+        self.tally = tally
+    }
+
     public func makeAsyncIterator() -> Iterator {
         switch origin {
         case let .csv(key, bytes, batchSize):
             Iterator(mode: .csv(CSVState(key: key, bytes: bytes.makeAsyncIterator(), batchSize: batchSize, tally: tally)))
         case let .rows(batches):
             Iterator(mode: .rows(batches[...]))
+        case let .started(first):
+            Iterator(mode: .started(first))
         }
+    }
+
+    /// The same rows, the first batch already being decoded in a task of its own: the engine
+    /// starts the next file this way while the store applies the current one, so the store
+    /// finds that file's first batch ready instead of waiting for its read and decode (a
+    /// delta's whole file, most of what a small file costs our side). Only that one batch is
+    /// decoded ahead; the rest as the store pulls. Iterate the result once; `abandon()` it
+    /// if it will not be.
+    public func decodingFirstBatch() -> RowBatches {
+        guard case .csv = origin else { return self }
+        return RowBatches(origin: .started(FirstBatch(makeAsyncIterator())), tally: tally)
+    }
+
+    /// Stops a decode `decodingFirstBatch` started and waits for it: nothing reads the file after.
+    public func abandon() async {
+        if case let .started(first) = origin { await first.abandon() }
     }
 
     public struct Iterator: AsyncIteratorProtocol {
         fileprivate enum Mode {
             case csv(CSVState)
             case rows(ArraySlice<[TicketRow]>)
+            case started(FirstBatch)
         }
         fileprivate var mode: Mode
 
@@ -62,8 +89,35 @@ public struct RowBatches: AsyncSequence, Sendable {
                 let batch = try await state.nextBatch()
                 mode = .csv(state)
                 return batch
+            case let .started(first):
+                return try await first.next()
             }
         }
+    }
+}
+
+/// A file's decoding with its first batch started ahead (`RowBatches.decodingFirstBatch`):
+/// that batch comes from the task, the later ones from the same iterator, never two at once
+/// (`SequentialIterator` checks it).
+private final class FirstBatch: Sendable {
+    private let iterator: SequentialIterator
+    private let first: Task<[TicketRow]?, any Error>
+    private let taken = Atomic<Bool>(false)
+
+    init(_ iterator: RowBatches.Iterator) {
+        let sequential = SequentialIterator(iterator)
+        self.iterator = sequential
+        self.first = Task { try await sequential.next() }
+    }
+
+    func next() async throws -> [TicketRow]? {
+        if taken.exchange(true, ordering: .acquiringAndReleasing) { return try await iterator.next() }
+        return try await first.value
+    }
+
+    func abandon() async {
+        first.cancel()
+        _ = try? await first.value
     }
 }
 
