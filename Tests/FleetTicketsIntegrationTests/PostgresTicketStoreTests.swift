@@ -196,7 +196,7 @@ struct PostgresTicketStoreTests {
         // Kill the store's backend while it is in the middle of file 6.
         let killer = KillingSource(base: bucket, key: keys[5], adminURL: url, pid: pid)
         // Batches of one row: the engine decodes only the first batch of a file ahead of its
-        // turn (while the file before is applied), so the second half is asked for in file 6's.
+        // turn (while the file before is applied), so the rest is asked for in file 6's.
         let crashed = await IngestEngine(source: killer, store: victim, logger: Integration.logger)
             .run(.inc, options: .init(apply: true, batchSize: 1))
         #expect(crashed.failure?.kind == .dependency)
@@ -213,7 +213,8 @@ struct PostgresTicketStoreTests {
     }
 }
 
-/// Streams a file in two halves; when the second is asked for, terminates the store's backend.
+/// Streams a file in two parts, the header and first row, then the rest; when the rest is
+/// asked for, terminates the store's backend.
 final class KillingSource: ChangeSource, @unchecked Sendable {
     let base: InMemoryChangeSource
     let key: String
@@ -235,9 +236,11 @@ final class KillingSource: ChangeSource, @unchecked Sendable {
         let bytes = try await base.readAll(key)
         guard key == self.key else { return try await base.read(key) }
         let (admin, pid) = (adminURL, pid)
-        let halves = Mutex([Array(bytes[..<(bytes.count / 2)]), Array(bytes[(bytes.count / 2)...])])
+        let lineEnds = bytes.indices.filter { bytes[$0] == UInt8(ascii: "\n") }
+        let cut = lineEnds.count > 1 ? lineEnds[1] + 1 : bytes.count
+        let parts = Mutex([Array(bytes[..<cut]), Array(bytes[cut...])])
         return ByteChunks(unfolding: {
-            let (next, left) = halves.withLock { halves in (halves.isEmpty ? nil : halves.removeFirst(), halves.count) }
+            let (next, left) = parts.withLock { parts in (parts.isEmpty ? nil : parts.removeFirst(), parts.count) }
             if next != nil, left == 0 {
                 let conn = try PostgresConnection(url: admin, logger: Integration.logger)
                 _ = try conn.execute("SELECT pg_terminate_backend($1::int)", [String(pid)], purpose: "kill the store's backend")
