@@ -43,6 +43,15 @@ usage() {
 [[ "$PORT" =~ ^[0-9]+$ ]] && (( PORT > 0 && PORT < 65536 )) || die "FLEETTICKETS_S3_PORT must be a port number, got '$PORT'"
 
 ensure_moto() {
+    # waitress serves moto with keep-alive (scripts/moto-server.py); without it moto runs on
+    # its own development server, slower per request but the same S3.
+    if command -v python3 >/dev/null 2>&1 && python3 -c 'import moto.server' >/dev/null 2>&1 \
+        && ! python3 -c 'import waitress' >/dev/null 2>&1; then
+        say "installing waitress (pip)"
+        python3 -m pip install --quiet waitress >&2 2>/dev/null \
+            || python3 -m pip install --quiet --break-system-packages waitress >&2 2>/dev/null \
+            || say "could not install waitress; moto runs on its own development server"
+    fi
     if command -v moto_server >/dev/null 2>&1; then
         return
     fi
@@ -50,7 +59,7 @@ ensure_moto() {
     python="$(command -v python3 || true)"
     [[ -n "$python" ]] || die "moto_server is missing and there is no python3 to install it with"
     say "installing moto[server] (pip)"
-    "$python" -m pip install --quiet 'moto[server]' >&2 || die "pip could not install moto[server]"
+    "$python" -m pip install --quiet 'moto[server]' waitress >&2 || die "pip could not install moto[server]"
     hash -r
     command -v moto_server >/dev/null 2>&1 || die "moto[server] installed, but moto_server is not on PATH ($PATH)"
 }
@@ -92,8 +101,8 @@ cmd_start() {
     ensure_moto
     mkdir -p "$STATE_DIR"
     say "starting moto_server on 127.0.0.1:${PORT} (log $LOG)"
-    # Through scripts/moto-server.py (moto's server less a directory scan per request) when
-    # the python3 on PATH is the one moto is installed in; moto_server as shipped otherwise.
+    # Through scripts/moto-server.py (moto less a directory scan per request, served with keep-alive
+    # by waitress) when the python3 on PATH is the one moto is installed in; moto_server otherwise.
     local launch=(moto_server)
     if python3 -c 'import moto.server' >/dev/null 2>&1; then
         launch=(python3 "$SCRIPT_DIR/moto-server.py")
