@@ -27,9 +27,9 @@ extension RowBatches {
 }
 
 /// The iterator handed from one decoding task to the next. `@unchecked Sendable` because
-/// `forEachWithLookAhead` (and `FirstBatch`) starts a `next()` only after the previous one has
-/// finished (it awaits its value first), so no two tasks ever touch the iterator at once. That rule is
-/// checked, not assumed: a second `next()` while one runs stops the process. The flag's
+/// `forEachWithLookAhead` (and `FirstBatch`) starts a `next()` only after the previous one
+/// has finished (it awaits its value first), so no two tasks ever touch the iterator at once.
+/// That rule is checked, not assumed: a second `next()` while one runs stops the process. The flag's
 /// acquire/release ordering also hands the iterator's state from one task to the next.
 final class SequentialIterator: @unchecked Sendable {
     private var iterator: RowBatches.Iterator

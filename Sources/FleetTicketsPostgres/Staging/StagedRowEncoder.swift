@@ -91,10 +91,6 @@ struct StagedRowEncoder {
         return true
     }
 
-    /// The order of a raw object's keys in jsonb, whose text output the staged `raw` matches
-    /// byte for byte so the merge can tell an unchanged ticket by comparing texts (no jsonb
-    /// parse): shorter keys first, equal lengths by their bytes, and of keys that repeat only
-    /// the last (the value jsonb keeps). Separators are jsonb's too (", " and ": ").
     /// `"key": ` for each key in `order`, after ", " but for the first, COPY-escaped.
     private static func keyBytes(_ keys: [String], in order: [Int]) -> [[UInt8]]? {
         var all: [[UInt8]] = []
@@ -107,6 +103,10 @@ struct StagedRowEncoder {
         return all
     }
 
+    /// The order of a raw object's keys in jsonb, whose text output the staged `raw` matches
+    /// byte for byte so the merge can tell an unchanged ticket by comparing texts (no jsonb
+    /// parse): shorter keys first, equal lengths by their bytes, and of keys that repeat only
+    /// the last (the value jsonb keeps). Separators are jsonb's too (", " and ": ").
     static func jsonbOrder(of keys: [String]) -> [Int] {
         let bytes = keys.map { Array($0.utf8) }
         let sorted = keys.indices.sorted { a, b in
