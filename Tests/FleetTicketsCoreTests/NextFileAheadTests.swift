@@ -21,7 +21,7 @@ import Testing
 
     /// Applies through a memory store; applying `waitingIn`, it first waits (up to 5 s) for the
     /// source to have opened `forKey`, and notes whether it had.
-    final class WaitingStore: TicketStore {
+    final class WaitingStore: ForwardingTicketStore {
         let base: InMemoryTicketStore
         let source: NotingSource
         let waitingIn: String
@@ -32,10 +32,6 @@ import Testing
             (self.base, self.source, self.waitingIn, self.forKey) = (base, source, waitingIn, forKey)
         }
 
-        func watermark(of dataset: Dataset) async throws -> String? { try await base.watermark(of: dataset) }
-        func appliedKeys(of dataset: Dataset, among keys: [String]) async throws -> Set<String> {
-            try await base.appliedKeys(of: dataset, among: keys)
-        }
         func apply(_ file: ChangeFile, rows: RowBatches) async throws -> ApplyCounts {
             if file.key == waitingIn {
                 var seen = false
@@ -47,15 +43,6 @@ import Testing
             }
             return try await base.apply(file, rows: rows)
         }
-        func runHook(_ hook: PostApplyHook, for dataset: Dataset) async throws { try await base.runHook(hook, for: dataset) }
-        func pendingHooks(of dataset: Dataset) async throws -> [PostApplyHook] { try await base.pendingHooks(of: dataset) }
-        func setPendingHooks(_ hooks: [PostApplyHook], of dataset: Dataset) async throws {
-            try await base.setPendingHooks(hooks, of: dataset)
-        }
-        func withExclusiveAccess<T: Sendable>(to dataset: Dataset, _ body: () async throws -> T) async throws -> T? {
-            try await base.withExclusiveAccess(to: dataset, body)
-        }
-        func rehearse<T: Sendable>(_ body: (any TicketStore) async throws -> T) async throws -> T { try await body(self) }
     }
 
     @Test func theNextFileIsOpenedWhileTheStoreAppliesTheCurrentOne() async throws {

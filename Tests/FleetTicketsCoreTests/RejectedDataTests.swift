@@ -6,29 +6,14 @@ import Testing
 /// failure: the engine's side of SPEC 3's "data errors are data errors wherever they are found".
 @Suite struct RejectedDataTests {
     /// Refuses one key's data the way the PostgreSQL store does, after reading every row.
-    struct RefusingStore: TicketStore {
+    struct RefusingStore: ForwardingTicketStore {
         let base: InMemoryTicketStore
         let refused: String
 
-        func watermark(of dataset: Dataset) async throws -> String? { try await base.watermark(of: dataset) }
-        func appliedKeys(of dataset: Dataset, among keys: [String]) async throws -> Set<String> {
-            try await base.appliedKeys(of: dataset, among: keys)
-        }
         func apply(_ file: ChangeFile, rows: RowBatches) async throws -> ApplyCounts {
             guard file.key == refused else { return try await base.apply(file, rows: rows) }
             for try await _ in rows {}
             throw RejectedData(reason: "a value holds a NUL character, which the database cannot store", ticketID: "WOT\u{0}2")
-        }
-        func runHook(_ hook: PostApplyHook, for dataset: Dataset) async throws { try await base.runHook(hook, for: dataset) }
-        func pendingHooks(of dataset: Dataset) async throws -> [PostApplyHook] { try await base.pendingHooks(of: dataset) }
-        func setPendingHooks(_ hooks: [PostApplyHook], of dataset: Dataset) async throws {
-            try await base.setPendingHooks(hooks, of: dataset)
-        }
-        func withExclusiveAccess<T: Sendable>(to dataset: Dataset, _ body: () async throws -> T) async throws -> T? {
-            try await base.withExclusiveAccess(to: dataset, body)
-        }
-        func rehearse<T: Sendable>(_ body: (any TicketStore) async throws -> T) async throws -> T {
-            try await body(self)
         }
     }
 
