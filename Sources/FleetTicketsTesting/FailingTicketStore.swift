@@ -4,7 +4,7 @@ import Synchronization
 /// A store that fails on the Nth apply (counting from 1), wrapping a real one. The failure
 /// happens after every row has been consumed and before the commit — the worst moment —
 /// so the wrapped store must show no trace of the file.
-public final class FailingTicketStore: TicketStore {
+public final class FailingTicketStore: ForwardingTicketStore {
     /// The error it throws.
     public struct InjectedFault: Error, Sendable, CustomStringConvertible {
         public var apply: Int
@@ -12,7 +12,8 @@ public final class FailingTicketStore: TicketStore {
         public var description: String { "injected store failure on apply #\(apply) (\(key))" }
     }
 
-    private let base: any TicketStore
+    /// The store it wraps.
+    public let base: any TicketStore
     private let failOn: Set<Int>
     private let count = Mutex(0)
 
@@ -35,12 +36,6 @@ public final class FailingTicketStore: TicketStore {
     /// How many applies were attempted.
     public var attempts: Int { count.withLock { $0 } }
 
-    public func watermark(of dataset: Dataset) async throws -> String? { try await base.watermark(of: dataset) }
-
-    public func appliedKeys(of dataset: Dataset, among keys: [String]) async throws -> Set<String> {
-        try await base.appliedKeys(of: dataset, among: keys)
-    }
-
     public func apply(_ file: ChangeFile, rows: RowBatches) async throws -> ApplyCounts {
         let n = count.withLock { $0 += 1; return $0 }
         guard failOn.contains(n) else { return try await base.apply(file, rows: rows) }
@@ -56,19 +51,5 @@ public final class FailingTicketStore: TicketStore {
         }
         if fail { throw InjectedHookFault(hook: hook) }
         try await base.runHook(hook, for: dataset)
-    }
-
-    public func pendingHooks(of dataset: Dataset) async throws -> [PostApplyHook] { try await base.pendingHooks(of: dataset) }
-
-    public func setPendingHooks(_ hooks: [PostApplyHook], of dataset: Dataset) async throws {
-        try await base.setPendingHooks(hooks, of: dataset)
-    }
-
-    public func withExclusiveAccess<T: Sendable>(to dataset: Dataset, _ body: () async throws -> T) async throws -> T? {
-        try await base.withExclusiveAccess(to: dataset, body)
-    }
-
-    public func rehearse<T: Sendable>(_ body: (any TicketStore) async throws -> T) async throws -> T {
-        try await base.rehearse(body)
     }
 }

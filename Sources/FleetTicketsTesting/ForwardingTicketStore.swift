@@ -4,8 +4,7 @@ import FleetTicketsCore
 /// calls the double changes; every other call goes to `base` (a rehearsal too, so a dry run
 /// through the double rehearses on the real store).
 public protocol ForwardingTicketStore: TicketStore {
-    associatedtype Base: TicketStore
-    var base: Base { get }
+    var base: any TicketStore { get }
 }
 
 extension ForwardingTicketStore {

@@ -22,7 +22,7 @@ import Testing
     /// Applies through a memory store; applying `waitingIn`, it first waits (up to 5 s) for the
     /// source to have opened `forKey`, and notes whether it had.
     final class WaitingStore: ForwardingTicketStore {
-        let base: InMemoryTicketStore
+        let base: any TicketStore
         let source: NotingSource
         let waitingIn: String
         let forKey: String

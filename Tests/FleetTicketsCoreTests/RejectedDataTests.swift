@@ -7,7 +7,7 @@ import Testing
 @Suite struct RejectedDataTests {
     /// Refuses one key's data the way the PostgreSQL store does, after reading every row.
     struct RefusingStore: ForwardingTicketStore {
-        let base: InMemoryTicketStore
+        let base: any TicketStore
         let refused: String
 
         func apply(_ file: ChangeFile, rows: RowBatches) async throws -> ApplyCounts {

@@ -180,7 +180,7 @@ struct StopOnRead: ChangeSource {
 
 /// A store whose dataset lock is always held by someone else.
 struct BusyStore: ForwardingTicketStore {
-    let base: InMemoryTicketStore
+    let base: any TicketStore
     func withExclusiveAccess<T: Sendable>(to dataset: Dataset, _ body: () async throws -> T) async throws -> T? { nil }
 }
 
