@@ -14,6 +14,7 @@
 """
 import argparse
 import functools
+import logging
 import os
 import sys
 
@@ -39,5 +40,17 @@ args = parser.parse_args()
 # moto builds some answers (presigned URLs, redirects) from the port it believes it serves on.
 os.environ.setdefault("MOTO_PORT", str(args.port))
 print(f"moto {moto.__version__} served by waitress on http://{args.host}:{args.port}", flush=True)
-waitress.serve(DomainDispatcherApplication(create_backend_app), host=args.host, port=args.port, threads=8,
-               ident="moto", _quiet=True)
+moto_app = DomainDispatcherApplication(create_backend_app)
+
+
+def app(environ, start_response):
+    # moto reads an object's key from the request's raw path (werkzeug's RAW_URI), not from
+    # the decoded PATH_INFO, which loses what %-escapes told apart ('%2520' from '%20', say).
+    # waitress passes the raw request target as REQUEST_URI.
+    environ.setdefault("RAW_URI", environ.get("REQUEST_URI", ""))
+    return moto_app(environ, start_response)
+
+
+# waitress warns each time a request waits for a free thread: expected here, and noise in the log.
+logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+waitress.serve(app, host=args.host, port=args.port, threads=8, ident="moto", _quiet=True)
