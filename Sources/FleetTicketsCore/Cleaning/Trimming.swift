@@ -6,12 +6,13 @@ extension String {
     /// Almost every field is such: Foundation's trim goes through NSString and builds a new
     /// string, and three trims per row were a fifth of a large file's ingest CPU.
     func trimmingWhitespaceAndNewlines() -> String {
-        trimming(.whitespacesAndNewlines, asciiMembers: Self.asciiWhitespaceAndNewlines)
+        // The set is named only on Foundation's path: building a CharacterSet is not free either.
+        endsAreKept(by: Self.asciiWhitespaceAndNewlines) ? self : trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// `trimmingCharacters(in: .whitespaces)`, the same way.
     func trimmingWhitespace() -> String {
-        trimming(.whitespaces, asciiMembers: Self.asciiWhitespace)
+        endsAreKept(by: Self.asciiWhitespace) ? self : trimmingCharacters(in: .whitespaces)
     }
 
     /// The ASCII members of Foundation's sets, as bit masks of bytes below 64 (all of them
@@ -20,10 +21,11 @@ extension String {
     static let asciiWhitespaceAndNewlines: UInt64 = 1 << 0x09 | 1 << 0x0A | 1 << 0x0B | 1 << 0x0C | 1 << 0x0D | 1 << 0x20
     static let asciiWhitespace: UInt64 = 1 << 0x09 | 1 << 0x20
 
-    private func trimming(_ set: CharacterSet, asciiMembers: UInt64) -> String {
-        guard let first = utf8.first, let last = utf8.last else { return self }
-        func keeps(_ b: UInt8) -> Bool { b < 0x80 && (b >= 64 || asciiMembers & (1 << UInt64(b)) == 0) }
-        if keeps(first), keeps(last) { return self }
-        return trimmingCharacters(in: set)
+    /// Whether the first and last bytes are ASCII outside `members` (so a trim keeps both);
+    /// true for the empty string.
+    private func endsAreKept(by members: UInt64) -> Bool {
+        guard let first = utf8.first, let last = utf8.last else { return true }
+        func keeps(_ b: UInt8) -> Bool { b < 0x80 && (b >= 64 || members & (1 << UInt64(b)) == 0) }
+        return keeps(first) && keeps(last)
     }
 }

@@ -79,6 +79,12 @@ enum CopyText {
 
     /// A zero-padded non-negative number, at least `width` digits.
     static func appendDigits(_ value: Int, _ width: Int, to out: inout [UInt8]) {
+        if width == 2, value >= 0, value < 100 {
+            // A timestamp's month, day, hour, minute and second: five per value.
+            out.append(UInt8(48 + value / 10))
+            out.append(UInt8(48 + value % 10))
+            return
+        }
         var count = 1, power = 10
         while power <= value, count < 19 {
             count += 1

@@ -89,6 +89,22 @@ enum TypedColumns {
         return CopyText.append(UnsafeBufferPointer(rebasing: bytes[lo..<hi]), to: &out)
     }
 
+    /// `to_bool`'s spellings, packed as `appendBoolean` packs a value.
+    private static let trueWords = Set(["true", "t", "yes", "y", "1"].compactMap { packedLowercase(Array($0.utf8)) })
+    private static let falseWords = Set(["false", "f", "no", "n", "0"].compactMap { packedLowercase(Array($0.utf8)) })
+
+    /// At most five ASCII bytes, lowercased, as one integer (their count, then the bytes), so
+    /// a value is matched against the spellings without a String per value; nil for a
+    /// non-ASCII byte.
+    private static func packedLowercase<C: Collection<UInt8>>(_ bytes: C) -> UInt64? {
+        var word = UInt64(bytes.count)
+        for b in bytes {
+            guard b < 0x80 else { return nil }
+            word = word << 8 | UInt64(b >= 0x41 && b <= 0x5A ? b + 0x20 : b)
+        }
+        return word
+    }
+
     /// `to_bool`: `lower(btrim(v))` against the spellings. Non-ASCII text goes to the database
     /// (its lower() follows the database's locale).
     static func appendBoolean(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) -> Bool {
@@ -100,16 +116,13 @@ enum TypedColumns {
             CopyText.appendNull(to: &out)
             return true
         }
-        var word: [UInt8] = []
-        for i in lo..<hi {
-            let b = bytes[i]
-            guard b < 0x80 else { return false }
-            word.append(b >= 0x41 && b <= 0x5A ? b + 0x20 : b)
-        }
-        switch String(decoding: word, as: UTF8.self) {
-        case "true", "t", "yes", "y", "1": out.append(UInt8(ascii: "t"))
-        case "false", "f", "no", "n", "0": out.append(UInt8(ascii: "f"))
-        default: CopyText.appendNull(to: &out)
+        guard let word = Self.packedLowercase(UnsafeBufferPointer(rebasing: bytes[lo..<hi])) else { return false }
+        if Self.trueWords.contains(word) {
+            out.append(UInt8(ascii: "t"))
+        } else if Self.falseWords.contains(word) {
+            out.append(UInt8(ascii: "f"))
+        } else {
+            CopyText.appendNull(to: &out)
         }
         return true
     }
