@@ -21,6 +21,7 @@ extension PostgresTicketStore {
                 // Leave no trace of the file; the caller's error (a bad row, a failed read) wins,
                 // and data the server refused anywhere in the file is a data error.
                 _ = try? await session.run { db in
+                    db.abortCopyIn(purpose: "abandon the staging of \(file.key)")  // a failed decode between batches
                     if rehearsing {
                         _ = try? db.execute("ROLLBACK TO SAVEPOINT ft_file", purpose: name)
                     } else if db.isAlive, db.isInTransaction {
@@ -69,24 +70,28 @@ extension PostgresTicketStore {
         }
         let tally = rows.tally.snapshot
         return try await session.run { [leading, staged] db in
-            try self.merge(file, table: table, tally: tally, staged, transaction, leading: leading, db: db)
+            if staged.copying { try db.endCopyIn(purpose: "stage the rows of \(file.key)") }
+            return try self.merge(file, table: table, tally: tally, staged, transaction, leading: leading, db: db)
         }
     }
 
-    /// Copies a batch into the staging table; `opening` (the transaction's first statements,
-    /// for the first batch) travels in the same round trip as the COPY (libpq's PQexec runs a
-    /// script up to its first COPY).
+    /// Copies a batch into the staging table. The first batch (`opening`: the transaction's
+    /// first statements) opens the file's one COPY, in the same round trip (libpq's PQexec runs
+    /// a script up to its first COPY); every batch adds its rows to it, and the merge ends it.
     private func copy(_ batch: [TicketRow], _ file: ChangeFile, opening: [String]?, _ staged: inout Staging,
                       on session: PostgresSession) async throws {
         for row in batch { staged.repeats.note(row.ticketID) }
         let first = staged.rows
         staged.rows += batch.count
-        let statement = (opening.map { $0.joined(separator: "; ") + "; " } ?? "")
-            + "COPY ft_stage (\(StagedRowEncoder.columns.joined(separator: ", "))) FROM STDIN"
+        staged.copying = true
+        let purpose = "stage the rows of \(file.key)"
+        let columns = StagedRowEncoder.columns.joined(separator: ", ")
+        let opening = opening.map { $0.joined(separator: "; ") + "; COPY ft_stage (\(columns)) FROM STDIN" }
         staged.serverTyped += try await session.run { db in
             var ordinal = first
             var encoder = StagedRowEncoder()
-            try db.copyIn(statement, purpose: "stage the rows of \(file.key)") { out in
+            if let opening { try db.beginCopyIn(opening, purpose: purpose) }
+            try db.copyInRows(purpose: purpose) { out in
                 for row in batch {
                     ordinal += 1
                     do {
@@ -213,6 +218,8 @@ extension PostgresTicketStore {
 /// the database's parsers, and whether a ticket may appear more than once.
 struct Staging {
     var rows = 0
+    /// The file's COPY is open (the rows were staged by COPY, not by the merge's pipeline).
+    var copying = false
     var serverTyped = 0
     var repeats = RepeatWatch()
 }

@@ -79,9 +79,10 @@ struct WorkerProcessTests {
         let later = Fixtures.key(.inc, day: 20, hour: 9)
         _ = try await bucket.putObject(later, bytes: Array(Fixtures.csv([Fixtures.row("WOTLATER")]).utf8))
         let worker = try start(url, env, every: "60s")
-        // The worker is inside the big file once its session is streaming rows into staging.
+        // The worker is inside the big file once its session is streaming rows into staging (the
+        // file's one COPY, sent after its transaction's first statements).
         let copying = try await waitFor(60) {
-            try count(url, "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'fleettickets run%' AND query LIKE 'COPY ft_stage%'") > 0
+            try count(url, "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'fleettickets run%' AND query LIKE '%COPY ft_stage%'") > 0
         }
         #expect(copying != nil, "never saw the worker applying: \(worker.stderrSoFar)")
         worker.terminate()

@@ -129,6 +129,32 @@ struct PostgresConnectionTests {
         #expect(try db.scalar("SELECT count(*) FROM partial", purpose: "count after abort") == "0")
     }
 
+    @Test func aCopyOverSeveralCallsCountsEveryRowAndAnAbortKeepsNone() throws {
+        let db = try openConnection()
+        try db.execute("CREATE TEMP TABLE streamed (id int)", purpose: "create streamed table")
+        try db.beginCopyIn("COPY streamed FROM STDIN", purpose: "stream in parts")
+        #expect(db.isCopyingIn)
+        for part in 0..<3 {
+            try db.copyInRows(purpose: "stream in parts") { out in
+                for id in 0..<1_000 { try out.appendRow([String(part * 1_000 + id)]) }
+            }
+        }
+        #expect(try db.endCopyIn(purpose: "stream in parts") == 3_000)
+        #expect(!db.isCopyingIn)
+        #expect(try db.scalar("SELECT count(DISTINCT id) FROM streamed", purpose: "count") == "3000")
+
+        // Opened, fed, then dropped (a failed decode between parts): nothing is kept, the
+        // connection is ready, and a second begin while one is open is refused.
+        try db.beginCopyIn("COPY streamed FROM STDIN", purpose: "stream then drop")
+        try db.copyInRows(purpose: "stream then drop") { out in try out.appendRow(["7"]) }
+        let nested = #expect(throws: PostgresError.self) { try db.beginCopyIn("COPY streamed FROM STDIN", purpose: "nested") }
+        #expect(nested?.code == .usage)
+        db.abortCopyIn(purpose: "stream then drop")
+        #expect(!db.isCopyingIn && db.isAlive)
+        #expect(try db.scalar("SELECT count(*) FROM streamed", purpose: "count after abort") == "3000")
+        #expect(throws: PostgresError.self) { try db.endCopyIn(purpose: "end what is not open") }
+    }
+
     @Test func copyMisuseIsExplainedAndRecovered() throws {
         let db = try openConnection()
         try db.execute("CREATE TEMP TABLE misuse (id int)", purpose: "create misuse table")

@@ -163,6 +163,28 @@ struct PostgresTicketStoreTests {
         #expect(try await store.watermark(of: .crq) == Fixtures.key(.crq, hour: 9))
     }
 
+    @Test func aBadRecordAfterSeveralBatchesDropsTheOpenCopyAndTheStoreCarriesOn() async throws {
+        // Batches of 2 rows: the file's COPY is open (three batches sent) when the bad record
+        // is decoded.
+        let bucket = InMemoryChangeSource()
+        let (bad, good) = (Fixtures.key(.inc, hour: 9), Fixtures.key(.inc, hour: 10))
+        bucket.put(bad, text: Fixtures.csv((1...7).map { Fixtures.row("WOT\($0)") }) + "WOTX,\"open\n")
+        let store = try PostgresTicketStore(url: try Integration.freshDatabase(), maxConnections: 1, logger: Integration.logger)
+        let engine = IngestEngine(source: bucket, store: store, logger: Integration.logger)
+        let session = try await store.onConnection { $0.backendPID }
+        let failed = await engine.run(.inc, options: .init(apply: true, batchSize: 2))
+        #expect(failed.failure?.kind == .data && failed.failure?.key == bad)
+        #expect(try await store.onConnection { $0.backendPID } == session, "the connection was made ready, not replaced")
+        #expect(try await store.tickets(of: .inc).isEmpty, "nothing of the bad file")
+        // The same store (its one connection) applies the next files: the COPY was closed.
+        bucket.put(bad, text: Fixtures.csv((1...7).map { Fixtures.row("WOT\($0)") }))
+        bucket.put(good, text: Fixtures.csv([Fixtures.row("WOT8")]))
+        let rerun = await engine.run(.inc, options: .init(apply: true, batchSize: 2))
+        #expect(rerun.failure == nil)
+        #expect(rerun.files.map(\.counts.inserted) == [7, 1])
+        #expect(try await store.tickets(of: .inc).count == 8)
+    }
+
     @Test func twoConcurrentRunsOfADatasetDrainOnce() async throws {
         let url = try Integration.freshDatabase()
         let bucket = InMemoryChangeSource()

@@ -25,7 +25,20 @@ extension PostgresConnection {
         _ sql: String, purpose: String, file: String = #fileID, line: Int = #line,
         _ writer: (inout CopyWriter) throws -> Void
     ) throws -> Int {
+        try beginCopyIn(sql, purpose: purpose, file: file, line: line)
+        try copyInRows(purpose: purpose, file: file, line: line, writer)
+        return try endCopyIn(purpose: purpose, file: file, line: line)
+    }
+
+    /// The same COPY with its rows sent over several calls: `beginCopyIn`, `copyInRows` as
+    /// often as needed, then `endCopyIn` (or `abortCopyIn`, which drops everything sent). The
+    /// connection stays in the COPY between the calls, so the caller can prepare its next rows
+    /// meanwhile: one COPY for a whole file instead of one per batch, whose ends and starts
+    /// left the server idle at every batch. No other statement can run on the connection while
+    /// `isCopyingIn`.
+    package func beginCopyIn(_ sql: String, purpose: String, file: String = #fileID, line: Int = #line) throws {
         let conn = try requireHandle(purpose: purpose, file: file, line: line)
+        guard !isCopyingIn else { throw usageError("a COPY is already open on this connection", purpose: purpose, file: file, line: line) }
         guard let start = PQexec(conn, sql) else {
             throw connectionError(code: .copy, purpose: purpose, file: file, line: line)
         }
@@ -41,19 +54,32 @@ extension PostgresConnection {
             throw error(from: start, code: .copy, purpose: purpose, file: file, line: line)
         }
         PQclear(start)
+        isCopyingIn = true
+    }
 
+    /// Sends rows into the open COPY. If `writer` throws, the COPY is aborted (`abortCopyIn`)
+    /// and the writer's own error is rethrown.
+    package func copyInRows(
+        purpose: String, file: String = #fileID, line: Int = #line, _ writer: (inout CopyWriter) throws -> Void
+    ) throws {
+        let conn = try requireHandle(purpose: purpose, file: file, line: line)
+        guard isCopyingIn else { throw usageError("no COPY is open on this connection", purpose: purpose, file: file, line: line) }
         var copy = CopyWriter(connection: self, handle: conn, purpose: purpose, file: file, line: line)
         do {
             try writer(&copy)
             try copy.flush()
         } catch {
-            // The reason lands in the server log as "COPY from stdin failed: <reason>"; keep it
-            // generic, since the writer's error text is ours to report, not the server's to log.
-            _ = PQputCopyEnd(conn, "the client aborted the COPY")
-            drainResults(conn, code: .copy, purpose: purpose, file: file, line: line, expectAbortError: true)
+            abortCopyIn(purpose: purpose, file: file, line: line)
             throw error
         }
+    }
 
+    /// Ends the open COPY; returns the number of rows the server copied.
+    @discardableResult
+    package func endCopyIn(purpose: String, file: String = #fileID, line: Int = #line) throws -> Int {
+        let conn = try requireHandle(purpose: purpose, file: file, line: line)
+        guard isCopyingIn else { throw usageError("no COPY is open on this connection", purpose: purpose, file: file, line: line) }
+        isCopyingIn = false
         guard PQputCopyEnd(conn, nil) == 1 else {
             let failure = connectionError(code: .copy, purpose: purpose, file: file, line: line)
             drainResults(conn, code: .copy, purpose: purpose, file: file, line: line)
@@ -66,6 +92,17 @@ extension PostgresConnection {
             throw failure
         }
         return copied
+    }
+
+    /// Drops the open COPY, if any, and makes the connection ready again (inside a
+    /// transaction, the transaction is failed, as by any failed statement).
+    package func abortCopyIn(purpose: String, file: String = #fileID, line: Int = #line) {
+        guard isCopyingIn, let conn = handle else { return }
+        isCopyingIn = false
+        // The reason lands in the server log as "COPY from stdin failed: <reason>"; keep it
+        // generic, since the caller's error text is ours to report, not the server's to log.
+        _ = PQputCopyEnd(conn, "the client aborted the COPY")
+        drainResults(conn, code: .copy, purpose: purpose, file: file, line: line, expectAbortError: true)
     }
 
     /// Sends one chunk of COPY data; called by `CopyWriter`.

@@ -30,6 +30,8 @@ package final class PostgresConnection: @unchecked Sendable {
     var savepointCounter = 0
     /// Names of the statements prepared on this session (see `Statement.preparedName`).
     var prepared: Set<String> = []
+    /// A COPY … FROM STDIN is open (`beginCopyIn`): only its rows, end or abort may follow.
+    package internal(set) var isCopyingIn = false
 
     /// Opens a connection, waiting at most `connect_timeout` seconds (10 unless the URL sets one).
     ///
