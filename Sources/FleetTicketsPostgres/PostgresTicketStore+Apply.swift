@@ -70,7 +70,7 @@ extension PostgresTicketStore {
         }
         let tally = rows.tally.snapshot
         return try await session.run { [leading, staged] db in
-            if staged.copying { try db.endCopyIn(purpose: "stage the rows of \(file.key)") }
+            if db.isCopyingIn { try db.endCopyIn(purpose: "stage the rows of \(file.key)") }
             return try self.merge(file, table: table, tally: tally, staged, transaction, leading: leading, db: db)
         }
     }
@@ -83,13 +83,13 @@ extension PostgresTicketStore {
         for row in batch { staged.repeats.note(row.ticketID) }
         let first = staged.rows
         staged.rows += batch.count
-        staged.copying = true
         let purpose = "stage the rows of \(file.key)"
         let columns = StagedRowEncoder.columns.joined(separator: ", ")
         let opening = opening.map { $0.joined(separator: "; ") + "; COPY ft_stage (\(columns)) FROM STDIN" }
-        staged.serverTyped += try await session.run { db in
+        // One encoder for the whole file: it works out the file's key order once.
+        staged.encoder = try await session.run { [encoder = staged.encoder] db in
             var ordinal = first
-            var encoder = StagedRowEncoder()
+            var encoder = encoder
             if let opening { try db.beginCopyIn(opening, purpose: purpose) }
             try db.copyInRows(purpose: purpose) { out in
                 for row in batch {
@@ -101,7 +101,7 @@ extension PostgresTicketStore {
                     }
                 }
             }
-            return encoder.serverTypedRows
+            return encoder
         }
     }
 
@@ -114,16 +114,16 @@ extension PostgresTicketStore {
     /// the COPY would carry them (the same encoder; `CopyText.fields` undoes its escaping).
     private static func stagingStatements(_ rows: [TicketRow], _ staged: inout Staging) throws
         -> [PostgresConnection.Statement] {
-        var encoder = StagedRowEncoder()
         var line: [UInt8] = []
         let statements = try rows.map { row in
             staged.repeats.note(row.ticketID)
             staged.rows += 1
             line.removeAll(keepingCapacity: true)
-            guard encoder.encode(ordinal: staged.rows, row: row, into: &line) else { throw Self.nulRejection(ticket: row.ticketID) }
+            guard staged.encoder.encode(ordinal: staged.rows, row: row, into: &line) else {
+                throw Self.nulRejection(ticket: row.ticketID)
+            }
             return ApplyStatements.stageRow.binding(CopyText.fields(of: line))
         }
-        staged.serverTyped += encoder.serverTypedRows
         return statements
     }
 
@@ -218,9 +218,9 @@ extension PostgresTicketStore {
 /// the database's parsers, and whether a ticket may appear more than once.
 struct Staging {
     var rows = 0
-    /// The file's COPY is open (the rows were staged by COPY, not by the merge's pipeline).
-    var copying = false
-    var serverTyped = 0
+    /// The file's encoder, which also counts the rows it left to the database's parsers.
+    var encoder = StagedRowEncoder()
+    var serverTyped: Int { encoder.serverTypedRows }
     var repeats = RepeatWatch()
 }
 
