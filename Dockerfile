@@ -16,7 +16,7 @@
 FROM swift:6.3.1-bookworm AS build
 RUN export DEBIAN_FRONTEND=noninteractive \
  && apt-get update \
- && apt-get install -y --no-install-recommends libpq-dev libcurl4-openssl-dev libxml2-dev pkg-config \
+ && apt-get install -y --no-install-recommends libpq-dev libcurl4-openssl-dev libssl-dev libxml2-dev pkg-config \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # The whole repository (.dockerignore drops build folders, local state and .git): SwiftPM

@@ -53,9 +53,15 @@ let package = Package(
             name: "FleetTicketsHTTP",
             dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")]
         ),
+        // OpenSSL's libcrypto (its digests only): the Content-MD5 of S3 DeleteObjects requests.
+        .systemLibrary(
+            name: "CCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
         .target(
             name: "FleetTicketsS3",
-            dependencies: ["FleetTicketsCore", "FleetTicketsHTTP", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["FleetTicketsCore", "FleetTicketsHTTP", "CCrypto", .product(name: "Logging", package: "swift-log")]
         ),
         // The keyed HTTP geocoders (LocationIQ, OpenCage, self-hosted Nominatim) on the HTTP layer.
         .target(

@@ -56,7 +56,7 @@ step "preflight: root, tools and build libraries"
 [[ "$(id -u)" == 0 ]] || die "run as root (debootstrap, chroot and podman need it): sudo $0"
 command -v apt-get >/dev/null || die "this proof needs a Debian host (apt-get)"
 command -v swift >/dev/null || die "swift is not on PATH; install the toolchain the Dockerfile's build stage uses"
-apt_install debootstrap util-linux coreutils binutils rsync git python3 curl libpq-dev libcurl4-openssl-dev libxml2-dev pkg-config
+apt_install debootstrap util-linux coreutils binutils rsync git python3 curl libpq-dev libcurl4-openssl-dev libssl-dev libxml2-dev pkg-config
 mkdir -p "$CACHE"
 pass "$(swift --version 2>/dev/null | head -n 1)"
 

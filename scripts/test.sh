@@ -14,7 +14,7 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 # Debian's headless Chromium with a font for the report's browser check (BrowserCheckTests:
 # rendered DOM + screenshot in .build/test-output/).
 missing=()
-for pkg in libpq-dev libcurl4-openssl-dev pkg-config chromium fonts-dejavu-core; do
+for pkg in libpq-dev libcurl4-openssl-dev libssl-dev pkg-config chromium fonts-dejavu-core; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -6,7 +6,9 @@ import Logging
 /// - `list` pages through ListObjectsV2 and returns every key with its size and ETag.
 /// - `read` streams GetObject with bounded buffering; a missing key throws
 ///   `ChangeSourceError.notFound`, any other failure an ``S3Error``.
-/// - `move` is CopyObject, then DeleteObject: the copy exists before the original goes.
+/// - `move` is CopyObject, then DeleteObject: the copy exists before the original goes. A
+///   batch of moves copies each object (four at a time), then deletes the originals it
+///   copied in one DeleteObjects request.
 /// - `willRead` starts a bounded read-ahead: while the engine applies one file, the next
 ///   one or two are downloaded into memory (files up to `readAheadMaxFileBytes` each). A key
 ///   read out of plan order, or whose fetch failed, is simply read directly.
@@ -62,12 +64,28 @@ public struct S3ChangeSource: ChangeSource {
     }
 
     public func move(_ key: String, to destination: String) async throws {
+        try await copy(key, to: destination)
+        try await client.deleteObject(key)
+    }
+
+    public func move(_ moves: [ObjectMove]) async -> [String: any Error] {
+        var failures = await runEach(moves, atOnce: 4, key: \.key) { try await copy($0.key, to: $0.destination) }
+        let copied = moves.map(\.key).filter { failures[$0] == nil }
+        guard !copied.isEmpty else { return failures }
+        do {
+            for (key, error) in try await client.deleteObjects(copied) { failures[key] = error }
+        } catch {
+            for key in copied { failures[key] = error }
+        }
+        return failures
+    }
+
+    private func copy(_ key: String, to destination: String) async throws {
         do {
             try await client.copyObject(key, to: destination)
         } catch let error as S3Error where error.isNoSuchKey {
             throw ChangeSourceError.notFound(key: key, location: location)
         }
-        try await client.deleteObject(key)
     }
 
     public func willRead(_ keys: [String]) async {

@@ -15,6 +15,7 @@ public struct S3Error: Error, Sendable, CustomStringConvertible {
         case putObject = "PutObject"
         case copyObject = "CopyObject"
         case deleteObject = "DeleteObject"
+        case deleteObjects = "DeleteObjects"
         case createBucket = "CreateBucket"
     }
 

@@ -63,6 +63,36 @@ struct S3ErrorDocument: Sendable {
     }
 }
 
+/// A DeleteObjects answer: the keys the server could not delete, with its code and message.
+struct DeleteResult: Sendable {
+    struct Failure: Sendable {
+        var key = ""
+        var code: String?
+        var message: String?
+    }
+
+    var errors: [Failure] = []
+
+    /// Parses `<DeleteResult>`; nil when the body is not that document.
+    static func parse(_ body: [UInt8]) -> DeleteResult? {
+        let reader = ElementReader()
+        guard reader.read(body), reader.root == "DeleteResult" else { return nil }
+        var result = DeleteResult()
+        var current = Failure()
+        for event in reader.events {
+            switch (event.path, event.isEnd) {
+            case (["DeleteResult", "Error"], false): current = Failure()
+            case (["DeleteResult", "Error"], true): result.errors.append(current)
+            case (["DeleteResult", "Error", "Key"], true): current.key = event.text
+            case (["DeleteResult", "Error", "Code"], true): current.code = event.text.trimmed
+            case (["DeleteResult", "Error", "Message"], true): current.message = event.text.trimmed
+            default: break
+            }
+        }
+        return result
+    }
+}
+
 /// S3 quotes ETags (`"9b2c…"`); we keep them bare.
 func unquotedETag(_ raw: String) -> String {
     var text = raw.trimmed

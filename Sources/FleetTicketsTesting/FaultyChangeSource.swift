@@ -69,6 +69,17 @@ public final class FaultyChangeSource: ChangeSource {
         try check(.move, key)
         try await base.move(key, to: destination)
     }
+
+    /// Fails the keys with a `.move` fault and hands the others to the wrapped source's batch.
+    public func move(_ moves: [ObjectMove]) async -> [String: any Error] {
+        var failures: [String: any Error] = [:]
+        var passed: [ObjectMove] = []
+        for move in moves {
+            do { try check(.move, move.key); passed.append(move) } catch { failures[move.key] = error }
+        }
+        guard !passed.isEmpty else { return failures }
+        return failures.merging(await base.move(passed)) { $1 }
+    }
 }
 
 /// Hands out the first chunk of a stream, then nothing.

@@ -42,7 +42,8 @@ struct S3FaultInjectionTests {
         rig.proxy.add(.init("GET", "changes/" + name(files[3].key), fault: .slowDown, times: 1))
         rig.proxy.add(.init("GET", "changes/" + name(files[3].key), fault: .reset, times: 1))
         rig.proxy.add(.init("PUT", "processed/" + name(files[2].key), header: "x-amz-copy-source", fault: .slowDown, times: 2))
-        rig.proxy.add(.init("DELETE", "changes/" + name(files[4].key), fault: .reset, times: 1))
+        // The originals go in one DeleteObjects request, whose first try is reset.
+        rig.proxy.add(.init("POST", "?delete", fault: .reset, times: 1))
 
         let report = await Drain.run(rig.source, into: rig.store, dataset)
         #expect(report.failure == nil, "\(report.failure?.message ?? "")")
@@ -122,5 +123,45 @@ struct S3FaultInjectionTests {
 
         let third = await Drain.run(rig.source, into: rig.store, dataset)
         #expect(third.isNoOp)
+    }
+
+    @Test func theDrainDeletesTheArchivedOriginalsInOneRequestPerBatch() async throws {
+        let dataset = Dataset.inc
+        let files = Drain.fixtureFiles(dataset, count: 5)
+        let rig = try await rig("faults-batch-delete", files: files, maxRetries: 1)
+        defer { rig.proxy.stop(); rig.store.close() }
+        // A DeleteObject of a change file would fail: the batch never sends one.
+        rig.proxy.add(.init("DELETE", "/changes/", fault: .internalError))
+
+        let report = await Drain.run(rig.source, into: rig.store, dataset, IngestOptions(apply: true, archiveBatchSize: 3))
+        #expect(report.failure == nil, "\(report.failure?.message ?? "")")
+        #expect(report.archiveFailed.isEmpty, "\(report.archiveFailed)")
+        #expect(rig.proxy.injected.isEmpty, "no DeleteObject was sent: \(rig.proxy.injected)")
+        #expect(rig.proxy.forwarded.filter { $0.hasPrefix("POST ") && $0.contains("?delete") }.count == 2, "batches of 3 and 2")
+        #expect(try await Drain.keys(rig.direct, dataset.changesPrefix).isEmpty)
+        #expect(try await Drain.keys(rig.direct, dataset.processedPrefix) == files.map { dataset.processedKey(for: $0.key) })
+    }
+
+    @Test func aRefusedDeleteObjectsFallsBackToOneDeletePerFile() async throws {
+        let dataset = Dataset.inc
+        let files = Drain.fixtureFiles(dataset, count: 4)
+        let victim = files[1].key
+        let rig = try await rig("faults-delete-fallback", files: files, maxRetries: 1)
+        defer { rig.proxy.stop(); rig.store.close() }
+        rig.proxy.add(.init("POST", "?delete", fault: .internalError))
+        rig.proxy.add(.init("DELETE", victim.split(separator: "/").last.map(String.init)!, fault: .internalError))
+
+        let first = await Drain.run(rig.source, into: rig.store, dataset)
+        #expect(first.failure == nil, "\(first.failure?.message ?? "")")
+        #expect(first.archiveFailed.map(\.key) == [victim], "only the file whose own delete failed")
+        #expect(try await Drain.keys(rig.direct, dataset.changesPrefix) == [victim], "its copy is in processed/, the original stays")
+        #expect(try await Drain.keys(rig.direct, dataset.processedPrefix) == files.map { dataset.processedKey(for: $0.key) })
+
+        rig.proxy.heal()
+        let second = await Drain.run(rig.source, into: rig.store, dataset)
+        #expect(second.archiveRetried == [victim])
+        #expect(second.archiveFailed.isEmpty)
+        #expect(second.files.isEmpty, "never re-applied")
+        #expect(try await Drain.keys(rig.direct, dataset.changesPrefix).isEmpty)
     }
 }

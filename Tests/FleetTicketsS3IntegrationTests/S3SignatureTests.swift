@@ -26,6 +26,9 @@ struct S3SignatureTests {
         try await client.copyObject(key, to: "automations/inc/processed/2026-06-15T17-00-00.csv")
         try await client.deleteObject(key)
         #expect(try await client.listObjects(prefix: "automations").count == 2)
+        // DeleteObjects itself (deleteObjects would fall back to DeleteObject on a refusal).
+        #expect(try await client.deleteInOneRequest(["automations-second.csv", "automations/inc/processed/2026-06-15T17-00-00.csv"]).isEmpty)
+        #expect(try await client.listObjects(prefix: "automations").isEmpty)
     }
 
     @Test func aWrongSecretNamesTheSecretVariable() async throws {

@@ -4,7 +4,8 @@
 // into a freshly migrated database of its own — once with read-ahead (S3ChangeSource as
 // shipped, depth 2), once without (depth 0). Prints files per second for each, their ratio,
 // and where each file's time goes (waiting for the GET, the apply transaction, the archive
-// move = CopyObject + DeleteObject, the rest), plus the S3 server's bare request latencies.
+// move = a CopyObject per file and one DeleteObjects per batch of files, the rest), plus the S3
+// server's bare request latencies.
 // Run it with scripts/bench-s3.sh, which starts the S3 server and PostGIS and creates and
 // migrates the two databases.
 //
@@ -174,6 +175,13 @@ struct TimedSource: ChangeSource {
         let t = ContinuousClock.now
         defer { meter.add { $0.move += since(t); $0.moves += 1 } }
         try await inner.move(key, to: destination)
+    }
+
+    /// A batch's time counts once for each of its files: how long each waited for its move.
+    func move(_ moves: [ObjectMove]) async -> [String: any Error] {
+        let t = ContinuousClock.now
+        defer { meter.add { $0.move += since(t) * Double(moves.count); $0.moves += moves.count } }
+        return await inner.move(moves)
     }
 
     func willRead(_ keys: [String]) async { await inner.willRead(keys) }
@@ -414,6 +422,17 @@ for i in 0..<probes {
     try await directClient.deleteObject(scratch)
     deleteMs.append(since(t) * 1000)
 }
+// One DeleteObjects of an archive batch's worth of keys.
+let batchKeys = IngestOptions().archiveBatchSize
+var deleteBatchMs: [Double] = []
+for round in 0..<10 {
+    let scratch = (0..<batchKeys).map { "bench/scratch-batch-\(round)-\($0).csv" }
+    for key in scratch { try await directClient.copyObject(dataset.processedKey(for: files[0].key), to: key) }
+    let t = ContinuousClock.now
+    let failed = try await directClient.deleteObjects(scratch)
+    deleteBatchMs.append(since(t) * 1000)
+    guard failed.isEmpty else { throw Failure(description: "DeleteObjects failed for \(failed.count) keys") }
+}
 
 // MARK: - report
 
@@ -428,7 +447,7 @@ func row(_ m: Measurement) -> String {
     let get = s.getWait / n * 1000
     let apply = (s.applyTotal - s.getWaitInApply) / n * 1000
     let move = s.move / n * 1000
-    // Moves run behind the drain (up to 4 at once), so they are not on the per-file path.
+    // Moves run behind the drain (in batches), so they are not on the per-file path.
     let other = perFile - get - apply
     return padded(m.label, 24) + String(format: " %8.1f %9.2f %9.2f   %7.2f %7.2f %7.2f %7.2f", m.filesPerSecond, m.seconds,
                                         perFile, get, apply, other, move)
@@ -440,8 +459,8 @@ print(row(direct))
 print(row(memory))
 print(String(format: "ratio read-ahead / no read-ahead: %.2f×", ahead.filesPerSecond / direct.filesPerSecond))
 print("  GET = waiting for the object (read-ahead: taking it from memory); apply = the file's transaction (decode, COPY,")
-print("  upsert, ledger, watermark, commit); move = CopyObject + DeleteObject to processed/, started after each")
-print("  commit and run behind the drain (up to 4 at once; its time overlaps the next files and is not on the path);")
+print("  upsert, ledger, watermark, commit); move = a CopyObject to processed/ per file and one DeleteObjects per batch")
+print("  of \(batchKeys) committed files, run behind the drain (its time overlaps the next files and is not on the path);")
 print(String(format: "  other = listing (%.2f s), ledger lookups, the capture_history hook (%.2f s), waiting for the last moves,",
              ahead.spent.list, ahead.spent.hook))
 print("  engine bookkeeping. In memory: the same files and store, the bucket an InMemoryChangeSource.")
@@ -454,8 +473,10 @@ for m in [ahead, direct, memory] {
           + String(format: "bench process (engine, curl) %.2f ms, the rest (PostgreSQL, other load) %.2f ms; machine %.0f%% busy of %d cores",
                    c.bench / n * 1000, rest / n * 1000, c.machineTotal > 0 ? 100 * c.machineBusy / c.machineTotal : 0, cores))
 }
-print(String(format: "S3 server, bare sequential requests (median of %d): GET %.2f ms, CopyObject %.2f ms, DeleteObject %.2f ms",
+print(String(format: "S3 server, bare sequential requests (median of %d): GET %.2f ms, CopyObject %.2f ms, DeleteObject %.2f ms;",
              probes, median(getMs), median(copyMs), median(deleteMs)))
+print(String(format: "  DeleteObjects of %d keys %.2f ms (median of %d), %.3f ms per key",
+             batchKeys, median(deleteBatchMs), deleteBatchMs.count, median(deleteBatchMs) / Double(batchKeys)))
 print(String(format: "one-row file: the store's apply %.2f ms, bare BEGIN; COPY; COMMIT %.2f ms (mean of %d each, same session load): %.2f× (target <= 1.5×: %@)",
              oneRow.apply * 1000, oneRow.bare * 1000, oneRowFiles, oneRow.apply / oneRow.bare,
              oneRow.apply / oneRow.bare <= 1.5 ? "met" : "MISSED"))

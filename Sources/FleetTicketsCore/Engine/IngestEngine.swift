@@ -93,7 +93,8 @@ public struct IngestEngine: Sendable {
         }
         // A dry run moves nothing; loose files are never archived.
         let archiving = options.apply && options.looseFiles == nil
-        var archiver = Archiver(source: source, dataset: dataset, limit: options.archiveConcurrency, logger: logger)
+        var archiver = Archiver(source: source, dataset: dataset, limit: options.archiveConcurrency,
+                                batchSize: options.archiveBatchSize, logger: logger)
         if archiving {
             for key in report.archiveRetried { await archiver.start(key) }
         }

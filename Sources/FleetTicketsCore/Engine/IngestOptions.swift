@@ -12,16 +12,20 @@ public struct IngestOptions: Sendable, Hashable {
     public var looseFiles: [String]?
     /// Rows per batch handed to the store.
     public var batchSize: Int
-    /// Moves to `processed/` in flight at once, behind the drain (each starts after its commit).
+    /// Batches of moves to `processed/` in flight at once, behind the drain.
     public var archiveConcurrency: Int
+    /// Committed files per batch of moves to `processed/` (the last batch of a run may be
+    /// shorter). A bucket deletes a batch's originals in one request.
+    public var archiveBatchSize: Int
 
     public init(apply: Bool = false, reseed: Bool = false, includeLate: Bool = false, looseFiles: [String]? = nil,
-                batchSize: Int = 2_000, archiveConcurrency: Int = 4) {
+                batchSize: Int = 2_000, archiveConcurrency: Int = 2, archiveBatchSize: Int = 32) {
         self.apply = apply
         self.reseed = reseed
         self.includeLate = includeLate
         self.looseFiles = looseFiles
         self.batchSize = batchSize
         self.archiveConcurrency = archiveConcurrency
+        self.archiveBatchSize = archiveBatchSize
     }
 }

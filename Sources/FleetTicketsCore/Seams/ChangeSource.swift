@@ -59,7 +59,8 @@ private final class ChunkCursor: Sendable {
 ///   from the stream, never swallowed or turned into a short file.
 /// - `move(_:to:)` makes the object appear at the destination before it disappears from the
 ///   source (copy, then delete), so a failure never loses a file. Moving onto an existing
-///   destination replaces it.
+///   destination replaces it. `move(_:)` moves several with the same guarantee per object, in
+///   as few requests as the backend allows, and reports each object that did not move.
 /// - Errors name the key and the operation and never contain credentials.
 public protocol ChangeSource: Sendable {
     /// Every object whose key starts with `prefix`.
@@ -68,6 +69,10 @@ public protocol ChangeSource: Sendable {
     func read(_ key: String) async throws -> ByteChunks
     /// Moves an object: copy to `destination`, then delete `key`.
     func move(_ key: String, to destination: String) async throws
+    /// Moves several objects, each copied before its original is deleted. Returns why each
+    /// object that did not move failed, by key; the others moved. The default moves them one
+    /// by one (a few at a time); a bucket copies each and deletes the originals in one request.
+    func move(_ moves: [ObjectMove]) async -> [String: any Error]
     /// A hint that these keys will be read next, in this order. Sources that can fetch
     /// ahead (a bucket) may start doing so; the default ignores it.
     func willRead(_ keys: [String]) async
@@ -75,13 +80,49 @@ public protocol ChangeSource: Sendable {
     var location: String { get }
 }
 
+/// One object to move: from `key` to `destination`.
+public struct ObjectMove: Sendable, Hashable {
+    public var key: String
+    public var destination: String
+
+    public init(_ key: String, to destination: String) {
+        self.key = key
+        self.destination = destination
+    }
+}
+
 extension ChangeSource {
     public func willRead(_ keys: [String]) async {}
+
+    public func move(_ moves: [ObjectMove]) async -> [String: any Error] {
+        await runEach(moves, atOnce: 4, key: \.key) { try await move($0.key, to: $0.destination) }
+    }
 
     /// Reads a whole object into memory. For small files and tests; the engine streams.
     public func readAll(_ key: String) async throws -> [UInt8] {
         var out: [UInt8] = []
         for try await chunk in try await read(key) { out.append(contentsOf: chunk) }
         return out
+    }
+}
+
+/// Runs `body` for each item, at most `limit` at once; returns the errors by the items' keys.
+package func runEach<Item: Sendable>(_ items: [Item], atOnce limit: Int, key: @escaping @Sendable (Item) -> String,
+                                     _ body: @escaping @Sendable (Item) async throws -> Void) async -> [String: any Error] {
+    await withTaskGroup(of: (key: String, error: (any Error)?).self) { group in
+        var waiting = items.makeIterator()
+        func startNext() {
+            guard let item = waiting.next() else { return }
+            group.addTask {
+                do { try await body(item); return (key(item), nil) } catch { return (key(item), error) }
+            }
+        }
+        for _ in 0..<max(1, limit) { startNext() }
+        var failures: [String: any Error] = [:]
+        while let done = await group.next() {
+            if let error = done.error { failures[done.key] = error }
+            startNext()
+        }
+        return failures
     }
 }
