@@ -28,8 +28,9 @@ RUN swift build -c release --product fleettickets --static-swift-stdlib --force-
  && install -D "$(swift build -c release --show-bin-path)/fleettickets" /out/fleettickets
 
 # Run stage: Debian 12 slim plus exactly the shared libraries the release binary loads
-# (`ldd`: libpq5, libcurl4, libxml2 for FoundationXML's bucket-listing parser; libc, libstdc++,
-# libgcc and zlib are already in the base) and the CA certificates and time zones it reads.
+# (`ldd`: libpq5, libcurl4, libxml2 for FoundationXML's bucket-listing parser; libcrypto, for
+# DeleteObjects' Content-MD5, comes with libssl3, which libpq5 and libcurl4 depend on; libc,
+# libstdc++, libgcc and zlib are already in the base) and the CA certificates and time zones it reads.
 FROM debian:bookworm-slim
 RUN export DEBIAN_FRONTEND=noninteractive \
  && apt-get update \

@@ -47,8 +47,8 @@ extension S3Client {
             var error = S3Error(.deleteObjects, key: failed.key, response: response, configuration: configuration)
             error.code = failed.code
             error.message = failed.message.map { S3Error.scrubbed($0, secret: configuration.secretKey) }
-            error.hint = S3Error.hint(status: failed.code == "AccessDenied" ? 403 : response.status, code: failed.code,
-                                      configuration: configuration)
+            // The answer's status is 200; a key refused for lack of permission gets the 403 hint.
+            error.hint = failed.code == "AccessDenied" ? S3Error.hint(status: 403, code: nil, configuration: configuration) : nil
             failures[failed.key] = error
         }
         return failures
