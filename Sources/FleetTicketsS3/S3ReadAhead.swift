@@ -13,8 +13,12 @@ actor S3ReadAhead {
     private let depth: Int
     private let maxFileBytes: Int
     private let fetch: Fetch
+    /// The plan, and each key's place in it.
+    private var planned: [String] = []
     private var order: [String: Int] = [:]
-    private var waiting: [String] = []
+    /// The place in `planned` of the next key to fetch. Only moves forward, so a drain's
+    /// read-ahead costs a constant amount per file, however long the plan.
+    private var next = 0
     private var fetches: [String: Task<[UInt8]?, Never>] = [:]
 
     init(depth: Int, maxFileBytes: Int, fetch: @escaping Fetch) {
@@ -29,12 +33,13 @@ actor S3ReadAhead {
 
     /// The keys that will be read next, in order. Replaces any earlier plan.
     func plan(_ keys: [String]) {
+        planned = keys
         order = Dictionary(keys.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        next = 0
         for (key, task) in fetches where order[key] == nil {
             task.cancel()
             fetches[key] = nil
         }
-        waiting = keys.filter { fetches[$0] == nil }
         fill()
     }
 
@@ -46,7 +51,7 @@ actor S3ReadAhead {
             task.cancel()
             fetches[other] = nil
         }
-        waiting.removeAll { (order[$0] ?? 0) <= position }
+        next = max(next, position + 1)
         let task = fetches.removeValue(forKey: key)
         fill()
         return await task?.value
@@ -56,8 +61,10 @@ actor S3ReadAhead {
     var heldCount: Int { fetches.count }
 
     private func fill() {
-        while fetches.count < depth, !waiting.isEmpty {
-            let key = waiting.removeFirst()
+        while fetches.count < depth, next < planned.count {
+            let key = planned[next]
+            next += 1
+            guard fetches[key] == nil else { continue }  // still fetching from the plan before
             let (fetch, limit) = (self.fetch, maxFileBytes)
             fetches[key] = Task { try? await fetch(key, limit) }
         }
