@@ -1,3 +1,4 @@
+import FleetTicketsCore
 import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
@@ -45,8 +46,11 @@ struct S3ErrorDocument: Sendable {
 
     /// Parses `<Error>` (at the root or nested one level, as some servers do); nil otherwise.
     static func parse(_ body: [UInt8]) -> S3ErrorDocument? {
+        // Every CopyObject answer is checked for an error sent after its 200: most hold none,
+        // and a body without the word is answered without building an XML parser.
+        guard mentionsError(body) else { return nil }
         let reader = ElementReader()
-        guard !body.isEmpty, reader.read(body) else { return nil }
+        guard reader.read(body) else { return nil }
         var document = S3ErrorDocument()
         var isError = false
         for event in reader.events where event.isEnd {
@@ -60,6 +64,15 @@ struct S3ErrorDocument: Sendable {
             }
         }
         return isError ? document : nil
+    }
+
+    /// Whether the bytes hold `Error` anywhere (every `<Error>` element does).
+    static func mentionsError(_ body: [UInt8]) -> Bool {
+        let word = Array("Error".utf8)
+        guard body.count >= word.count else { return false }
+        return (0...(body.count - word.count)).contains { i in
+            body[i] == word[0] && body[i + 1] == word[1] && body[i + 2] == word[2] && body[i + 3] == word[3] && body[i + 4] == word[4]
+        }
     }
 }
 
@@ -102,7 +115,7 @@ func unquotedETag(_ raw: String) -> String {
 }
 
 extension String {
-    var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
+    var trimmed: String { trimmingWhitespaceAndNewlines() }
 }
 
 /// Flattens a small XML document into start and end events, each with its element path

@@ -111,4 +111,19 @@ import Testing
         }
         #expect(row.raw["region"] == "last")
     }
+
+    @Test func rawKeysFollowEachNamesLastColumnLessTheDroppedOnes() throws {
+        let header = [" Region", "ticket_id", "Department", "owner", "is_alarm", "REGION", "weird col", "is_alarm ", "owner"]
+        let cleaner = try RowCleaner(header: header, key: "f.csv")
+        #expect(cleaner.duplicateColumns == ["region", "owner", "is_alarm"], "in the order first met")
+        #expect(cleaner.extraColumns == ["weird col"])
+        #expect(cleaner.missingColumns == SourceColumns.all.filter { !["region", "ticket_id", "department", "owner", "is_alarm"].contains($0) })
+        let fields = ["r1", "WOT1", "ops", "o1", "true", "R2", "w", "false", "o2"]
+        guard case let .kept(row) = try cleaner.clean(CSVParser.Record(fields: fields, line: 2)) else {
+            Issue.record("the last is_alarm column says false: kept")
+            return
+        }
+        #expect(row.raw.keys == ["ticket_id", "region", "weird col", "is_alarm", "owner"])
+        #expect(row.raw["region"] == "r2" && row.raw["owner"] == "o2" && row.raw["department"] == nil)
+    }
 }

@@ -47,6 +47,11 @@ struct S3OfflineTests {
         #expect(S3ErrorDocument.parse(Array("<ErrorResponse><Error><Code>SlowDown</Code></Error></ErrorResponse>".utf8))?.code == "SlowDown")
         #expect(S3ErrorDocument.parse(Array("not xml".utf8)) == nil)
         #expect(S3ErrorDocument.parse([]) == nil)
+        // A copy's answer is read for an error sent after its 200.
+        #expect(S3ErrorDocument.parse(Array("<CopyObjectResult><ETag>\"e\"</ETag></CopyObjectResult>".utf8)) == nil)
+        #expect(S3ErrorDocument.parse(Array("<?xml version=\"1.0\"?>\n\n<Error><Code>InternalError</Code></Error>".utf8))?.code == "InternalError")
+        #expect(S3ErrorDocument.mentionsError(Array("Error".utf8)))
+        #expect(!S3ErrorDocument.mentionsError(Array("Erro".utf8)) && !S3ErrorDocument.mentionsError(Array("error>".utf8)))
     }
 
     @Test func configurationComesFromTheEnvironment() throws {

@@ -44,39 +44,43 @@ public struct RowCleaner: Sendable {
     /// Prepares cleaning for a file whose first record is `header`.
     /// - Throws: `CSVDecodingError` when there is no `ticket_id` column.
     public init(header: [String], key: String) throws {
-        let names = header.map { $0.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() }
+        // Every small file repeats the header, so this runs once per file: one pass over the
+        // names with a dictionary, not a search of the names per name.
+        let names = header.map { $0.trimmingWhitespaceAndNewlines().lowercased() }
         guard let ticket = names.lastIndex(of: "ticket_id") else {
             throw CSVDecodingError(
                 key: key, line: 1,
                 reason: "the header has no ticket_id column (found: \(names.prefix(6).joined(separator: ", "))\(names.count > 6 ? ", …" : "")); this does not look like a ticket export")
         }
+        var last: [String: Int] = [:]
+        var counts: [String: Int] = [:]
+        for (i, name) in names.enumerated() {
+            last[name] = i
+            counts[name, default: 0] += 1
+        }
+        // A repeated name keeps its last column, in the place of that last column.
         var keys: [String] = []
         var indices: [Int] = []
-        for (i, name) in names.enumerated() where !SourceColumns.dropped.contains(name) {
-            if let earlier = keys.firstIndex(of: name) {
-                keys.remove(at: earlier)
-                indices.remove(at: earlier)
-            }
+        for (i, name) in names.enumerated() where last[name] == i && !SourceColumns.dropped.contains(name) {
             keys.append(name)
             indices.append(i)
         }
-        let known = Set(SourceColumns.all)
         self.key = key
         self.width = names.count
         self.rawKeys = keys
         self.sourceIndex = indices
         self.ticketIndex = ticket
-        self.alarmIndex = names.lastIndex(of: "is_alarm")
+        self.alarmIndex = last["is_alarm"]
         self.regionSlot = keys.firstIndex(of: "region")
         self.statusSlot = keys.firstIndex(of: "raw_status")
         var seen = Set<String>()
-        self.extraColumns = names.filter { !known.contains($0) && seen.insert($0).inserted }
-        self.missingColumns = SourceColumns.all.filter { !names.contains($0) }
-        var counted = [String: Int]()
-        for name in names { counted[name, default: 0] += 1 }
+        self.extraColumns = names.filter { !Self.known.contains($0) && seen.insert($0).inserted }
+        self.missingColumns = SourceColumns.all.filter { last[$0] == nil }
         var named = Set<String>()
-        self.duplicateColumns = names.filter { counted[$0, default: 0] > 1 && named.insert($0).inserted }
+        self.duplicateColumns = names.filter { counts[$0, default: 0] > 1 && named.insert($0).inserted }
     }
+
+    private static let known = Set(SourceColumns.all)
 
     /// Cleans one record.
     /// - Throws: `CSVDecodingError` when the record's field count differs from the header's.

@@ -5,13 +5,13 @@ extension String {
     /// both ends are ASCII characters outside the set, which trimming leaves as they are.
     /// Almost every field is such: Foundation's trim goes through NSString and builds a new
     /// string, and three trims per row were a fifth of a large file's ingest CPU.
-    func trimmingWhitespaceAndNewlines() -> String {
+    package func trimmingWhitespaceAndNewlines() -> String {
         // The set is named only on Foundation's path: building a CharacterSet is not free either.
         endsAreKept(by: Self.asciiWhitespaceAndNewlines) ? self : trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// `trimmingCharacters(in: .whitespaces)`, the same way.
-    func trimmingWhitespace() -> String {
+    package func trimmingWhitespace() -> String {
         endsAreKept(by: Self.asciiWhitespace) ? self : trimmingCharacters(in: .whitespaces)
     }
 
