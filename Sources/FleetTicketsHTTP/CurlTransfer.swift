@@ -3,7 +3,7 @@ import Foundation
 import Synchronization
 
 /// One attempt at one request: a libcurl easy handle driven by `curl_easy_perform` on a
-/// dedicated thread (never on the Swift concurrency pool, which must not block).
+/// thread of `TransferThreads` (never on the Swift concurrency pool, which must not block).
 ///
 /// Buffered mode collects the body. Streaming mode announces the response head as soon as
 /// it arrives and then feeds a `BodyChannel`; error statuses are always collected in full.
@@ -59,9 +59,7 @@ final class CurlTransfer: @unchecked Sendable {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Start, Never>) in
                 announce = { continuation.resume(returning: $0) }
-                let thread = Thread { [self] in perform() }
-                thread.name = "fleettickets-http"
-                thread.start()
+                TransferThreads.shared.run { [self] in perform() }
             }
         } onCancel: {
             cancelled.store(true, ordering: .relaxed)

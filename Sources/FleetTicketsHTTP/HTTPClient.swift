@@ -15,12 +15,13 @@ package struct HTTPTLSOptions: Sendable, Hashable {
 
 /// A small HTTP client on libcurl, with retries.
 ///
-/// Every attempt runs `curl_easy_perform` on a thread of its own, so a slow server never
-/// blocks the Swift concurrency pool. Responses with any status are returned (callers decide
-/// what a 404 means); a retryable status (see `HTTPRetryPolicy`) is retried first, and when
-/// retries run out the last response is returned with its `retries` count. A transport
-/// failure that outlasts the retries is thrown as an `HTTPError`; cancelling the calling task
-/// aborts the transfer and throws `CancellationError`.
+/// Every attempt runs `curl_easy_perform` on a thread of its own (parked for later attempts
+/// when it is done), so a slow server never blocks the Swift concurrency pool. Responses
+/// with any status are returned (callers decide what a 404 means); a retryable status (see
+/// `HTTPRetryPolicy`) is retried first, and when retries run out the last response is
+/// returned with its `retries` count. A transport failure that outlasts the retries is
+/// thrown as an `HTTPError`; cancelling the calling task aborts the transfer and throws
+/// `CancellationError`.
 ///
 /// ```swift
 /// let client = HTTPClient(logger: logger)

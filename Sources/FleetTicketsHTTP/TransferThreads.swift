@@ -1,0 +1,60 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// Long-lived threads for blocking libcurl transfers.
+///
+/// A transfer runs on an idle thread when there is one, else on a new one, so a transfer never
+/// waits for another to end (a streamed download holds its thread for as long as its reader
+/// takes). A thread whose transfer ended parks for the next one, up to `keeping` idle threads;
+/// the others end. Starting a thread per request cost about 50 µs of CPU and a round through
+/// the kernel's scheduler each time: a tenth of a small-file drain's HTTP work.
+final class TransferThreads: Sendable {
+    static let shared = TransferThreads(keeping: 16)
+
+    /// One thread's mailbox. `job` is written by `run` before `wake.signal()` and read by the
+    /// thread after `wake.wait()`, which orders the two; an idle worker is reachable only
+    /// through `idle`, after its thread has cleared `job`.
+    private final class Worker: @unchecked Sendable {
+        var job: (@Sendable () -> Void)?
+        let wake = DispatchSemaphore(value: 0)
+    }
+
+    private let idle = Mutex<[Worker]>([])
+    private let keeping: Int
+
+    init(keeping: Int) {
+        self.keeping = keeping
+    }
+
+    /// Runs `job` on a thread of its own, outside the Swift concurrency pool.
+    func run(_ job: @escaping @Sendable () -> Void) {
+        if let worker = idle.withLock({ $0.popLast() }) {
+            worker.job = job
+            worker.wake.signal()
+            return
+        }
+        let worker = Worker()
+        worker.job = job
+        let thread = Thread { [self] in serve(worker) }
+        thread.name = "fleettickets-http"
+        thread.start()
+    }
+
+    /// How many threads wait for work (for tests).
+    var idleCount: Int { idle.withLock { $0.count } }
+
+    private func serve(_ worker: Worker) {
+        while let job = worker.job {
+            worker.job = nil
+            job()
+            let parked = idle.withLock { idle -> Bool in
+                guard idle.count < keeping else { return false }
+                idle.append(worker)
+                return true
+            }
+            guard parked else { return }
+            worker.wake.wait()
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import Dispatch
+import Foundation
+import Testing
+@testable import FleetTicketsHTTP
+
+/// The threads blocking transfers run on: never a wait for another transfer, and reuse.
+@Suite("HTTP transfer threads")
+struct TransferThreadsTests {
+    @Test func transfersBeyondTheKeptThreadsAllRunAtOnceThenThreadsAreKept() async throws {
+        let threads = TransferThreads(keeping: 4)
+        let count = 24
+        let started = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        for _ in 0..<count {
+            threads.run {
+                started.signal()
+                release.wait()
+            }
+        }
+        // Every job is running at the same time: none waits for a thread to come free.
+        for index in 0..<count {
+            #expect(started.wait(timeout: .now() + 10) == .success, "job \(index + 1) of \(count) never started")
+        }
+        for _ in 0..<count { release.signal() }
+        // The threads park, up to the number kept; the others end.
+        for _ in 0..<200 where threads.idleCount < 4 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(threads.idleCount == 4)
+
+        // A parked thread takes the next job.
+        let done = DispatchSemaphore(value: 0)
+        threads.run { done.signal() }
+        #expect(done.wait(timeout: .now() + 10) == .success)
+        for _ in 0..<200 where threads.idleCount < 4 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(threads.idleCount == 4, "the thread that ran it parked again")
+    }
+}
