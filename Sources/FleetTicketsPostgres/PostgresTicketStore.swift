@@ -102,7 +102,9 @@ public final class PostgresTicketStore: TicketStore, Sendable {
         return try await pool.withSession(body)
     }
 
-    /// One blocking step as a store call (see `operation`).
+    /// One blocking step as a store call (see `operation`). Steps run for their effect may
+    /// drop the statement's result.
+    @discardableResult
     func onConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws -> T {
         try await operation { try await $0.run(body) }
     }

@@ -70,9 +70,7 @@ struct S3ErrorDocument: Sendable {
     static func mentionsError(_ body: [UInt8]) -> Bool {
         let word = Array("Error".utf8)
         guard body.count >= word.count else { return false }
-        return (0...(body.count - word.count)).contains { i in
-            body[i] == word[0] && body[i + 1] == word[1] && body[i + 2] == word[2] && body[i + 3] == word[3] && body[i + 4] == word[4]
-        }
+        return (0...(body.count - word.count)).contains { body[$0..<($0 + word.count)].elementsEqual(word) }
     }
 }
 
