@@ -12,12 +12,15 @@ import Synchronization
 final class TransferThreads: Sendable {
     static let shared = TransferThreads(keeping: 16)
 
-    /// One thread's mailbox. `job` is written by `run` before `wake.signal()` and read by the
-    /// thread after `wake.wait()`, which orders the two; an idle worker is reachable only
-    /// through `idle`, after its thread has cleared `job`.
-    private final class Worker: @unchecked Sendable {
-        var job: (@Sendable () -> Void)?
+    /// One thread's mailbox: the job it is to run next, and the semaphore it parks on.
+    private final class Worker: Sendable {
+        let job: Mutex<(@Sendable () -> Void)?>
         let wake = DispatchSemaphore(value: 0)
+
+        init(_ job: @escaping @Sendable () -> Void) { self.job = Mutex(job) }
+
+        /// Takes the job to run, leaving none.
+        func take() -> (@Sendable () -> Void)? { job.withLock { job in defer { job = nil }; return job } }
     }
 
     private let idle = Mutex<[Worker]>([])
@@ -30,12 +33,11 @@ final class TransferThreads: Sendable {
     /// Runs `job` on a thread of its own, outside the Swift concurrency pool.
     func run(_ job: @escaping @Sendable () -> Void) {
         if let worker = idle.withLock({ $0.popLast() }) {
-            worker.job = job
+            worker.job.withLock { $0 = job }
             worker.wake.signal()
             return
         }
-        let worker = Worker()
-        worker.job = job
+        let worker = Worker(job)
         let thread = Thread { [self] in serve(worker) }
         thread.name = "fleettickets-http"
         thread.start()
@@ -45,8 +47,7 @@ final class TransferThreads: Sendable {
     var idleCount: Int { idle.withLock { $0.count } }
 
     private func serve(_ worker: Worker) {
-        while let job = worker.job {
-            worker.job = nil
+        while let job = worker.take() {
             job()
             let parked = idle.withLock { idle -> Bool in
                 guard idle.count < keeping else { return false }

@@ -72,4 +72,37 @@ import Testing
         #expect(chunks.pulled == atReturn, "nothing reads the file after the call returned")
         #expect(atReturn < Self.csv.count / 113, "and the rest of the file was never read")
     }
+
+    /// `decodingFirstBatch` shares one iterator between the task decoding the first batch and
+    /// the reader of the rest (`FirstBatch`, on `@unchecked Sendable` `SequentialIterator`).
+    @Test func aFirstBatchDecodedAheadThenTheRestManyFilesAtOnce() async throws {
+        let expected = Self.rows.map { $0["ticket_id"] ?? "" }
+        try await withThrowingTaskGroup(of: [String].self) { group in
+            for file in 0..<24 {
+                group.addTask {
+                    let rows = Self.batches(batchSize: 5 + file).decodingFirstBatch()
+                    if file % 2 == 0 { await Task.yield() }  // the first batch ready, or still decoding
+                    var seen: [String] = []
+                    try await rows.forEachWithLookAhead { batch in seen += batch.map { $0.ticketID } }
+                    return seen
+                }
+            }
+            var files = 0
+            for try await seen in group {
+                #expect(seen == expected)
+                files += 1
+            }
+            #expect(files == 24)
+        }
+    }
+
+    @Test func anAbandonedFirstBatchReadsNothingMore() async throws {
+        let chunks = Chunks()
+        let rows = Self.batches(chunks, batchSize: 50).decodingFirstBatch()
+        await rows.abandon()
+        let atReturn = chunks.pulled
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(chunks.pulled == atReturn, "nothing reads the file after abandon returned")
+        #expect(atReturn < Self.csv.count / 113, "and the rest of the file was never read")
+    }
 }

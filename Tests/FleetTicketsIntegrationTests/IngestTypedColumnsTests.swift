@@ -13,7 +13,7 @@ import Testing
 struct IngestTypedColumnsTests {
     static let booleans = ["true", "TRUE", " True ", "t", "T", "yes", "YES", "y", "Y", "1", "false", "FALSE", "f", "F",
                            "no", "No", "n", "N", "0", "", " ", "maybe", "truee", "tr ue", "\ttrue", "true\t", "ＴＲＵＥ",
-                           "trué", "é", "YES ", "  0  ", "2", "-1", "on", "off", "falsey"]
+                           "trué", "é", "YES ", "  0  ", "2", "-1", "on", "off", "falsey", "true true", "falsefalse", "yes please"]
     static let numbers = ["", " ", "1.5", "-0.004", "0.0125", ".5", "5.", "+3.", "1e3", "  2.25 ", "\t7\t", "34999999.99",
                           "35000000", "-34999999.999", "12345678901234567890.5", "-0", "0.00833", "0.0083333", "1,5",
                           "--1", "+-1", "+", ".", "1.2.3", "１", "0.125", "-0.125", "2.5", "-2.5", "000000000000000000012.5",

@@ -93,14 +93,15 @@ enum TypedColumns {
     private static let trueWords = Set(["true", "t", "yes", "y", "1"].compactMap { packedLowercase(Array($0.utf8)) })
     private static let falseWords = Set(["false", "f", "no", "n", "0"].compactMap { packedLowercase(Array($0.utf8)) })
 
-    /// At most five ASCII bytes, lowercased, as one integer (their count, then the bytes), so
-    /// a value is matched against the spellings without a String per value; nil for a
-    /// non-ASCII byte.
+    /// ASCII bytes, lowercased, as one integer (their count, then the bytes), so a value is
+    /// matched against the spellings without a String per value; nil for a non-ASCII byte.
+    /// Only values of up to seven bytes are packed whole (the count must not shift out); a
+    /// longer one, longer than every spelling, packs as its count alone, which no spelling is.
     private static func packedLowercase<C: Collection<UInt8>>(_ bytes: C) -> UInt64? {
         var word = UInt64(bytes.count)
         for b in bytes {
             guard b < 0x80 else { return nil }
-            word = word << 8 | UInt64(b >= 0x41 && b <= 0x5A ? b + 0x20 : b)
+            if bytes.count <= 7 { word = word << 8 | UInt64(b >= 0x41 && b <= 0x5A ? b + 0x20 : b) }
         }
         return word
     }
