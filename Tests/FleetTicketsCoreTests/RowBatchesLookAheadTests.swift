@@ -34,25 +34,29 @@ import Testing
         }), key: "LA.csv", batchSize: batchSize)
     }
 
-    @Test func everyBatchOnceAndInOrderManyFilesAtOnce() async throws {
-        let expected = Self.rows.map { $0["ticket_id"] ?? "" }
+    /// Reads 24 files at once, file `n` through `read(n)`, and expects every row of each once
+    /// and in order.
+    static func expectEveryRowInOrder(read: @escaping @Sendable (Int) async throws -> [String]) async throws {
+        let expected = rows.map { $0["ticket_id"] ?? "" }
         try await withThrowingTaskGroup(of: [String].self) { group in
-            for file in 0..<24 {
-                group.addTask {
-                    var seen: [String] = []
-                    try await Self.batches(batchSize: 7 + file).forEachWithLookAhead { batch in
-                        seen += batch.map { $0.ticketID }
-                        if seen.count % 3 == 0 { await Task.yield() }  // a body slower or faster than the decode
-                    }
-                    return seen
-                }
-            }
+            for file in 0..<24 { group.addTask { try await read(file) } }
             var files = 0
             for try await seen in group {
                 #expect(seen == expected)
                 files += 1
             }
             #expect(files == 24)
+        }
+    }
+
+    @Test func everyBatchOnceAndInOrderManyFilesAtOnce() async throws {
+        try await Self.expectEveryRowInOrder { file in
+            var seen: [String] = []
+            try await Self.batches(batchSize: 7 + file).forEachWithLookAhead { batch in
+                seen += batch.map { $0.ticketID }
+                if seen.count % 3 == 0 { await Task.yield() }  // a body slower or faster than the decode
+            }
+            return seen
         }
     }
 
@@ -76,23 +80,12 @@ import Testing
     /// `decodingFirstBatch` shares one iterator between the task decoding the first batch and
     /// the reader of the rest (`FirstBatch`, on `@unchecked Sendable` `SequentialIterator`).
     @Test func aFirstBatchDecodedAheadThenTheRestManyFilesAtOnce() async throws {
-        let expected = Self.rows.map { $0["ticket_id"] ?? "" }
-        try await withThrowingTaskGroup(of: [String].self) { group in
-            for file in 0..<24 {
-                group.addTask {
-                    let rows = Self.batches(batchSize: 5 + file).decodingFirstBatch()
-                    if file % 2 == 0 { await Task.yield() }  // the first batch ready, or still decoding
-                    var seen: [String] = []
-                    try await rows.forEachWithLookAhead { batch in seen += batch.map { $0.ticketID } }
-                    return seen
-                }
-            }
-            var files = 0
-            for try await seen in group {
-                #expect(seen == expected)
-                files += 1
-            }
-            #expect(files == 24)
+        try await Self.expectEveryRowInOrder { file in
+            let rows = Self.batches(batchSize: 5 + file).decodingFirstBatch()
+            if file % 2 == 0 { await Task.yield() }  // the first batch ready, or still decoding
+            var seen: [String] = []
+            try await rows.forEachWithLookAhead { batch in seen += batch.map { $0.ticketID } }
+            return seen
         }
     }
 
