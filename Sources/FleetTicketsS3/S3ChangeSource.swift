@@ -6,9 +6,10 @@ import Logging
 /// - `list` pages through ListObjectsV2 and returns every key with its size and ETag.
 /// - `read` streams GetObject with bounded buffering; a missing key throws
 ///   `ChangeSourceError.notFound`, any other failure an ``S3Error``.
-/// - `move` is CopyObject, then DeleteObject: the copy exists before the original goes. A
-///   batch of moves copies each object (four at a time), then deletes the originals it
-///   copied in one DeleteObjects request.
+/// - `move` copies, then deletes: the copy exists before the original goes. A batch of moves
+///   copies each object (four at a time), then deletes the originals it copied in one
+///   DeleteObjects request. A small file this source read ahead is copied by writing the
+///   bytes it read (PutObject, with its content type and metadata); any other by CopyObject.
 /// - `willRead` starts a bounded read-ahead: while the engine applies one file, the next
 ///   one or two are downloaded into memory (files up to `readAheadMaxFileBytes` each). A key
 ///   read out of plan order, or whose fetch failed, is simply read directly.
@@ -20,7 +21,9 @@ import Logging
 public struct S3ChangeSource: ChangeSource {
     /// The client this source reads through.
     public let client: S3Client
-    private let readAhead: S3ReadAhead
+    private let readAhead: S3ReadAhead<S3HeldFiles.File>
+    /// Small files read ahead and served, until they are archived.
+    private let heldFiles: S3HeldFiles
     private let chunkSize = 256 * 1024
     private let logger: Logger
 
@@ -30,10 +33,13 @@ public struct S3ChangeSource: ChangeSource {
     }
 
     /// A source over `client`, reading ahead `readAheadDepth` files (0 turns read-ahead off)
-    /// of at most `readAheadMaxFileBytes` each.
-    public init(client: S3Client, readAheadDepth: Int = 2, readAheadMaxFileBytes: Int = 32 * 1024 * 1024, logger: Logger) {
+    /// of at most `readAheadMaxFileBytes` each. Of those, files up to `archiveFromMemoryMaxFileBytes`
+    /// are kept once read (16 MiB of them at most) and archived by writing their bytes.
+    public init(client: S3Client, readAheadDepth: Int = 2, readAheadMaxFileBytes: Int = 32 * 1024 * 1024,
+                archiveFromMemoryMaxFileBytes: Int = 1024 * 1024, logger: Logger) {
         self.client = client
         self.logger = logger
+        self.heldFiles = S3HeldFiles(maxFileBytes: archiveFromMemoryMaxFileBytes, maxTotalBytes: 16 * 1024 * 1024)
         self.readAhead = S3ReadAhead(depth: readAheadDepth, maxFileBytes: readAheadMaxFileBytes) { [logger] key, maxBytes in
             do {
                 return try await Self.download(key, through: client, maxBytes: maxBytes)
@@ -52,9 +58,10 @@ public struct S3ChangeSource: ChangeSource {
     }
 
     public func read(_ key: String) async throws -> ByteChunks {
-        if let bytes = await readAhead.take(key) {
-            logger.trace("serving a file from read-ahead", metadata: ["key": "\(key)", "bytes": "\(bytes.count)"])
-            return ByteChunks.serving(bytes, chunkSize: chunkSize)
+        if let file = await readAhead.take(key) {
+            logger.trace("serving a file from read-ahead", metadata: ["key": "\(key)", "bytes": "\(file.bytes.count)"])
+            heldFiles.keep(key, file)
+            return ByteChunks.serving(file.bytes, chunkSize: chunkSize)
         }
         do {
             return try await client.getObject(key).body
@@ -81,6 +88,11 @@ public struct S3ChangeSource: ChangeSource {
     }
 
     private func copy(_ key: String, to destination: String) async throws {
+        if let held = heldFiles.take(key) {
+            try await client.putObject(destination, bytes: held.bytes, contentType: held.contentType ?? "application/octet-stream",
+                                       metadata: held.metadata)
+            return
+        }
         do {
             try await client.copyObject(key, to: destination)
         } catch let error as S3Error where error.isNoSuchKey {
@@ -95,8 +107,11 @@ public struct S3ChangeSource: ChangeSource {
     /// How many files the read-ahead is fetching or holding (for tests).
     package var readAheadHeldCount: Int { get async { await readAhead.heldCount } }
 
+    /// How many files read are held to be archived from memory (for tests).
+    package var heldForArchiveCount: Int { heldFiles.held.files }
+
     /// Downloads a whole object, or returns nil as soon as it proves larger than `maxBytes`.
-    static func download(_ key: String, through client: S3Client, maxBytes: Int) async throws -> [UInt8]? {
+    static func download(_ key: String, through client: S3Client, maxBytes: Int) async throws -> S3HeldFiles.File? {
         let object = try await client.getObject(key)
         if object.info.size > Int64(maxBytes) { return nil }
         var bytes: [UInt8] = []
@@ -105,6 +120,7 @@ public struct S3ChangeSource: ChangeSource {
             bytes += chunk
             if bytes.count > maxBytes { return nil }
         }
-        return bytes
+        return S3HeldFiles.File(bytes: bytes, contentType: object.info.contentType, metadata: object.info.metadata,
+                                archivableFromMemory: object.info.otherStoredAttributes.isEmpty)
     }
 }

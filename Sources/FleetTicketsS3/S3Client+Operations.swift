@@ -70,10 +70,15 @@ extension S3Client {
     /// Stores an object (replacing any object at `key`). Returns the new ETag.
     ///
     /// The content type defaults to `application/octet-stream`; without an explicit type some
-    /// servers store an empty object while answering 200.
+    /// servers store an empty object while answering 200. `metadata` becomes the object's
+    /// user metadata (`x-amz-meta-<name>`). The body goes with its `Content-MD5`, so a server
+    /// stores exactly these bytes or refuses them.
     @discardableResult
-    public func putObject(_ key: String, bytes: [UInt8], contentType: String = "application/octet-stream") async throws -> String? {
-        let request = request("PUT", key: key, headers: ["Content-Type": contentType], body: bytes)
+    public func putObject(_ key: String, bytes: [UInt8], contentType: String = "application/octet-stream",
+                          metadata: [String: String] = [:]) async throws -> String? {
+        var headers: HTTPHeaders = ["Content-Type": contentType, "Content-MD5": ContentMD5.base64(of: bytes)]
+        for (name, value) in metadata.sorted(by: { $0.key < $1.key }) { headers.add("x-amz-meta-\(name)", value) }
+        let request = request("PUT", key: key, headers: headers, body: bytes)
         let response = try await send(.putObject, key: key, request)
         return response.headers["ETag"].map(unquotedETag)
     }

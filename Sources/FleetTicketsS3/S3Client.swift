@@ -82,6 +82,8 @@ public struct S3ObjectInfo: Sendable, Hashable {
     public var contentType: String?
     /// The `Last-Modified` header as sent (an HTTP date).
     public var lastModified: String?
+    /// The user metadata (`x-amz-meta-<name>` headers), by name in lowercase.
+    public var metadata: [String: String]
 
     init(key: String, headers: HTTPHeaders) {
         self.key = key
@@ -89,7 +91,30 @@ public struct S3ObjectInfo: Sendable, Hashable {
         self.etag = headers["ETag"].map(unquotedETag)
         self.contentType = headers["Content-Type"]
         self.lastModified = headers["Last-Modified"]
+        self.metadata = [:]
+        self.otherStoredAttributes = []
+        for field in headers {
+            let name = field.name.lowercased()
+            if name.hasPrefix(Self.metadataPrefix) {
+                metadata[String(name.dropFirst(Self.metadataPrefix.count))] = field.value
+            } else if Self.storedAttributeHeaders.contains(name) {
+                otherStoredAttributes.append(name)
+            }
+        }
     }
+
+    /// The headers a GetObject answer names a stored attribute in, besides the content type
+    /// and user metadata: attributes that a CopyObject carries over and a PutObject of the
+    /// bytes with their type and metadata would not.
+    package var otherStoredAttributes: [String]
+
+    private static let metadataPrefix = "x-amz-meta-"
+    private static let storedAttributeHeaders: Set<String> = [
+        "content-encoding", "content-disposition", "content-language", "cache-control", "expires",
+        "x-amz-tagging-count", "x-amz-storage-class", "x-amz-website-redirect-location",
+        "x-amz-server-side-encryption-aws-kms-key-id", "x-amz-server-side-encryption-customer-algorithm",
+        "x-amz-object-lock-mode", "x-amz-object-lock-legal-hold",
+    ]
 }
 
 /// An object being downloaded: its head, and its bytes as they arrive.

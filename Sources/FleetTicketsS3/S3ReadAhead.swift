@@ -6,9 +6,9 @@
 /// fetch is forgotten. Either way `take` returns nil and the caller reads directly, so a
 /// read-ahead problem never becomes a read error. Memory: about `depth × maxFileBytes`, plus
 /// the file the caller is consuming.
-actor S3ReadAhead {
+actor S3ReadAhead<File: Sendable> {
     /// Downloads a key whole; nil when it is larger than the limit.
-    typealias Fetch = @Sendable (_ key: String, _ maxBytes: Int) async throws -> [UInt8]?
+    typealias Fetch = @Sendable (_ key: String, _ maxBytes: Int) async throws -> File?
 
     private let depth: Int
     private let maxFileBytes: Int
@@ -19,7 +19,7 @@ actor S3ReadAhead {
     /// The place in `planned` of the next key to fetch. Only moves forward, so a drain's
     /// read-ahead costs a constant amount per file, however long the plan.
     private var next = 0
-    private var fetches: [String: Task<[UInt8]?, Never>] = [:]
+    private var fetches: [String: Task<File?, Never>] = [:]
 
     init(depth: Int, maxFileBytes: Int, fetch: @escaping Fetch) {
         self.depth = max(0, depth)
@@ -43,9 +43,9 @@ actor S3ReadAhead {
         fill()
     }
 
-    /// The bytes of `key` if they were fetched ahead, else nil. Keys planned before `key`
+    /// The file `key` if it was fetched ahead, else nil. Keys planned before `key`
     /// are taken to be skipped: their fetches stop and their slots go to later keys.
-    func take(_ key: String) async -> [UInt8]? {
+    func take(_ key: String) async -> File? {
         guard let position = order[key] else { return nil }
         for (other, task) in fetches where other != key && (order[other] ?? 0) < position {
             task.cancel()

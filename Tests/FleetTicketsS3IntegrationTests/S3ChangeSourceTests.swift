@@ -83,6 +83,60 @@ struct S3ChangeSourceTests {
         #expect(try await source.readAll(destination) == Array("a,b\n1,2\n".utf8))
     }
 
+    @Test func aFileReadAheadIsArchivedFromTheBytesReadWithItsTypeAndMetadata() async throws {
+        let client = try await LiveS3.freshBucket("archive-held")
+        let source = S3ChangeSource(client: client, logger: LiveS3.logger)
+        let keys = (0..<3).map { "automations/inc/changes/2026-06-15T1\($0)-00-00.csv" }
+        let files = keys.map { (key: $0, bytes: Array("ticket_id,status\nINC-\($0),open\n".utf8)) }
+        for file in files {
+            try await client.putObject(file.key, bytes: file.bytes, contentType: "text/csv", metadata: ["export-run": "42"])
+        }
+        await source.willRead(keys)
+        for file in files { #expect(try await source.readAll(file.key) == file.bytes) }
+        #expect(source.heldForArchiveCount == 3, "each small file read ahead is held until it is archived")
+
+        let moves = keys.map { ObjectMove($0, to: $0.replacingOccurrences(of: "/changes/", with: "/processed/")) }
+        #expect(await source.move(Array(moves.prefix(2))).isEmpty)
+        try await source.move(moves[2].key, to: moves[2].destination)
+        #expect(source.heldForArchiveCount == 0, "each was archived from memory")
+        #expect(try await source.list(prefix: "automations/inc/changes/").isEmpty)
+        for (file, move) in zip(files, moves) {
+            #expect(try await client.getObjectBytes(move.destination) == file.bytes)
+            let archived = try await client.headObject(move.destination)
+            #expect(archived.contentType == "text/csv")
+            #expect(archived.metadata == ["export-run": "42"])
+        }
+    }
+
+    @Test func filesNotHeldAreCopiedByTheServerWithEverythingStoredWithThem() async throws {
+        let client = try await LiveS3.freshBucket("archive-copied")
+        let plain = "automations/inc/changes/2026-06-15T10-00-00.csv"
+        let disposed = "automations/inc/changes/2026-06-15T11-00-00.csv"
+        let bytes = Array("ticket_id\nINC1\n".utf8)
+        try await client.putObject(plain, bytes: bytes, contentType: "text/csv", metadata: ["export-run": "7"])
+        // An attribute a PutObject of the bytes, type and metadata would not carry over.
+        _ = try await client.send(.putObject, key: disposed,
+                                  client.request("PUT", key: disposed, headers: ["Content-Type": "text/csv",
+                                                                                  "Content-Disposition": "attachment"], body: bytes))
+        #expect(try await client.headObject(disposed).otherStoredAttributes == ["content-disposition"])
+
+        let readingAhead = S3ChangeSource(client: client, logger: LiveS3.logger)
+        await readingAhead.willRead([disposed])
+        #expect(try await readingAhead.readAll(disposed) == bytes)
+        let direct = S3ChangeSource(client: client, readAheadDepth: 0, logger: LiveS3.logger)
+        #expect(try await direct.readAll(plain) == bytes)
+        #expect(readingAhead.heldForArchiveCount == 0 && direct.heldForArchiveCount == 0)
+
+        #expect(await readingAhead.move([ObjectMove(disposed, to: "automations/inc/processed/2026-06-15T11-00-00.csv")]).isEmpty)
+        #expect(await direct.move([ObjectMove(plain, to: "automations/inc/processed/2026-06-15T10-00-00.csv")]).isEmpty)
+        let copiedDisposed = try await client.headObject("automations/inc/processed/2026-06-15T11-00-00.csv")
+        #expect(copiedDisposed.otherStoredAttributes == ["content-disposition"])
+        let copiedPlain = try await client.headObject("automations/inc/processed/2026-06-15T10-00-00.csv")
+        #expect(copiedPlain.metadata == ["export-run": "7"] && copiedPlain.contentType == "text/csv")
+        #expect(try await client.getObjectBytes("automations/inc/processed/2026-06-15T10-00-00.csv") == bytes)
+        #expect(try await client.listObjects(prefix: "automations/inc/changes/").isEmpty)
+    }
+
     @Test func missingKeysAreNotFoundErrorsNamingTheKey() async throws {
         let client = try await LiveS3.freshBucket("notfound")
         let source = S3ChangeSource(client: client, logger: LiveS3.logger)

@@ -41,7 +41,8 @@ struct S3FaultInjectionTests {
         rig.proxy.add(.init("GET", "changes/" + name(files[1].key), fault: .reset, times: 2))
         rig.proxy.add(.init("GET", "changes/" + name(files[3].key), fault: .slowDown, times: 1))
         rig.proxy.add(.init("GET", "changes/" + name(files[3].key), fault: .reset, times: 1))
-        rig.proxy.add(.init("PUT", "processed/" + name(files[2].key), header: "x-amz-copy-source", fault: .slowDown, times: 2))
+        // The archive's write to processed/ (a PutObject of the bytes read ahead).
+        rig.proxy.add(.init("PUT", "processed/" + name(files[2].key), fault: .slowDown, times: 2))
         // The originals go in one DeleteObjects request, whose first try is reset.
         rig.proxy.add(.init("POST", "?delete", fault: .reset, times: 1))
 
@@ -96,22 +97,28 @@ struct S3FaultInjectionTests {
         let victim = files[2].key
         let rig = try await rig("faults-move", files: files, maxRetries: 2)
         defer { rig.proxy.stop(); rig.store.close() }
-        rig.proxy.add(.init("PUT", dataset.processedKey(for: victim), header: "x-amz-copy-source", fault: .internalError))
+        // The first run writes the bytes it read to processed/; the next one, which does not
+        // read the file, has the server copy it.
+        rig.proxy.add(.init("PUT", dataset.processedKey(for: victim), fault: .internalError))
 
         let first = await Drain.run(rig.source, into: rig.store, dataset)
         #expect(first.failure == nil, "a failed archive does not fail the run: \(first.failure?.message ?? "")")
         #expect(first.files.map(\.key) == files.map(\.key), "every file applied")
         #expect(first.archiveFailed.map(\.key) == [victim])
         #expect(first.files.first { $0.key == victim }?.archived == false)
-        #expect(rig.proxy.injected.count == 3, "the copy was tried 1 + 2 times: \(rig.proxy.injected)")
+        #expect(rig.proxy.injected.count == 3, "the write was tried 1 + 2 times: \(rig.proxy.injected)")
         #expect(try Drain.ledger(rig.databaseURL, dataset, key: victim) == (1, 1), "in the ledger once")
         #expect(try await rig.store.watermark(of: dataset) == files.last!.key)
-        #expect(try await Drain.keys(rig.direct, dataset.changesPrefix) == [victim], "the copy failed, so nothing was deleted")
+        #expect(try await Drain.keys(rig.direct, dataset.changesPrefix) == [victim], "the write failed, so nothing was deleted")
         let ticketsAfterFirst = try await rig.store.tickets(of: dataset)
 
         rig.proxy.heal()
+        // The retry is a CopyObject (this run holds no bytes of the file): its first try is throttled.
+        rig.proxy.add(.init("PUT", dataset.processedKey(for: victim), header: "x-amz-copy-source", fault: .slowDown, times: 1))
         let second = await Drain.run(rig.source, into: rig.store, dataset)
         #expect(second.failure == nil, "\(second.failure?.message ?? "")")
+        #expect(rig.proxy.injected.count == 4 && rig.proxy.injected.last?.fault == .slowDown,
+                "the server was asked to copy: \(rig.proxy.injected)")
         #expect(second.archiveRetried == [victim])
         #expect(second.archiveFailed.isEmpty)
         #expect(second.files.isEmpty, "never re-applied")
@@ -130,13 +137,15 @@ struct S3FaultInjectionTests {
         let files = Drain.fixtureFiles(dataset, count: 5)
         let rig = try await rig("faults-batch-delete", files: files, maxRetries: 1)
         defer { rig.proxy.stop(); rig.store.close() }
-        // A DeleteObject of a change file would fail: the batch never sends one.
+        // A DeleteObject of a change file would fail: the batch never sends one. Nor a
+        // CopyObject: every file was read ahead, so each is archived by writing the bytes read.
         rig.proxy.add(.init("DELETE", "/changes/", fault: .internalError))
+        rig.proxy.add(.init("PUT", "/processed/", header: "x-amz-copy-source", fault: .internalError))
 
         let report = await Drain.run(rig.source, into: rig.store, dataset, IngestOptions(apply: true, archiveBatchSize: 3))
         #expect(report.failure == nil, "\(report.failure?.message ?? "")")
         #expect(report.archiveFailed.isEmpty, "\(report.archiveFailed)")
-        #expect(rig.proxy.injected.isEmpty, "no DeleteObject was sent: \(rig.proxy.injected)")
+        #expect(rig.proxy.injected.isEmpty, "no DeleteObject or CopyObject was sent: \(rig.proxy.injected)")
         #expect(rig.proxy.forwarded.filter { $0.hasPrefix("POST ") && $0.contains("?delete") }.count == 2, "batches of 3 and 2")
         #expect(try await Drain.keys(rig.direct, dataset.changesPrefix).isEmpty)
         #expect(try await Drain.keys(rig.direct, dataset.processedPrefix) == files.map { dataset.processedKey(for: $0.key) })
