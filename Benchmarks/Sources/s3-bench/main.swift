@@ -1,16 +1,22 @@
 // Bucket → PostGIS drain throughput with and without the S3 read-ahead, in one invocation:
-// the same ≥ 5,000 small INC change files are uploaded to two fresh buckets, then each is
-// drained by a `--reseed --apply` run (IngestEngine + S3ChangeSource + PostgresTicketStore)
-// into a freshly migrated database of its own — once with read-ahead (S3ChangeSource as
-// shipped, depth 2), once without (depth 0). Prints files per second for each, their ratio,
-// and where each file's time goes (the apply transaction, the time between applies, and beside
-// the path the GET waits and the archive moves: a CopyObject per file and one DeleteObjects
-// per batch of files), the CPU each process spent per file, and the S3 server's bare request
-// latencies.
+// the same ≥ 5,000 small INC change files are uploaded to a fresh bucket for each drain, which
+// a `--reseed --apply` run (IngestEngine + S3ChangeSource + PostgresTicketStore) drains into a
+// freshly migrated database of its own: with read-ahead (S3ChangeSource as shipped, depth 2)
+// once per `--read-ahead-db` given (rounds, interleaved with the other drains; the median is
+// the figure), and once without (depth 0). Prints files per second for each, their ratio, and
+// where each file's time goes (the apply transaction, the time between applies, and beside
+// the path the GET waits and the archive moves: a write to processed/ per file and one
+// DeleteObjects per batch of files), the CPU each process spent per file, and the S3 server's
+// bare request latencies. Each drained bucket is emptied afterwards, so the server's memory
+// does not grow from round to round.
 // Run it with scripts/bench-s3.sh, which starts the S3 server and PostGIS and creates and
-// migrates the two databases.
+// migrates the databases.
 //
-//   s3-bench --endpoint URL --read-ahead-db URL --direct-db URL --memory-db URL [--tickets N] [--days D] [--upload-tasks T] [--s3-pid PID]
+// With `--copy-archive-db`, one more read-ahead drain archives every file by CopyObject (the
+// source holds no file for the archive): the baseline for the archive's PutObject of the bytes read.
+//
+//   s3-bench --endpoint URL --read-ahead-db URL [--read-ahead-db URL …] --direct-db URL --memory-db URL
+//            [--copy-archive-db URL] [--tickets N] [--days D] [--upload-tasks T] [--s3-pid PID]
 //
 // The files are a simulated INC stream's baseline and 20-minute deltas (44 a day; the daily
 // full-state re-emissions are left out so every file is small): 3,000 tickets over 114 days
@@ -26,6 +32,13 @@ struct Failure: Error, CustomStringConvertible {
     var description: String
 }
 
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let self else { return nil }
+        return try await transform(self)
+    }
+}
+
 extension Duration {
     var secondsValue: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
@@ -34,20 +47,23 @@ func since(_ start: ContinuousClock.Instant) -> Double { start.duration(to: .now
 
 // MARK: - arguments
 
-let usage = "usage: s3-bench --endpoint URL --read-ahead-db URL --direct-db URL --memory-db URL [--tickets N] [--days D] [--upload-tasks T] [--s3-pid PID]\n"
+let usage = "usage: s3-bench --endpoint URL --read-ahead-db URL [--read-ahead-db URL …] --direct-db URL --memory-db URL [--copy-archive-db URL] [--tickets N] [--days D] [--upload-tasks T] [--s3-pid PID]\n"
 var options: [String: String] = ["--tickets": "3000", "--days": "114", "--upload-tasks": "8"]
+/// One database per read-ahead round.
+var readAheadDBs: [String] = []
 do {
     var rest = Array(CommandLine.arguments.dropFirst())[...]
     while let flag = rest.popFirst() {
-        guard ["--endpoint", "--read-ahead-db", "--direct-db", "--memory-db", "--tickets", "--days", "--upload-tasks", "--s3-pid"].contains(flag),
+        guard ["--endpoint", "--read-ahead-db", "--direct-db", "--memory-db", "--copy-archive-db", "--tickets", "--days", "--upload-tasks",
+               "--s3-pid"].contains(flag),
               let value = rest.popFirst() else {
             FileHandle.standardError.write(Data(usage.utf8))
             exit(2)
         }
-        options[flag] = value
+        if flag == "--read-ahead-db" { readAheadDBs.append(value) } else { options[flag] = value }
     }
 }
-guard let endpoint = options["--endpoint"], let readAheadDB = options["--read-ahead-db"], let directDB = options["--direct-db"],
+guard let endpoint = options["--endpoint"], let readAheadDB = readAheadDBs.first, let directDB = options["--direct-db"],
       let memoryDB = options["--memory-db"],
       let tickets = Int(options["--tickets"]!), let days = Int(options["--days"]!), let uploadTasks = Int(options["--upload-tasks"]!),
       tickets > 0, days > 0, uploadTasks > 0 else {
@@ -106,17 +122,26 @@ func upload(to client: S3Client) async throws {
 }
 
 let stamp = String(UInt64(Date().timeIntervalSince1970 * 1000) % 100_000_000)
-let readAheadClient = S3Client(configuration: try configuration(bucket: "ft-bench-ahead-\(stamp)"), logger: quiet)
-let directClient = S3Client(configuration: try configuration(bucket: "ft-bench-direct-\(stamp)"), logger: quiet)
-do {
+/// Untimed uploads, summed for the report.
+let uploadSeconds = Mutex(0.0)
+
+/// A fresh bucket holding every file under changes/ (uploaded untimed).
+func bucketWithFiles(_ label: String) async throws -> S3Client {
+    let client = S3Client(configuration: try configuration(bucket: "ft-bench-\(label)-\(stamp)"), logger: quiet)
     let started = ContinuousClock.now
-    for client in [readAheadClient, directClient] {
-        try await client.createBucket()
-        try await upload(to: client)
-    }
+    try await client.createBucket()
+    try await upload(to: client)
     let seconds = since(started)
-    print(String(format: "upload: %d PUTs into 2 buckets in %.1f s (%.0f PUT/s, %d concurrent; untimed)",
-                 2 * files.count, seconds, Double(2 * files.count) / seconds, uploadTasks))
+    uploadSeconds.withLock { $0 += seconds }
+    return client
+}
+
+/// Deletes what a drain left in the bucket (the archived files), so the S3 server, which keeps
+/// every object in memory, serves each round with the same amount held.
+func empty(_ client: S3Client) async throws {
+    let keys = try await client.listObjects(prefix: "").map(\.key)
+    let failed = try await client.deleteObjects(keys)
+    guard failed.isEmpty else { throw Failure(description: "emptying \(client.configuration.bucket): \(failed.count) keys not deleted") }
 }
 
 // MARK: - timing decorators around the source and the store
@@ -281,8 +306,16 @@ struct Measurement {
     var filesPerSecond: Double { Double(files) / seconds }
 }
 
-func drain(_ label: String, client: S3Client, readAheadDepth: Int, databaseURL: String) async throws -> Measurement {
-    try await drain(label, from: S3ChangeSource(client: client, readAheadDepth: readAheadDepth, logger: quiet), databaseURL: databaseURL)
+/// Uploads the files to a fresh bucket, drains it, and leaves the bucket as it was given:
+/// `keep` holds the drained bucket back from being emptied (for the latency probes).
+func drain(_ label: String, bucket name: String, readAheadDepth: Int, archiveFromMemory: Bool = true, databaseURL: String,
+           keep: Bool = false) async throws -> (Measurement, S3Client) {
+    let client = try await bucketWithFiles(name)
+    let source = S3ChangeSource(client: client, readAheadDepth: readAheadDepth,
+                                archiveFromMemoryMaxFileBytes: archiveFromMemory ? 1024 * 1024 : 0, logger: quiet)
+    let measurement = try await drain(label, from: source, databaseURL: databaseURL)
+    if !keep { try await empty(client) }
+    return (measurement, client)
 }
 
 func drain(_ label: String, from bucket: any ChangeSource, databaseURL: String) async throws -> Measurement {
@@ -326,11 +359,29 @@ let psqlSettings: String = {
 }()
 print("PostgreSQL: \(psqlSettings); S3: \(endpoint)")
 
-let ahead = try await drain("read-ahead (depth 2)", client: readAheadClient, readAheadDepth: 2, databaseURL: readAheadDB)
-let direct = try await drain("no read-ahead (depth 0)", client: directClient, readAheadDepth: 0, databaseURL: directDB)
+// The read-ahead rounds, interleaved with the other drains so that a slow spell of the
+// machine (its speed moves by ±10 % over minutes) does not fall on every round.
+let rounds = readAheadDBs.count
+func aheadRound(_ index: Int) async throws -> Measurement {
+    let label = rounds == 1 ? "read-ahead (depth 2)" : "read-ahead, round \(index + 1)"
+    return try await drain(label, bucket: "ahead\(index + 1)", readAheadDepth: 2, databaseURL: readAheadDBs[index]).0
+}
+var aheadRounds = [try await aheadRound(0)]
+let copyArchive = try await options["--copy-archive-db"].asyncMap {
+    try await drain("read-ahead, copy archive", bucket: "copy", readAheadDepth: 2, archiveFromMemory: false, databaseURL: $0).0
+}
+let (direct, directClient) = try await drain("no read-ahead (depth 0)", bucket: "direct", readAheadDepth: 0, databaseURL: directDB,
+                                             keep: true)
+if aheadRounds.count < rounds { aheadRounds.append(try await aheadRound(aheadRounds.count)) }
 // The same files from memory: the drain without an S3 server, what our side alone sustains.
 let memory = try await drain("in memory (no S3 server)", from: InMemoryChangeSource(Dictionary(uniqueKeysWithValues: files)),
                              databaseURL: memoryDB)
+while aheadRounds.count < rounds { aheadRounds.append(try await aheadRound(aheadRounds.count)) }
+/// The median round (the lower middle one of an even count) stands for the read-ahead drain.
+let ahead = aheadRounds.sorted { $0.filesPerSecond < $1.filesPerSecond }[(rounds - 1) / 2]
+let buckets = rounds + 1 + (copyArchive == nil ? 0 : 1)
+print(String(format: "upload: %d PUTs into %d buckets in %.1f s in all (%d concurrent; untimed)",
+             buckets * files.count, buckets, uploadSeconds.withLock { $0 }, uploadTasks))
 
 // MARK: - one-row files: the store's apply against a bare BEGIN; COPY; COMMIT of the same row
 
@@ -409,19 +460,23 @@ func median(_ values: [Double]) -> Double {
 }
 
 let probes = 200
-var getMs: [Double] = [], copyMs: [Double] = [], deleteMs: [Double] = []
+var getMs: [Double] = [], putMs: [Double] = [], copyMs: [Double] = [], deleteMs: [Double] = []
 for i in 0..<probes {
     let key = dataset.processedKey(for: files[i * files.count / probes].key)
     var t = ContinuousClock.now
-    _ = try await directClient.getObjectBytes(key)
+    let bytes = try await directClient.getObjectBytes(key)
     getMs.append(since(t) * 1000)
-    let scratch = "bench/scratch-\(i).csv"
+    let (scratch, written) = ("bench/scratch-\(i).csv", "bench/written-\(i).csv")
+    t = ContinuousClock.now
+    try await directClient.putObject(written, bytes: bytes, contentType: "text/csv")
+    putMs.append(since(t) * 1000)
     t = ContinuousClock.now
     try await directClient.copyObject(key, to: scratch)
     copyMs.append(since(t) * 1000)
     t = ContinuousClock.now
     try await directClient.deleteObject(scratch)
     deleteMs.append(since(t) * 1000)
+    try await directClient.deleteObject(written)
 }
 // One DeleteObjects of an archive batch's worth of keys.
 let batchKeys = IngestOptions().archiveBatchSize
@@ -455,21 +510,32 @@ func row(_ m: Measurement) -> String {
 print("")
 print(padded("", 24) + "                             ---- on the path, ms per file ----   ---- beside it ----")
 print(padded("run", 24) + " files/s    total s   ms/file     apply (reading)   between       GET      move")
-print(row(ahead))
+for round in aheadRounds { print(row(round)) }
+if let copyArchive { print(row(copyArchive)) }
 print(row(direct))
 print(row(memory))
-print(String(format: "ratio read-ahead / no read-ahead: %.2f×", ahead.filesPerSecond / direct.filesPerSecond))
+if rounds > 1 {
+    let rates = aheadRounds.map(\.filesPerSecond)
+    print(String(format: "read-ahead: the median of %d rounds is %@ (%.1f files/s; the rounds ranged %.1f–%.1f)",
+                 rounds, ahead.label, ahead.filesPerSecond, rates.min()!, rates.max()!))
+}
+print(String(format: "ratio read-ahead (median) / no read-ahead: %.2f×", ahead.filesPerSecond / direct.filesPerSecond))
+if let copyArchive {
+    print(String(format: "ratio read-ahead (median) / the same with a CopyObject archive: %.2f× (S3 server CPU per file %.2f ms against %.2f ms)",
+                 ahead.filesPerSecond / copyArchive.filesPerSecond, (ahead.cpu.s3 ?? 0) / Double(ahead.files) * 1000,
+                 (copyArchive.cpu.s3 ?? 0) / Double(copyArchive.files) * 1000))
+}
 print("  apply = the store's transaction for the file (decode, COPY, upsert, ledger, watermark, commit), of which")
 print("  (reading) = waiting for the file's bytes as its rows are pulled; between = the rest of the drain's time per")
 print("  file, when no file is being applied: waiting for the next file's first bytes where the engine's look-ahead")
 print(String(format: "  did not hide them, listing (%.2f s), ledger lookups, the capture_history hook (%.2f s), the last moves.",
              ahead.spent.list, ahead.spent.hook))
 print("  Beside the path: GET = all waiting for files' bytes, mostly while the file before is applied; move = how")
-print("  long each file waited for its move to processed/ (a CopyObject per file, one DeleteObjects per batch of")
-print("  \(batchKeys) committed files), which runs behind the drain. In memory: the same files and store, the bucket an")
-print("  InMemoryChangeSource.")
+print("  long each file waited for its move to processed/ (a PutObject of the bytes read ahead, else a CopyObject;")
+print("  one DeleteObjects per batch of \(batchKeys) committed files), which runs behind the drain. In memory: the same")
+print("  files and store, the bucket an InMemoryChangeSource.")
 let cores = ProcessInfo.processInfo.activeProcessorCount
-for m in [ahead, direct, memory] {
+for m in [ahead] + (copyArchive.map { [$0] } ?? []) + [direct, memory] {
     let n = Double(m.files), c = m.cpu
     let s3 = c.s3.map { String(format: "S3 server %.2f ms, ", $0 / n * 1000) } ?? ""
     let rest = c.machineBusy - c.bench - (c.s3 ?? 0)
@@ -477,24 +543,25 @@ for m in [ahead, direct, memory] {
           + String(format: "bench process (engine, curl) %.2f ms, the rest (PostgreSQL, other load) %.2f ms; machine %.0f%% busy of %d cores",
                    c.bench / n * 1000, rest / n * 1000, c.machineTotal > 0 ? 100 * c.machineBusy / c.machineTotal : 0, cores))
 }
-print(String(format: "S3 server, bare sequential requests (median of %d): GET %.2f ms, CopyObject %.2f ms, DeleteObject %.2f ms;",
-             probes, median(getMs), median(copyMs), median(deleteMs)))
+print(String(format: "S3 server, bare sequential requests (median of %d): GET %.2f ms, PutObject %.2f ms, CopyObject %.2f ms, DeleteObject %.2f ms;",
+             probes, median(getMs), median(putMs), median(copyMs), median(deleteMs)))
 print(String(format: "  DeleteObjects of %d keys %.2f ms (median of %d), %.3f ms per key",
              batchKeys, median(deleteBatchMs), deleteBatchMs.count, median(deleteBatchMs) / Double(batchKeys)))
 print(String(format: "one-row file: the store's apply %.2f ms, bare BEGIN; COPY; COMMIT %.2f ms (mean of %d each, same session load): %.2f× (target <= 1.5×: %@)",
              oneRow.apply * 1000, oneRow.bare * 1000, oneRowFiles, oneRow.apply / oneRow.bare,
              oneRow.apply / oneRow.bare <= 1.5 ? "met" : "MISSED"))
 let target = 250.0
+let medianNote = rounds > 1 ? ", the median of \(rounds) rounds" : ""
 if ahead.filesPerSecond >= target {
-    print(String(format: "target ≥ %.0f files/s with read-ahead: met (%.1f files/s)", target, ahead.filesPerSecond))
+    print(String(format: "target ≥ %.0f files/s with read-ahead: met (%.1f files/s%@)", target, ahead.filesPerSecond, medianNote))
 } else {
     let s = ahead.spent, n = Double(ahead.files)
     let onPath = 1000 / ahead.filesPerSecond
     let parts = [("the apply transaction", s.applyTotal / n * 1000),
                  ("between applies (waiting for the next file, listing, hook, the last moves)", onPath - s.applyTotal / n * 1000)]
         .sorted { $0.1 > $1.1 }
-    print(String(format: "target ≥ %.0f files/s with read-ahead: MISSED (%.1f files/s = %.2f ms per file; the budget is %.2f ms).",
-                 target, ahead.filesPerSecond, 1000 / ahead.filesPerSecond, 1000 / target))
+    print(String(format: "target ≥ %.0f files/s with read-ahead: MISSED (%.1f files/s%@ = %.2f ms per file; the budget is %.2f ms).",
+                 target, ahead.filesPerSecond, medianNote, 1000 / ahead.filesPerSecond, 1000 / target))
     print("  per-file path: " + parts.map { "\($0.0) " + String(format: "%.2f ms", $0.1) }.joined(separator: ", "))
     if let s3 = ahead.cpu.s3, s3 > 0 {
         let perFile = s3 / n
