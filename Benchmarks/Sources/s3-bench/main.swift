@@ -306,8 +306,8 @@ struct Measurement {
     var filesPerSecond: Double { Double(files) / seconds }
 }
 
-/// Uploads the files to a fresh bucket, drains it, and leaves the bucket as it was given:
-/// `keep` holds the drained bucket back from being emptied (for the latency probes).
+/// Uploads the files to a fresh bucket, drains it, then empties it unless `keep` (the bucket
+/// the latency probes read from).
 func drain(_ label: String, bucket name: String, readAheadDepth: Int, archiveFromMemory: Bool = true, databaseURL: String,
            keep: Bool = false) async throws -> (Measurement, S3Client) {
     let client = try await bucketWithFiles(name)
