@@ -32,11 +32,15 @@ public struct S3ChangeSource: ChangeSource {
         self.init(client: S3Client(configuration: configuration, logger: logger), logger: logger)
     }
 
+    /// The largest file archived from the bytes read (1 MiB) unless the initialiser says otherwise.
+    public static let defaultArchiveFromMemoryMaxFileBytes = 1024 * 1024
+
     /// A source over `client`, reading ahead `readAheadDepth` files (0 turns read-ahead off)
     /// of at most `readAheadMaxFileBytes` each. Of those, files up to `archiveFromMemoryMaxFileBytes`
-    /// are kept once read (16 MiB of them at most) and archived by writing their bytes.
+    /// are kept once read (16 MiB of them at most) and archived by writing their bytes; 0
+    /// archives every file by CopyObject.
     public init(client: S3Client, readAheadDepth: Int = 2, readAheadMaxFileBytes: Int = 32 * 1024 * 1024,
-                archiveFromMemoryMaxFileBytes: Int = 1024 * 1024, logger: Logger) {
+                archiveFromMemoryMaxFileBytes: Int = defaultArchiveFromMemoryMaxFileBytes, logger: Logger) {
         self.client = client
         self.logger = logger
         self.heldFiles = S3HeldFiles(maxFileBytes: archiveFromMemoryMaxFileBytes, maxTotalBytes: 16 * 1024 * 1024)

@@ -32,13 +32,6 @@ struct Failure: Error, CustomStringConvertible {
     var description: String
 }
 
-extension Optional {
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let self else { return nil }
-        return try await transform(self)
-    }
-}
-
 extension Duration {
     var secondsValue: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
@@ -312,7 +305,8 @@ func drain(_ label: String, bucket name: String, readAheadDepth: Int, archiveFro
            keep: Bool = false) async throws -> (Measurement, S3Client) {
     let client = try await bucketWithFiles(name)
     let source = S3ChangeSource(client: client, readAheadDepth: readAheadDepth,
-                                archiveFromMemoryMaxFileBytes: archiveFromMemory ? 1024 * 1024 : 0, logger: quiet)
+                                archiveFromMemoryMaxFileBytes: archiveFromMemory ? S3ChangeSource.defaultArchiveFromMemoryMaxFileBytes : 0,
+                                logger: quiet)
     let measurement = try await drain(label, from: source, databaseURL: databaseURL)
     if !keep { try await empty(client) }
     return (measurement, client)
@@ -367,8 +361,10 @@ func aheadRound(_ index: Int) async throws -> Measurement {
     return try await drain(label, bucket: "ahead\(index + 1)", readAheadDepth: 2, databaseURL: readAheadDBs[index]).0
 }
 var aheadRounds = [try await aheadRound(0)]
-let copyArchive = try await options["--copy-archive-db"].asyncMap {
-    try await drain("read-ahead, copy archive", bucket: "copy", readAheadDepth: 2, archiveFromMemory: false, databaseURL: $0).0
+var copyArchive: Measurement?
+if let copyDB = options["--copy-archive-db"] {
+    copyArchive = try await drain("read-ahead, copy archive", bucket: "copy", readAheadDepth: 2, archiveFromMemory: false,
+                                  databaseURL: copyDB).0
 }
 let (direct, directClient) = try await drain("no read-ahead (depth 0)", bucket: "direct", readAheadDepth: 0, databaseURL: directDB,
                                              keep: true)
@@ -519,10 +515,11 @@ if rounds > 1 {
     print(String(format: "read-ahead: the median of %d rounds is %@ (%.1f files/s; the rounds ranged %.1f–%.1f)",
                  rounds, ahead.label, ahead.filesPerSecond, rates.min()!, rates.max()!))
 }
-print(String(format: "ratio read-ahead (median) / no read-ahead: %.2f×", ahead.filesPerSecond / direct.filesPerSecond))
+let aheadName = rounds > 1 ? "read-ahead (median)" : "read-ahead"
+print(String(format: "ratio %@ / no read-ahead: %.2f×", aheadName, ahead.filesPerSecond / direct.filesPerSecond))
 if let copyArchive {
-    print(String(format: "ratio read-ahead (median) / the same with a CopyObject archive: %.2f× (S3 server CPU per file %.2f ms against %.2f ms)",
-                 ahead.filesPerSecond / copyArchive.filesPerSecond, (ahead.cpu.s3 ?? 0) / Double(ahead.files) * 1000,
+    print(String(format: "ratio %@ / the same with a CopyObject archive: %.2f× (S3 server CPU per file %.2f ms against %.2f ms)",
+                 aheadName, ahead.filesPerSecond / copyArchive.filesPerSecond, (ahead.cpu.s3 ?? 0) / Double(ahead.files) * 1000,
                  (copyArchive.cpu.s3 ?? 0) / Double(copyArchive.files) * 1000))
 }
 print("  apply = the store's transaction for the file (decode, COPY, upsert, ledger, watermark, commit), of which")
