@@ -38,6 +38,9 @@ enum ReportStyle {
     .legend li{display:flex;align-items:center;gap:6px}
     .map-svg{border:1px solid var(--line);border-radius:6px}
     .map-bg{fill:#f3f1ea}
+    .basemap .lake{fill:#cfe3ef;stroke:#8fb5cc;stroke-width:.8}
+    .basemap .coast{fill:none;stroke:#8fb5cc;stroke-width:1.2}
+    .basemap .border{fill:none;stroke:#a39e93;stroke-width:1;stroke-dasharray:5 3}
     .graticule line{stroke:#ddd8cb;stroke-width:1}
     .graticule text{font-size:11px;fill:#8b8574}
     .map-mark{stroke-width:1.2}

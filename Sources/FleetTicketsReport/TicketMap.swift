@@ -22,8 +22,9 @@ struct SLAStyle: Sendable {
     static let drawingOrder: [SLAState] = [.unknown, .within, .atRisk, .breached]
 }
 
-/// The map of open tickets as SVG: an equirectangular frame fitted to the marks, a light
-/// graticule with degree labels, a scale bar, one mark per ticket and the cluster labels.
+/// The map of open tickets as SVG: an equirectangular frame fitted to the marks, the borders,
+/// coast and large lakes under them (`Basemap`), a light graticule with degree labels, a scale
+/// bar, one mark per ticket and the cluster labels.
 struct TicketMap: Sendable {
     var map: ReportMap
     /// Open tickets without a position (said under the map, not drawn).
@@ -54,6 +55,7 @@ struct TicketMap: Sendable {
         let projection = MapProjection(points: marks.map { ($0.latitude, $0.longitude) } + clusters.map { ($0.latitude, $0.longitude) })
         var out = "<svg class=\"map-svg\" viewBox=\"0 0 \(svgNumber(projection.width)) \(svgNumber(projection.height))\" role=\"img\" aria-label=\"\(HTMLText.escape(label))\">"
         out += "<rect class=\"map-bg\" x=\"0\" y=\"0\" width=\"\(svgNumber(projection.width))\" height=\"\(svgNumber(projection.height))\"/>"
+        out += Basemap.svg(projection)
         out += graticule(projection)
         out += self.marks(marks, projection, markClass: markClass)
         out += ClusterLabelLayout(projection: projection).svg(clusters)
