@@ -1,4 +1,5 @@
 import ArgumentParser
+import FleetTicketsPostgres
 import Foundation
 
 /// The `fleettickets` command: thin over the library. Each subcommand builds a configuration,
@@ -14,6 +15,7 @@ struct FleetTickets: AsyncParsableCommand {
         (database, bucket, geocoder), 2 usage or configuration error, 3 a data error (a bad file \
         stopped the drain).
         """,
+        version: "fleettickets \(BuildInfo.summary)",
         subcommands: [Migrate.self, Ingest.self, Run.self, Geocode.self, Status.self, Simulate.self, Dispatch.self, Report.self, Trends.self]
     )
 
