@@ -39,11 +39,12 @@ struct GlobalOptions: ParsableArguments {
     func bootstrapLogging(defaultLevel: Logger.Level = .warning) -> Logger {
         let level: Logger.Level = verbose ? min(.info, defaultLevel) : defaultLevel
         let json = (logFormat ?? (isatty(STDERR_FILENO) == 1 ? .text : .json)) == .json
-        LoggingSystem.bootstrap { label in
-            var handler: any LogHandler = json ? JSONLinesLogHandler(label: label) : StreamLogHandler.standardError(label: label)
+        LoggingSystem.bootstrap({ label, provider in
+            var handler: any LogHandler = json ? JSONLinesLogHandler(label: label, metadataProvider: provider)
+                : StreamLogHandler.standardError(label: label, metadataProvider: provider)
             handler.logLevel = level
             return handler
-        }
+        }, metadataProvider: nil)
         return Logger(label: "fleettickets")
     }
 
