@@ -34,7 +34,7 @@ let package = Package(
         ),
         .target(
             name: "FleetTicketsPostgres",
-            dependencies: ["FleetTicketsCore", "FleetTicketsReport", "CLibPQ", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["FleetTicketsCore", "CLibPQ", .product(name: "Logging", package: "swift-log")],
             plugins: ["EmbedMigrations"]
         ),
         .executableTarget(name: "embed-migrations"),
