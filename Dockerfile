@@ -19,12 +19,16 @@ RUN export DEBIAN_FRONTEND=noninteractive \
  && apt-get install -y --no-install-recommends libpq-dev libcurl4-openssl-dev libssl-dev libxml2-dev pkg-config \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
+# The dependency graph from the manifest alone, in a layer a source change does not rebuild:
+# Package.swift pins every dependency with `exact:`, so no Package.resolved is needed (nor
+# copied: .dockerignore drops it). docs/operations.md says how a deployer freezes the graph.
+COPY Package.swift ./
+RUN swift package resolve
 # The whole repository (.dockerignore drops build folders, local state and .git): SwiftPM
 # refuses a manifest whose target folders (examples, tests) are missing, even to build one product.
 COPY . .
-# Only the pinned versions of Package.resolved; the Swift runtime and Foundation linked in
-# statically, so the run stage needs no toolchain libraries.
-RUN swift build -c release --product fleettickets --static-swift-stdlib --force-resolved-versions \
+# The Swift runtime and Foundation linked in statically, so the run stage needs no toolchain libraries.
+RUN swift build -c release --product fleettickets --static-swift-stdlib \
  && install -D "$(swift build -c release --show-bin-path)/fleettickets" /out/fleettickets
 
 # Run stage: Debian 12 slim plus exactly the shared libraries the release binary loads

@@ -13,9 +13,13 @@ let package = Package(
         .library(name: "FleetTicketsReport", targets: ["FleetTicketsReport"]),
         .executable(name: "fleettickets", targets: ["fleettickets"]),
     ],
+    // Exact versions: the manifest alone freezes the graph, so a build needs no Package.resolved
+    // (docs/operations.md, "Freezing the dependency graph").
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        // `swift package generate-documentation` (scripts/docs.sh); a command plugin, never linked.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", exact: "1.5.0"),
     ],
     targets: [
         .target(
@@ -34,7 +38,7 @@ let package = Package(
         ),
         .target(
             name: "FleetTicketsPostgres",
-            dependencies: ["FleetTicketsCore", "FleetTicketsReport", "CLibPQ", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["FleetTicketsCore", "CLibPQ", .product(name: "Logging", package: "swift-log")],
             plugins: ["EmbedMigrations"]
         ),
         .executableTarget(name: "embed-migrations"),

@@ -3,9 +3,11 @@
 #
 #   1. makes the build context docker would get: the files of the current commit
 #      (git archive HEAD) less .dockerignore's;
-#   2. reads its Dockerfile (prove-image/dockerfile.sh): the build stage's `swift build` line,
-#      the run stage's base, packages and steps, and builds the release binary in the context
-#      with that very `swift build` line;
+#   2. reads its Dockerfile (prove-image/dockerfile.sh): the build stage's `swift package
+#      resolve` and `swift build` lines, the run stage's base, packages and steps; resolves the
+#      dependencies from only the files the build stage copies before its resolve (the
+#      manifest: no Package.resolved), and builds the release binary in the context with that
+#      very `swift build` line;
 #   3. makes the base from Debian's packages: debootstrap --variant=minbase of the base
 #      image's release, with the slim image's apt sources (prove-image/rootfs.sh);
 #   4. builds the image on it: with podman (default when it can run containers here), a real
@@ -79,6 +81,18 @@ df_parse "$CONTEXT/Dockerfile"
 say "build: $DF_BUILD_COMMAND"
 say "run stage: FROM $DF_BASE_IMAGE (Debian $DF_SUITE), packages: $DF_PACKAGES"
 pass "FROM $DF_BASE_IMAGE; apt-get install $DF_PACKAGES"
+
+if [[ -n "$DF_RESOLVE_COMMAND" ]]; then
+    step "resolve the dependencies from what the build stage copies first ($DF_RESOLVE_FILES), with its command"
+    [[ ! -e "$CONTEXT/Package.resolved" ]] || die "the build context holds a Package.resolved; the image must resolve from the manifest's pins"
+    RESOLVE_DIR="$CACHE/resolve-layer"
+    rm -rf "$RESOLVE_DIR" && mkdir -p "$RESOLVE_DIR"
+    for source in $DF_RESOLVE_FILES; do cp -R "$CONTEXT/$source" "$RESOLVE_DIR/"; done
+    ( cd "$RESOLVE_DIR" && bash -c "$DF_RESOLVE_COMMAND" ) >"$CACHE/resolve.log" 2>&1 \
+        || { tail -n 30 "$CACHE/resolve.log" >&2; die "resolving from $DF_RESOLVE_FILES alone failed (log $CACHE/resolve.log)"; }
+    say "resolved: $(python3 -c 'import json, sys; print(" ".join(p["identity"] + "@" + p["state"].get("version", "?") for p in json.load(open(sys.argv[1]))["pins"]))' "$RESOLVE_DIR/Package.resolved")"
+    pass "$DF_RESOLVE_COMMAND"
+fi
 
 step "build the release binary in it with the Dockerfile's command"
 ( cd "$CONTEXT" && bash -c "$DF_BUILD_COMMAND" ) >"$CACHE/build.log" 2>&1 \

@@ -1,5 +1,4 @@
 import FleetTicketsCore
-import FleetTicketsReport
 import Foundation
 import Logging
 

@@ -1,3 +1,5 @@
+import FleetTicketsCore
+
 /// Places cluster labels at their centroids without letting them overlap.
 ///
 /// Biggest clusters first; each label tries above its centroid, then below, right and left,

@@ -1,3 +1,4 @@
+import FleetTicketsCore
 import Foundation
 
 /// The headline figures of one dataset as a row of cards: the state now, then the range.

@@ -1,3 +1,4 @@
+import FleetTicketsCore
 import Foundation
 
 /// The densest part of a wide map, shown again enlarged under it.

@@ -4,6 +4,8 @@
 #
 # Sets:
 #   DF_BUILD_COMMAND   the build stage's `swift build …` command (first one, without `&& …`)
+#   DF_RESOLVE_COMMAND the build stage's `swift package resolve …` command before it, if any
+#   DF_RESOLVE_FILES   what the build stage copies from the context before that resolve
 #   DF_BASE_IMAGE      the run stage's FROM image, e.g. debian:bookworm-slim
 #   DF_SUITE           the Debian release it is, e.g. bookworm
 #   DF_LAYER_RUNS[]    the run stage's RUN commands before its first COPY (the cached layer)
@@ -41,9 +43,19 @@ df_parse() {
     (( last_from >= 0 )) || die "no FROM in $file"
     (( build_from >= 0 )) || die "no build stage (FROM … AS build) in $file"
 
-    DF_BUILD_COMMAND=""
+    DF_BUILD_COMMAND="" DF_RESOLVE_COMMAND="" DF_RESOLVE_FILES=""
+    local copied_before=""
     for (( i = build_from + 1; i < last_from; i++ )); do
         line="${lines[$i]}"
+        if [[ "${line^^}" == COPY\ * && -z "$DF_RESOLVE_COMMAND" ]]; then
+            copied_before+="${copied_before:+ }$(df_copy_sources "${line#* }")"
+        fi
+        if [[ "${line^^}" == RUN\ * && "$line" == *"swift package resolve"* && -z "$DF_RESOLVE_COMMAND" ]]; then
+            DF_RESOLVE_COMMAND="swift package resolve${line#*swift package resolve}"
+            DF_RESOLVE_COMMAND="${DF_RESOLVE_COMMAND%%&&*}"
+            DF_RESOLVE_COMMAND="${DF_RESOLVE_COMMAND% }"
+            DF_RESOLVE_FILES="$copied_before"
+        fi
         [[ "${line^^}" == RUN\ * && "$line" == *"swift build"* ]] || continue
         DF_BUILD_COMMAND="swift build${line#*swift build}"
         DF_BUILD_COMMAND="${DF_BUILD_COMMAND%%&&*}"
@@ -90,6 +102,13 @@ df_parse() {
         done
     done
     [[ -n "$DF_PACKAGES" ]] || die "the run stage's RUN has no apt-get install"
+}
+
+# A COPY instruction's sources (its last word is the destination; flags dropped).
+df_copy_sources() {
+    local words=() word
+    for word in $1; do [[ "$word" == --* ]] || words+=("$word"); done
+    echo "${words[@]:0:${#words[@]}-1}"
 }
 
 # The run stage's text as written: from the last FROM line to the end of the file.

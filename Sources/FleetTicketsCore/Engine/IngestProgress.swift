@@ -18,14 +18,14 @@ public struct ProgressEvent: Sendable {
     public var bytesTotal: Int64
     /// Rows read by the steps finished before this one.
     public var rowsDone: Int
-    /// Live counts of the file in flight (ingest only): read it to follow a large file.
-    public var tally: FileTally?
+    /// Live counts of the file in flight (ingest only); `ProgressMeter` shows them.
+    package var tally: FileTally?
     /// The step is finished (or the work is: `step == steps`).
     public var finished: Bool
 
     /// An event.
     public init(task: String, unit: String, step: Int, steps: Int, item: String? = nil, bytesDone: Int64 = 0,
-                bytesTotal: Int64 = 0, rowsDone: Int = 0, tally: FileTally? = nil, finished: Bool = false) {
+                bytesTotal: Int64 = 0, rowsDone: Int = 0, finished: Bool = false) {
         self.task = task
         self.unit = unit
         self.step = step
@@ -34,7 +34,6 @@ public struct ProgressEvent: Sendable {
         self.bytesDone = bytesDone
         self.bytesTotal = bytesTotal
         self.rowsDone = rowsDone
-        self.tally = tally
         self.finished = finished
     }
 }

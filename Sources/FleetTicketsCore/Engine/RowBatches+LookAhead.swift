@@ -10,7 +10,7 @@ extension RowBatches {
     /// Errors from decoding and from `body` surface unchanged; when `body` throws, the decode
     /// in flight is cancelled and awaited before this returns, so nothing reads the file after.
     /// Like iterating, call it once per value.
-    public func forEachWithLookAhead(_ body: ([TicketRow]) async throws -> Void) async throws {
+    package func forEachWithLookAhead(_ body: ([TicketRow]) async throws -> Void) async throws {
         let iterator = SequentialIterator(makeAsyncIterator())
         var pending = Task { try await iterator.next() }
         do {

@@ -12,7 +12,7 @@ public struct RowBatches: AsyncSequence, Sendable {
     public typealias Element = [TicketRow]
 
     /// What has been read and dropped so far; complete once iteration has ended.
-    public let tally: FileTally
+    package let tally: FileTally
 
     private enum Origin: Sendable {
         case csv(key: String, bytes: ByteChunks, batchSize: Int)
@@ -22,7 +22,12 @@ public struct RowBatches: AsyncSequence, Sendable {
     private let origin: Origin
 
     /// Rows decoded and cleaned from a CSV byte stream.
-    public init(csv bytes: ByteChunks, key: String, batchSize: Int = 2_000, tally: FileTally = FileTally()) {
+    public init(csv bytes: ByteChunks, key: String, batchSize: Int = 2_000) {
+        self.init(csv: bytes, key: key, batchSize: batchSize, tally: FileTally())
+    }
+
+    /// Rows decoded and cleaned from a CSV byte stream, counted into `tally` as they are read.
+    package init(csv bytes: ByteChunks, key: String, batchSize: Int, tally: FileTally) {
         self.origin = .csv(key: key, bytes: bytes, batchSize: Swift.max(1, batchSize))
         self.tally = tally
     }

@@ -58,8 +58,10 @@ public struct GeocodeEngine: Sendable {
     /// Told before each provider question, for a progress display.
     public var progress: ProgressHandler?
 
-    /// - Parameter sleep: how the engine waits out the provider's pacing left over from an
-    ///   earlier run (tests pass one that records instead of waiting).
+    /// An engine that places names through `geocoder` and keeps every answer in `store`, within
+    /// `settings`' budget, timing with `clock` and logging to `logger`. `sleep` is how it waits
+    /// out the provider's pacing left over from an earlier run (tests pass one that records
+    /// instead of waiting).
     public init(store: any GazetteerStore, geocoder: any Geocoder, settings: GeocodeSettings = GeocodeSettings(),
                 clock: WallClock = .system, logger: Logger = Logger(label: "fleettickets.geocode", factory: { _ in SwiftLogNoOpLogHandler() }),
                 sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }) {

@@ -1,10 +1,10 @@
 /// A small, fast, seedable generator (SplitMix64): same seed, same sequence, on every platform.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
+package struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
-    public init(seed: UInt64) { state = seed }
+    package init(seed: UInt64) { state = seed }
 
-    public mutating func next() -> UInt64 {
+    package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -13,10 +13,10 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
     }
 
     /// A uniform double in [0, 1).
-    public mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+    package mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 
     /// A generator for one item, independent of how many items came before it.
-    public static func forItem(_ item: UInt64, seed: UInt64, stream: UInt64) -> SplitMix64 {
+    package static func forItem(_ item: UInt64, seed: UInt64, stream: UInt64) -> SplitMix64 {
         var mix = SplitMix64(seed: seed ^ (stream &* 0xD1B5_4A32_D192_ED03))
         for _ in 0..<2 { _ = mix.next() }
         return SplitMix64(seed: mix.next() ^ (item &* 0x9E37_79B9_7F4A_7C15))

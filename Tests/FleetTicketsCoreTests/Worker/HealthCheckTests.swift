@@ -109,7 +109,9 @@ import Testing
     @Test func aLargeFileInFlightCountsItsLiveTally() {
         let tally = FileTally()
         var meter = ProgressMeter()
-        meter.update(ProgressEvent(task: "ingest inc", unit: "file", step: 1, steps: 1, bytesDone: 0, bytesTotal: 0, tally: tally), at: 0)
+        var event = ProgressEvent(task: "ingest inc", unit: "file", step: 1, steps: 1, bytesDone: 0, bytesTotal: 0)
+        event.tally = tally
+        meter.update(event, at: 0)
         #expect(meter.line(at: 0) == "ingest inc: file 1 of 1 · 0 rows")
     }
 }

@@ -1,4 +1,3 @@
-import FleetTicketsCore
 import Foundation
 
 /// Which datasets a report covers.
@@ -80,9 +79,8 @@ extension ReportRange {
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
               let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
               (1...12).contains(month), (1...31).contains(day) else { return nil }
-        let components = DateComponents(year: year, month: month, day: day)
-        guard let date = ReportFormat.eat.date(from: components),
-              ReportFormat.eat.component(.day, from: date) == day else { return nil }   // 2026-02-30 is not a day
+        let date = EAT.date(year: year, month: month, day: day)
+        guard EAT.components(of: date).day == day else { return nil }   // 2026-02-30 is not a day
         return date
     }
 }

@@ -1,4 +1,3 @@
-import FleetTicketsCore
 import Foundation
 
 /// Everything the one-page report shows, as values: the renderer reads nothing else.

@@ -1,5 +1,4 @@
 import FleetTicketsCore
-import FleetTicketsReport
 import Testing
 
 /// The report's flags, checked before any database is touched.
