@@ -54,7 +54,7 @@ struct HTTPClientRetryTests {
         let client = try Self.s3Client(server, maxRetries: 2)
         let error = await #expect(throws: S3Error.self) { _ = try await client.listObjects(prefix: "automations/inc/changes/") }
         #expect(error?.status == 503, "\(String(describing: error)) \(server.requests)")
-        #expect(error?.code == "SlowDown")
+        #expect(error?.serverCode == "SlowDown")
         #expect(error?.retries == 2)
         #expect(error?.operation == .listObjects)
         #expect(server.requests.count == 3)
@@ -96,7 +96,7 @@ struct HTTPClientRetryTests {
         let server = try ScriptedHTTPServer([.status(403)])
         defer { server.stop() }
         let error = await #expect(throws: S3Error.self) { _ = try await Self.s3Client(server).headObject("k.csv") }
-        #expect(error?.code == nil)
+        #expect(error?.serverCode == nil)
         #expect(error?.hint?.contains("RUSTFS_ACCESS_KEY") == true)
     }
 

@@ -120,6 +120,10 @@ public struct IngestFailure: Sendable, Codable, Hashable, CustomStringConvertibl
     public var line: Int?
     /// One plain sentence: what failed, where, what to do.
     public var message: String
+    /// The error behind it, in memory only (not encoded); `IngestReport.error` hands it on.
+    public var cause: Cause? = nil
+
+    enum CodingKeys: String, CodingKey { case kind, key, line, message }
 
     public var description: String { message }
 }
