@@ -83,6 +83,7 @@ struct S3ClientRoundTripTests {
         let get = await #expect(throws: S3Error.self) { _ = try await client.getObject(key) }
         #expect(get?.status == 404)
         #expect(get?.serverCode == "NoSuchKey")
+        #expect(get?.code == .noSuchKey)
         #expect(get?.key == key)
         #expect(get?.isNoSuchKey == true)
         #expect(get?.retries == 0)
@@ -105,9 +106,13 @@ struct S3ClientRoundTripTests {
         let error = await #expect(throws: S3Error.self) { _ = try await client.listObjects(prefix: "automations/") }
         #expect(error?.status == 404)
         #expect(error?.serverCode == "NoSuchBucket")
+        #expect(error?.code == .noSuchBucket)
+        #expect(error?.key == "automations/")
+        #expect(error?.bucket == configuration.bucket)
         #expect(error?.isNoSuchKey == false)
         #expect(error?.hint?.contains("TICKETS_BUCKET") == true)
         #expect(error.map { "\($0)" }?.contains(configuration.secretKey) == false)
+        #expect(error?.hint?.contains(configuration.secretKey) == false)
     }
 
     @Test func deletingAMissingKeySucceeds() async throws {

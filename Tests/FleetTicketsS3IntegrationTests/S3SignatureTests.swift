@@ -38,9 +38,12 @@ struct S3SignatureTests {
         let error = await #expect(throws: S3Error.self) { _ = try await client.listObjects(prefix: "automations") }
         #expect(error?.status == 403)
         #expect(error?.serverCode == "SignatureDoesNotMatch")
+        #expect(error?.code == .accessDenied)
         #expect(error?.hint?.contains("RUSTFS_SECRET_KEY") == true)
         #expect(error?.retries == 0)
         #expect(error.map { "\($0)" }?.contains(wrong) == false)
+        #expect(error?.hint?.contains(wrong) == false)
+        #expect(error.map { String(reflecting: $0) }?.contains(wrong) == false)
     }
 
     @Test func anUnknownAccessKeyNamesTheAccessKeyVariable() async throws {

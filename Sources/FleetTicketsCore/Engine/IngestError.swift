@@ -87,13 +87,11 @@ extension IngestFailure {
 
     /// The error behind a failure, kept in memory only: it is neither encoded nor compared, so
     /// a report's JSON and equality stay those of its facts.
-    public struct Cause: Sendable, Hashable {
+    public struct Cause: Sendable {
         /// The error.
         public let error: any Error
 
-        init(_ error: any Error) { self.error = error }
-
-        public static func == (lhs: Cause, rhs: Cause) -> Bool { true }
-        public func hash(into hasher: inout Hasher) {}
+        /// Keeps `error` as the cause of a failure.
+        public init(_ error: any Error) { self.error = error }
     }
 }

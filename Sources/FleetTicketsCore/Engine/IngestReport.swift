@@ -125,5 +125,26 @@ public struct IngestFailure: Sendable, Codable, Hashable, CustomStringConvertibl
 
     enum CodingKeys: String, CodingKey { case kind, key, line, message }
 
+    /// A failure; `cause` is the error behind it, when there is one.
+    public init(kind: Kind, key: String?, line: Int?, message: String, cause: Cause? = nil) {
+        self.kind = kind
+        self.key = key
+        self.line = line
+        self.message = message
+        self.cause = cause
+    }
+
     public var description: String { message }
+
+    /// Equal when the facts are: the in-memory `cause` is not compared.
+    public static func == (lhs: IngestFailure, rhs: IngestFailure) -> Bool {
+        (lhs.kind, lhs.key, lhs.line, lhs.message) == (rhs.kind, rhs.key, rhs.line, rhs.message)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(kind)
+        hasher.combine(key)
+        hasher.combine(line)
+        hasher.combine(message)
+    }
 }
