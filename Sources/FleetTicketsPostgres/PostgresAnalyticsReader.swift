@@ -51,29 +51,9 @@ public final class PostgresAnalyticsReader: AnalyticsReader {
     private func call<T: Decodable & Sendable>(
         _ sql: String, _ params: [String?], function: String, purpose: String
     ) async throws -> T {
-        let text = try await pool.withConnection { db in try db.scalar(sql, params, purpose: purpose) }
-        guard let text else {
-            throw AnalyticsDecodingError(function: function, reason: "it returned NULL")
+        let (text, endpoint) = try await pool.withConnection { db in (try db.scalar(sql, params, purpose: purpose), db.endpoint) }
+        return try PostgresError.decodingAnswer(text, of: function, purpose: purpose, endpoint: endpoint) {
+            try JSONDecoder().decode(T.self, from: $0)
         }
-        do {
-            return try JSONDecoder().decode(T.self, from: Data(text.utf8))
-        } catch {
-            // The SQL function and the Swift type disagree: a schema older or newer than this build.
-            throw AnalyticsDecodingError(function: function, reason: "\(error)")
-        }
-    }
-}
-
-/// A reporting function's answer did not match the typed value it should decode into: the
-/// database's read-schema and this build disagree (run `fleettickets migrate`).
-public struct AnalyticsDecodingError: Error, CustomStringConvertible, Sendable {
-    /// The SQL function whose answer could not be decoded.
-    public var function: String
-    /// What was wrong with it.
-    public var reason: String
-
-    public var description: String {
-        "Could not decode the answer of \(function): \(reason). The database's read-schema may be older than this "
-            + "build; run `fleettickets migrate` and try again."
     }
 }

@@ -44,8 +44,8 @@ public final class PostgresReportSource: ReportSource {
 
     /// Reads the snapshot, then the trends and team tables of each of its datasets over the
     /// snapshot's range (the defaults resolved by the database, so "today" is the server's EAT day).
-    /// - Throws: `PostgresError` when the database cannot be read, `ReportSnapshotError` when
-    ///   its answer does not decode, and whatever the analytics reader throws.
+    /// - Throws: `PostgresError`: code `.unexpectedAnswer` when the snapshot's answer does not
+    ///   decode, another code when the database cannot be read.
     public func reportInput(_ request: ReportRequest) async throws -> ReportInput {
         let snapshot = try await self.snapshot(request)
         let grain = ReportRange.grain(from: snapshot.from, to: snapshot.to)
@@ -89,17 +89,12 @@ public final class PostgresReportSource: ReportSource {
 
     func snapshot(_ request: ReportRequest) async throws -> Snapshot {
         let purpose = "read the report snapshot (reporting.fn_report_snapshot)"
-        let text = try await pool.withConnection { db in
-            try db.scalar("SELECT reporting.fn_report_snapshot($1, $2::date, $3::date)::text",
-                          [request.datasets.rawValue, request.from, request.to], purpose: purpose)
+        let (text, endpoint) = try await pool.withConnection { db in
+            (try db.scalar("SELECT reporting.fn_report_snapshot($1, $2::date, $3::date)::text",
+                           [request.datasets.rawValue, request.from, request.to], purpose: purpose), db.endpoint)
         }
-        guard let text else {
-            throw ReportSnapshotError(reason: "reporting.fn_report_snapshot returned NULL")
-        }
-        do {
-            return try Self.decoder.decode(Snapshot.self, from: Data(text.utf8))
-        } catch {
-            throw ReportSnapshotError(reason: "its JSON does not match this build (\(error)); run `fleettickets migrate` with this build")
+        return try PostgresError.decodingAnswer(text, of: "reporting.fn_report_snapshot", purpose: purpose, endpoint: endpoint) {
+            try Self.decoder.decode(Snapshot.self, from: $0)
         }
     }
 
@@ -115,13 +110,4 @@ public final class PostgresReportSource: ReportSource {
         }
         return decoder
     }()
-}
-
-/// The report snapshot could not be read into values.
-public struct ReportSnapshotError: Error, CustomStringConvertible, Sendable {
-    /// What was wrong, and what to do.
-    public var reason: String
-
-    /// One sentence for a person.
-    public var description: String { "Could not read the report snapshot from the database: \(reason)." }
 }

@@ -209,7 +209,11 @@ extension PostgresTicketStore {
         let ok = parts.count == 2 && parts.allSatisfy { part in
             !part.isEmpty && part.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_") }
         }
-        guard ok else { throw PostgresStoreError.badTableName(name) }
+        guard ok else {
+            throw PostgresError(code: .configuration, purpose: "use the dataset table '\(name)'",
+                                message: "it is not a plain schema.table name (lowercase letters, digits, underscores)",
+                                endpoint: "", table: name)
+        }
         return parts.map { "\"\($0)\"" }.joined(separator: ".")
     }
 }
@@ -253,17 +257,5 @@ extension JSONEncoder {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys]
         return e
-    }
-}
-
-/// Misconfiguration the store refuses before touching the database.
-public enum PostgresStoreError: Error, CustomStringConvertible {
-    case badTableName(String)
-
-    public var description: String {
-        switch self {
-        case let .badTableName(name):
-            "The dataset table '\(name)' is not a plain schema.table name (lowercase letters, digits, underscores); fix the dataset configuration."
-        }
     }
 }

@@ -1,6 +1,6 @@
 import FleetTicketsCore
 
-// Data the database refuses is a data error (SPEC 3): SQLSTATE class 22 (data exception: a
+// Data the database refuses is a data error (docs/errors.md): SQLSTATE class 22 (data exception: a
 // NUL jsonb cannot hold, an invalid escape, a value out of range) or 54 (program limit: a
 // ticket_id too long for the index) while applying a file becomes `RejectedData`, which the
 // engine reports like a malformed line (exit 3, the key, the ticket when it can be found),
@@ -53,19 +53,20 @@ extension PostgresTicketStore {
         let state = error.sqlState ?? "?"
         let detail = error.detail.map { $0.hasSuffix(".") ? String($0.dropLast()) : $0 }
         let server = error.message + (detail.map { " (\($0))" } ?? "")
+        let code: RejectedData.Code
         let reason: String
         if state == "22P05" || server.contains("\\u0000") {
-            reason = "a value holds a NUL character, which the database cannot store (SQLSTATE \(state): \(server))"
+            (code, reason) = (.nulCharacter, "a value holds a NUL character, which the database cannot store (SQLSTATE \(state): \(server))")
         } else if state.hasPrefix("54"), ticket != nil {
-            reason = "its ticket_id is too long for the table's index (SQLSTATE \(state): \(server))"
+            (code, reason) = (.keyTooLong, "its ticket_id is too long for the table's index (SQLSTATE \(state): \(server))")
         } else {
-            reason = "the database refused a value (SQLSTATE \(state): \(server))"
+            (code, reason) = (.refusedValue, "the database refused a value (SQLSTATE \(state): \(server))")
         }
-        return RejectedData(reason: reason, ticketID: ticket)
+        return RejectedData(code, reason: reason, ticketID: ticket, sqlState: error.sqlState)
     }
 
     /// A NUL in a field found while staging (libpq text cannot carry it): the row's ticket is known.
     static func nulRejection(ticket: String) -> RejectedData {
-        RejectedData(reason: "a value holds a NUL character, which the database cannot store", ticketID: ticket)
+        RejectedData(.nulCharacter, reason: "a value holds a NUL character, which the database cannot store", ticketID: ticket)
     }
 }

@@ -38,14 +38,17 @@ extension S3Client {
         let response = try await send(.deleteObjects, key: keys.first, request)
         guard let result = DeleteResult.parse(response.body) else {
             var error = S3Error(.deleteObjects, key: keys.first, response: response, configuration: configuration)
-            if error.code == nil { error.message = "the answer is not a DeleteResult document" }
+            if error.serverCode == nil {
+                error.message = "the answer is not a DeleteResult document"
+                error.isMalformedResponse = true
+            }
             throw error
         }
         let asked = Set(keys)
         var failures: [String: S3Error] = [:]
         for failed in result.errors where asked.contains(failed.key) {
             var error = S3Error(.deleteObjects, key: failed.key, response: response, configuration: configuration)
-            error.code = failed.code
+            error.serverCode = failed.code
             error.message = failed.message.map { S3Error.scrubbed($0, secret: configuration.secretKey) }
             // The answer's status is 200; a key refused for lack of permission gets the 403 hint.
             error.hint = failed.code == "AccessDenied" ? S3Error.hint(status: 403, code: nil, configuration: configuration) : nil

@@ -38,7 +38,7 @@ extension S3Client {
         do {
             response = try await http.stream(request)
         } catch let failure as HTTPError {
-            throw S3Error(.getObject, key: key, transport: failure, configuration: configuration)
+            throw S3Error.boundary(.getObject, key: key, transport: failure, configuration: configuration)
         }
         guard response.isSuccess else {
             let body = (try? await response.collect()) ?? []
@@ -49,7 +49,7 @@ extension S3Client {
         let configuration = configuration
         let body = response.body.mappingErrors { error in
             guard let failure = error as? HTTPError else { return error }
-            return S3Error(.getObject, key: key, transport: failure, configuration: configuration)
+            return S3Error.boundary(.getObject, key: key, transport: failure, configuration: configuration)
         }
         return S3ObjectStream(info: S3ObjectInfo(key: key, headers: response.headers), body: body)
     }
@@ -112,7 +112,7 @@ extension S3Client {
     public func createBucket() async throws {
         do {
             _ = try await send(.createBucket, key: nil, request("PUT", key: nil))
-        } catch let error as S3Error where error.code == "BucketAlreadyOwnedByYou" {
+        } catch let error as S3Error where error.serverCode == "BucketAlreadyOwnedByYou" {
             return
         }
     }
@@ -120,6 +120,7 @@ extension S3Client {
     private func malformed(_ operation: S3Error.Operation, key: String, _ problem: String, _ response: HTTPResponse) -> S3Error {
         var error = S3Error(operation, key: key, response: response, configuration: configuration)
         error.message = problem
+        error.isMalformedResponse = true
         return error
     }
 }

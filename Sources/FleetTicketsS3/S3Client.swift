@@ -59,7 +59,7 @@ public struct S3Client: Sendable {
         do {
             response = try await http.execute(request)
         } catch let failure as HTTPError {
-            throw S3Error(operation, key: key, transport: failure, configuration: configuration)
+            throw S3Error.boundary(operation, key: key, transport: failure, configuration: configuration)
         }
         guard response.isSuccess else {
             throw S3Error(operation, key: key, response: response, configuration: configuration)

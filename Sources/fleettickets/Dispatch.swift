@@ -47,7 +47,7 @@ struct Dispatch: AsyncParsableCommand {
         do {
             answer = try await reader.nearestOpenTickets(query)
         } catch {
-            throw CommandFailure(status: .dependency, message: "\(error)")
+            throw CommandFailure(status: .dependency, message: "\(explained: error)")
         }
         if json {
             print(String(decoding: try DispatchJSON.encode(answer), as: UTF8.self))

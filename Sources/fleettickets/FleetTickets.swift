@@ -19,7 +19,7 @@ struct FleetTickets: AsyncParsableCommand {
         subcommands: [Migrate.self, Ingest.self, Run.self, Geocode.self, Status.self, Simulate.self, Dispatch.self, Report.self, Trends.self]
     )
 
-    /// Parses and runs, mapping outcomes to the exit statuses of the spec (usage errors are 2,
+    /// Parses and runs, mapping outcomes to the exit statuses of `ExitStatus` (usage errors are 2,
     /// not swift-argument-parser's 64).
     static func main() async {
         do {
@@ -32,6 +32,10 @@ struct FleetTickets: AsyncParsableCommand {
         } catch let failure as CommandFailure {
             FileHandle.standardError.write(Data((failure.message + "\n").utf8))
             Foundation.exit(failure.status.rawValue)
+        } catch let error where ErrorAdvice.knows(error) {
+            // A library error no command put into words: its description, the advice for its code.
+            FileHandle.standardError.write(Data((ErrorAdvice.explained(error) + "\n").utf8))
+            Foundation.exit(ErrorAdvice.status(for: error).rawValue)
         } catch {
             let code = exitCode(for: error)
             let message = fullMessage(for: error)
@@ -45,7 +49,7 @@ struct FleetTickets: AsyncParsableCommand {
     }
 }
 
-/// The exit statuses of SPEC 7.
+/// The exit statuses the CLI promises (docs/errors.md maps every library error code to one).
 enum ExitStatus: Int32 {
     case success = 0, dependency = 1, usage = 2, data = 3
     /// `status --check`: a dataset is behind, stale or has late files.

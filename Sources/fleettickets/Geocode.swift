@@ -63,9 +63,9 @@ struct Geocode: AsyncParsableCommand {
             report = target == .clusters ? try await engine.geocodeClusters(apply: apply) : try await engine.geocodeLocations(apply: apply)
             progress?.finish()
         } catch let error as GeocoderError {
-            throw CommandFailure(status: .usage, message: "Geocoding stopped: \(error).")
+            throw CommandFailure(status: ErrorAdvice.status(for: error), message: "Geocoding stopped: \(explained: error)")
         } catch {
-            throw CommandFailure(status: .dependency, message: "Geocoding failed: \(error)")
+            throw CommandFailure(status: .dependency, message: "Geocoding failed: \(explained: error)")
         }
         print(json ? ReportPrinter.json(report) : ReportPrinter.text(report))
     }

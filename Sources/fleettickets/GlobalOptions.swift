@@ -55,7 +55,7 @@ struct GlobalOptions: ParsableArguments {
         do {
             return try PostgresTicketStore(url: url, applicationName: role.map(Self.applicationName), logger: logger)
         } catch {
-            throw CommandFailure(status: .dependency, message: "\(error)")
+            throw CommandFailure(status: ErrorAdvice.status(for: error), message: "\(explained: error)")
         }
     }
 

@@ -19,10 +19,10 @@ struct Migrate: AsyncParsableCommand {
         let outcomes: [MigrationOutcome]
         do {
             outcomes = try MigrationRunner(url: url, logger: logger).run(dryRun: dryRun)
-        } catch let refused as MigrationError {
-            throw CommandFailure(status: .usage, message: refused.message)
+        } catch let refused as PostgresError where refused.code == .migrationRefused {
+            throw CommandFailure(status: .usage, message: "\(explained: refused)")
         } catch {
-            throw CommandFailure(status: .dependency, message: "Migrating failed: \(error)")
+            throw CommandFailure(status: .dependency, message: "Migrating failed: \(explained: error)")
         }
         let changed = outcomes.filter { $0.action != .alreadyApplied }
         if changed.isEmpty {

@@ -52,7 +52,7 @@ struct Report: AsyncParsableCommand {
         do {
             input = try await source.reportInput(request)
         } catch {
-            throw CommandFailure(status: .dependency, message: "Could not read the report's figures from the database: \(error)")
+            throw CommandFailure(status: .dependency, message: "Could not read the report's figures from the database: \(explained: error)")
         }
         let file = URL(fileURLWithPath: out).standardizedFileURL
         do {

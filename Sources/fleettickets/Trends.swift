@@ -53,7 +53,7 @@ struct Trends: AsyncParsableCommand {
         do {
             report = try await reader.trends(TrendQuery(dataset: dataset.name, from: "\(first)", to: "\(last)", grain: grain, split: split))
         } catch {
-            throw CommandFailure(status: .dependency, message: "Could not read the \(dataset) trends: \(error)")
+            throw CommandFailure(status: .dependency, message: "Could not read the \(dataset) trends: \(explained: error)")
         }
         if json {
             let encoder = JSONEncoder()

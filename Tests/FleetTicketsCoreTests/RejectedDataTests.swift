@@ -13,7 +13,7 @@ import Testing
         func apply(_ file: ChangeFile, rows: RowBatches) async throws -> ApplyCounts {
             guard file.key == refused else { return try await base.apply(file, rows: rows) }
             for try await _ in rows {}
-            throw RejectedData(reason: "a value holds a NUL character, which the database cannot store", ticketID: "WOT\u{0}2")
+            throw RejectedData(.nulCharacter, reason: "a value holds a NUL character, which the database cannot store", ticketID: "WOT\u{0}2")
         }
     }
 

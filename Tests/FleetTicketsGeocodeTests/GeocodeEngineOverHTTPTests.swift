@@ -81,7 +81,7 @@ import Testing
         let engine = engine(ProviderStubs.geocoder(try ProviderStubs.configuration(.locationiq, server: server)))
         let error = await #expect(throws: GeocoderError.self) { try await engine.geocodeLocations(apply: true) }
         #expect(error == .unauthorized(provider: "locationiq", variable: "GEOCODER_API_KEY"))
-        #expect("\(error!)" == "locationiq refused our credentials (401/403); check GEOCODER_API_KEY")
+        #expect("\(error!)" == "locationiq refused our credentials (401/403) from GEOCODER_API_KEY")
         #expect(server.requests.count == 1)
     }
 

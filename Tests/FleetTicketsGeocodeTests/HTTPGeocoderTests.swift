@@ -120,7 +120,8 @@ import Testing
         defer { server.stop() }
         let geocoder = ProviderStubs.geocoder(try ProviderStubs.configuration(provider, server: server, maxRetries: 2))
         let error = await #expect(throws: GeocoderError.self) { try await geocoder.candidates(for: query()) }
-        guard case let .unavailable(name, message) = error else { Issue.record("expected unavailable, got \(String(describing: error))"); return }
+        guard let error, error.code == .unavailable else { Issue.record("expected unavailable, got \(String(describing: error))"); return }
+        let (name, message) = (error.provider, error.message ?? "")
         #expect(name == provider.rawValue)
         #expect(message.contains("429") && message.contains("after 2 retries"), "\(message)")
         #expect(server.requests.count == 3)
@@ -142,7 +143,8 @@ import Testing
         defer { server.stop() }
         let geocoder = ProviderStubs.geocoder(try ProviderStubs.configuration(.locationiq, server: server))
         let error = await #expect(throws: GeocoderError.self) { try await geocoder.candidates(for: query()) }
-        guard case let .quotaExhausted(name, message) = error else { Issue.record("expected quota, got \(String(describing: error))"); return }
+        guard let error, error.code == .quotaExhausted else { Issue.record("expected quota, got \(String(describing: error))"); return }
+        let (name, message) = (error.provider, error.message ?? "")
         #expect(name == "locationiq" && message.contains("Rate Limited Day"))
         #expect(server.requests.count == 1, "a spent quota is not retried")
     }
@@ -152,7 +154,8 @@ import Testing
         defer { server.stop() }
         let geocoder = ProviderStubs.geocoder(try ProviderStubs.configuration(.opencage, server: server))
         let error = await #expect(throws: GeocoderError.self) { try await geocoder.candidates(for: query()) }
-        guard case let .quotaExhausted(_, message) = error else { Issue.record("expected quota, got \(String(describing: error))"); return }
+        guard let error, error.code == .quotaExhausted else { Issue.record("expected quota, got \(String(describing: error))"); return }
+        let message = error.message ?? ""
         #expect(message == "HTTP 402: quota exceeded")
         #expect(server.requests.count == 1)
     }
@@ -199,7 +202,8 @@ import Testing
         let geocoder = ProviderStubs.geocoder(configuration)
         let started = ContinuousClock.now
         let error = await #expect(throws: GeocoderError.self) { try await geocoder.candidates(for: query()) }
-        guard case let .unavailable(_, message) = error else { Issue.record("expected unavailable, got \(String(describing: error))"); return }
+        guard let error, error.code == .unavailable else { Issue.record("expected unavailable, got \(String(describing: error))"); return }
+        let message = error.message ?? ""
         #expect(message.contains("timed out") && message.contains("after 1 retry"), "\(message)")
         #expect(server.requests.count == 2, "a timeout is retried")
         #expect(started.duration(to: .now) < .seconds(450), "gave up on the timeout, not on the server")
@@ -211,7 +215,8 @@ import Testing
         defer { server.stop() }
         let geocoder = ProviderStubs.geocoder(try ProviderStubs.configuration(provider, server: server))
         let error = await #expect(throws: GeocoderError.self) { try await geocoder.candidates(for: query()) }
-        guard case let .unavailable(_, message) = error else { Issue.record("expected unavailable, got \(String(describing: error))"); return }
+        guard let error, error.code == .unavailable else { Issue.record("expected unavailable, got \(String(describing: error))"); return }
+        let message = error.message ?? ""
         #expect(message.contains("404") && message.contains("GEOCODER_URL"))
     }
 
@@ -221,7 +226,8 @@ import Testing
         defer { server.stop() }
         let geocoder = ProviderStubs.geocoder(try ProviderStubs.configuration(provider, server: server))
         let error = await #expect(throws: GeocoderError.self) { try await geocoder.candidates(for: query()) }
-        guard case let .unavailable(_, message) = error else { Issue.record("expected unavailable, got \(String(describing: error))"); return }
+        guard let error, error.code == .unavailable else { Issue.record("expected unavailable, got \(String(describing: error))"); return }
+        let message = error.message ?? ""
         #expect(message.hasPrefix("unreadable answer"))
     }
 

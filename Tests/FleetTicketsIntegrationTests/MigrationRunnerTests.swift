@@ -27,9 +27,10 @@ struct MigrationRunnerTests {
         let url = try Integration.freshDatabase()
         var edited = Migration.embedded
         edited[2].sql += "\n-- an edit after the fact\n"
-        let error = #expect(throws: MigrationError.self) { try MigrationRunner(url: url, migrations: edited, logger: Integration.logger).run() }
-        #expect(error?.name == edited[2].name)
-        #expect(error?.message.contains(edited[2].name) == true)
+        let error = #expect(throws: PostgresError.self) { try MigrationRunner(url: url, migrations: edited, logger: Integration.logger).run() }
+        #expect(error?.code == .migrationRefused)
+        #expect(error?.migration == edited[2].name)
+        #expect(error?.description.contains(edited[2].name) == true)
     }
 
     @Test func aPythonLedgerWithoutChecksumsIsAdopted() throws {

@@ -277,7 +277,7 @@ struct PostgresConnectionTests {
                 }
                 #expect(error.description.hasPrefix("Could not connect to PostgreSQL at "))
                 #expect(!error.description.contains("FATAL"))
-                #expect(error.description.hasSuffix("Check DATABASE_URL and that the server is running."))
+                #expect(!error.description.contains("Check"), "advice is the caller's to give")
             }
         }
         #expect(throws: PostgresError.self) { try openConnection(url: variantURL(hosts: "127.0.0.1:1")) }
@@ -371,7 +371,7 @@ struct PostgresURLTests {
         let error = PostgresError(code: .connect, purpose: "connect",
                                   message: "Connection refused\n\tIs the server running on that host?\n",
                                   endpoint: "127.0.0.1:1/ft")
-        #expect(error.description == "Could not connect to PostgreSQL at 127.0.0.1:1/ft: Connection refused; Is the server running on that host? Check DATABASE_URL and that the server is running.")
+        #expect(error.description == "Could not connect to PostgreSQL at 127.0.0.1:1/ft: Connection refused; Is the server running on that host?")
         let lost = PostgresError(
             code: .query, purpose: "run a query",
             message: "server closed the connection unexpectedly\n\tThis probably means the server terminated abnormally\n\tbefore or while processing the request.\n",

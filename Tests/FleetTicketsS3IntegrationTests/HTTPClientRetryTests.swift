@@ -54,7 +54,8 @@ struct HTTPClientRetryTests {
         let client = try Self.s3Client(server, maxRetries: 2)
         let error = await #expect(throws: S3Error.self) { _ = try await client.listObjects(prefix: "automations/inc/changes/") }
         #expect(error?.status == 503, "\(String(describing: error)) \(server.requests)")
-        #expect(error?.code == "SlowDown")
+        #expect(error?.serverCode == "SlowDown")
+        #expect(error?.code == .throttled)
         #expect(error?.retries == 2)
         #expect(error?.operation == .listObjects)
         #expect(server.requests.count == 3)
@@ -96,8 +97,18 @@ struct HTTPClientRetryTests {
         let server = try ScriptedHTTPServer([.status(403)])
         defer { server.stop() }
         let error = await #expect(throws: S3Error.self) { _ = try await Self.s3Client(server).headObject("k.csv") }
-        #expect(error?.code == nil)
+        #expect(error?.serverCode == nil)
+        #expect(error?.code == .accessDenied)
         #expect(error?.hint?.contains("RUSTFS_ACCESS_KEY") == true)
+    }
+
+    @Test func aSuccessThatIsNotAListingIsAMalformedResponseNamingThePrefix() async throws {
+        let server = try ScriptedHTTPServer([.status(200, body: "not a listing")])
+        defer { server.stop() }
+        let error = await #expect(throws: S3Error.self) { _ = try await Self.s3Client(server).listObjects(prefix: "automations/") }
+        #expect(error?.code == .malformedResponse)
+        #expect(error?.status == 200)
+        #expect(error?.key == "automations/")
     }
 
     @Test func emptyRepliesAreRetried() async throws {
@@ -115,6 +126,8 @@ struct HTTPClientRetryTests {
         let client = try Self.s3Client(server, maxRetries: 3, clock: clock)
         let error = await #expect(throws: S3Error.self) { _ = try await client.listObjects(prefix: "") }
         #expect(error?.status == nil)
+        #expect(error?.code == .unreachable)
+        #expect(error?.curlCode == 7)
         #expect(error?.retries == 3)
         #expect(error?.hint?.contains("RUSTFS_ENDPOINT") == true)
         #expect(error?.transportFailure?.contains("curl error 7") == true)

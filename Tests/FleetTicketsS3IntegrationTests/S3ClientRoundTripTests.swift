@@ -82,7 +82,8 @@ struct S3ClientRoundTripTests {
 
         let get = await #expect(throws: S3Error.self) { _ = try await client.getObject(key) }
         #expect(get?.status == 404)
-        #expect(get?.code == "NoSuchKey")
+        #expect(get?.serverCode == "NoSuchKey")
+        #expect(get?.code == .noSuchKey)
         #expect(get?.key == key)
         #expect(get?.isNoSuchKey == true)
         #expect(get?.retries == 0)
@@ -104,10 +105,14 @@ struct S3ClientRoundTripTests {
         let client = S3Client(configuration: configuration, logger: LiveS3.logger)
         let error = await #expect(throws: S3Error.self) { _ = try await client.listObjects(prefix: "automations/") }
         #expect(error?.status == 404)
-        #expect(error?.code == "NoSuchBucket")
+        #expect(error?.serverCode == "NoSuchBucket")
+        #expect(error?.code == .noSuchBucket)
+        #expect(error?.key == "automations/")
+        #expect(error?.bucket == configuration.bucket)
         #expect(error?.isNoSuchKey == false)
         #expect(error?.hint?.contains("TICKETS_BUCKET") == true)
         #expect(error.map { "\($0)" }?.contains(configuration.secretKey) == false)
+        #expect(error?.hint?.contains(configuration.secretKey) == false)
     }
 
     @Test func deletingAMissingKeySucceeds() async throws {

@@ -64,7 +64,7 @@ struct S3DeleteObjectsTests {
                               logger: LiveS3.logger)
         let failures = try await client.deleteObjects(["a.csv", "b.csv"])
         #expect(Array(failures.keys) == ["b.csv"])
-        #expect(failures["b.csv"]?.code == "AccessDenied")
+        #expect(failures["b.csv"]?.serverCode == "AccessDenied")
         #expect(failures["b.csv"]?.operation == .deleteObjects)
         #expect(server.requests == ["POST /b?delete= HTTP/1.1"], "one request for both keys")
     }

@@ -37,17 +37,20 @@ struct S3SignatureTests {
         let client = try SignedS3.client(bucket: "ft-any", secret: wrong)
         let error = await #expect(throws: S3Error.self) { _ = try await client.listObjects(prefix: "automations") }
         #expect(error?.status == 403)
-        #expect(error?.code == "SignatureDoesNotMatch")
+        #expect(error?.serverCode == "SignatureDoesNotMatch")
+        #expect(error?.code == .accessDenied)
         #expect(error?.hint?.contains("RUSTFS_SECRET_KEY") == true)
         #expect(error?.retries == 0)
         #expect(error.map { "\($0)" }?.contains(wrong) == false)
+        #expect(error?.hint?.contains(wrong) == false)
+        #expect(error.map { String(reflecting: $0) }?.contains(wrong) == false)
     }
 
     @Test func anUnknownAccessKeyNamesTheAccessKeyVariable() async throws {
         let client = try SignedS3.client(bucket: "ft-any", access: "AKIAUNKNOWNUNKNOWN00")
         let error = await #expect(throws: S3Error.self) { _ = try await client.listObjects(prefix: "automations") }
         #expect(error?.status == 403)
-        #expect(error?.code == "InvalidAccessKeyId")
+        #expect(error?.serverCode == "InvalidAccessKeyId")
         #expect(error?.hint?.contains("RUSTFS_ACCESS_KEY") == true)
     }
 }

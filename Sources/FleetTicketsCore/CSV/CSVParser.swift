@@ -93,7 +93,7 @@ public struct CSVParser: Sendable {
             try endField(nil)
             endRecord(into: &records)
         case .quoted:
-            throw error(at: line, "a quoted field is never closed (a \" is missing before the end of the file)")
+            throw error(.unclosedQuote, at: line, "a quoted field is never closed (a \" is missing before the end of the file)")
         }
         state = .fieldStart
     }
@@ -165,7 +165,7 @@ public struct CSVParser: Sendable {
                     try endField(nil)
                     try delimiter(c, into: &records)
                 } else {
-                    throw error(at: line + extraLines, "unexpected text after a closing quote (a field that starts with \" must end with \" right before the comma or line end)")
+                    throw error(.textAfterQuote, at: line + extraLines, "unexpected text after a closing quote (a field that starts with \" must end with \" right before the comma or line end)")
                 }
                 i += 1
             }
@@ -231,19 +231,19 @@ public struct CSVParser: Sendable {
 
     private func text(_ bytes: UnsafeBufferPointer<UInt8>) throws -> String {
         if bytes.contains(0) {
-            throw error(at: line, "a value holds a NUL byte (0x00), which the database cannot store (re-export the file without it)")
+            throw error(.nulByte, at: line, "a value holds a NUL byte (0x00), which the database cannot store (re-export the file without it)")
         }
         // Most fields are ASCII, which is valid UTF-8 as it stands: decoding it directly skips
         // the generic validating initialiser (its metadata lookups were a tenth of the drain's
         // own CPU).
         if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
         guard let s = String(validating: bytes, as: UTF8.self) else {
-            throw error(at: line, "the text is not valid UTF-8 (re-export the file as UTF-8)")
+            throw error(.invalidUTF8, at: line, "the text is not valid UTF-8 (re-export the file as UTF-8)")
         }
         return s
     }
 
-    private func error(at line: Int, _ reason: String) -> CSVDecodingError {
-        CSVDecodingError(key: key, line: line, reason: reason)
+    private func error(_ code: CSVDecodingError.Code, at line: Int, _ reason: String) -> CSVDecodingError {
+        CSVDecodingError(code, key: key, line: line, reason: reason)
     }
 }

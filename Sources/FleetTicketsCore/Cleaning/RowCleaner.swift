@@ -49,8 +49,9 @@ public struct RowCleaner: Sendable {
         let names = header.map { $0.trimmingWhitespaceAndNewlines().lowercased() }
         guard let ticket = names.lastIndex(of: "ticket_id") else {
             throw CSVDecodingError(
-                key: key, line: 1,
-                reason: "the header has no ticket_id column (found: \(names.prefix(6).joined(separator: ", "))\(names.count > 6 ? ", …" : "")); this does not look like a ticket export")
+                .badHeader, key: key, line: 1,
+                reason: "the header has no ticket_id column (found: \(names.prefix(6).joined(separator: ", "))\(names.count > 6 ? ", …" : "")); this does not look like a ticket export",
+                column: "ticket_id")
         }
         var last: [String: Int] = [:]
         var counts: [String: Int] = [:]
@@ -92,7 +93,7 @@ public struct RowCleaner: Sendable {
             let candidates = [ticketIndex < f.count ? f[ticketIndex] : nil, f.first].compactMap { $0 }
             if candidates.contains(where: Self.isSentinel) { return .dropped(.sentinel) }
             throw CSVDecodingError(
-                key: key, line: record.line,
+                .fieldCount, key: key, line: record.line,
                 reason: "the row has \(f.count) fields but the header has \(width) (an unquoted comma or a cut-off line?)")
         }
         if let a = alarmIndex, SourceColumns.boolean(f[a]) == true { return .dropped(.alarm) }
@@ -101,8 +102,9 @@ public struct RowCleaner: Sendable {
         if id.isEmpty { return .dropped(.missingTicketID) }
         if id.utf8.count > Self.maxTicketIDLength && id.count > Self.maxTicketIDLength {
             throw CSVDecodingError(
-                key: key, line: record.line,
-                reason: "the ticket_id is \(id.count) characters long (\(id.prefix(24))…); the limit is \(Self.maxTicketIDLength) — a shifted or corrupted row? Fix the export")
+                .badValue, key: key, line: record.line,
+                reason: "the ticket_id is \(id.count) characters long (\(id.prefix(24))…); the limit is \(Self.maxTicketIDLength) — a shifted or corrupted row? Fix the export",
+                column: "ticket_id")
         }
         var values = [String]()
         values.reserveCapacity(sourceIndex.count)

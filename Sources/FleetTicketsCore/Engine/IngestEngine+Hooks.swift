@@ -30,7 +30,8 @@ extension IngestEngine {
         } catch {
             report.failure = report.failure ?? IngestFailure(
                 kind: .dependency, key: nil, line: nil,
-                message: "The \(dataset) files were applied, but recording their post-apply hooks as due failed; rerun once the database is reachable and the hooks run then. Cause: \(Self.clause(error)).")
+                message: "The \(dataset) files were applied, but recording their post-apply hooks as due failed; rerun once the database is reachable and the hooks run then. Cause: \(Self.clause(error)).",
+                cause: IngestFailure.Cause(error))
             logger.debug("recording pending hooks failed", metadata: ["dataset": "\(dataset)", "error": "\(String(reflecting: error))"])
             return
         }
@@ -44,7 +45,8 @@ extension IngestEngine {
                 try? await store.setPendingHooks(Array(due[i...]), of: dataset)
                 report.failure = report.failure ?? IngestFailure(
                     kind: .dependency, key: nil, line: nil,
-                    message: "The \(dataset) post-apply hook \(hook.rawValue) failed; it is remembered, and the next applying run retries it even with no new file. Cause: \(Self.clause(error)).")
+                    message: "The \(dataset) post-apply hook \(hook.rawValue) failed; it is remembered, and the next applying run retries it even with no new file. Cause: \(Self.clause(error)).",
+                    cause: IngestFailure.Cause(error))
                 return
             }
         }

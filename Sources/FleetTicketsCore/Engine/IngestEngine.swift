@@ -62,7 +62,8 @@ public struct IngestEngine: Sendable {
         } catch {
             logger.debug("run failed to start", metadata: ["dataset": "\(dataset)", "error": "\(String(reflecting: error))"])
             report.failure = IngestFailure(kind: .dependency, key: nil, line: nil,
-                                           message: "Could not start the \(dataset) run; check that the database is reachable and migrated (fleettickets migrate), then rerun. Cause: \(Self.clause(error)).")
+                                           message: "Could not start the \(dataset) run; check that the database is reachable and migrated (fleettickets migrate), then rerun. Cause: \(Self.clause(error)).",
+                                           cause: IngestFailure.Cause(error))
         }
         report.seconds = started.duration(to: .now).seconds
         return report
@@ -80,7 +81,8 @@ public struct IngestEngine: Sendable {
             // The database, not the source: say so, or the operator checks the wrong thing.
             logger.debug("reading the watermark failed", metadata: ["dataset": "\(dataset)", "error": "\(String(reflecting: error))"])
             report.failure = IngestFailure(kind: .dependency, key: nil, line: nil,
-                                           message: "Could not read the \(dataset) watermark from the database; nothing was applied. Check that the database is reachable and migrated (fleettickets migrate), then rerun. Cause: \(Self.clause(error)).")
+                                           message: "Could not read the \(dataset) watermark from the database; nothing was applied. Check that the database is reachable and migrated (fleettickets migrate), then rerun. Cause: \(Self.clause(error)).",
+                                           cause: IngestFailure.Cause(error))
             throw DrainStopped(report: report)
         }
         do {
@@ -88,7 +90,8 @@ public struct IngestEngine: Sendable {
         } catch {
             logger.debug("listing failed", metadata: ["dataset": "\(dataset)", "error": "\(String(reflecting: error))"])
             report.failure = IngestFailure(kind: .dependency, key: nil, line: nil,
-                                           message: "Could not list the \(dataset) change files in \(source.location); nothing was applied. Check the source settings and that it is reachable, then rerun. Cause: \(Self.clause(error)).")
+                                           message: "Could not list the \(dataset) change files in \(source.location); nothing was applied. Check the source settings and that it is reachable, then rerun. Cause: \(Self.clause(error)).",
+                                           cause: IngestFailure.Cause(error))
             throw DrainStopped(report: report)
         }
         // A dry run moves nothing; loose files are never archived.
@@ -213,16 +216,19 @@ public struct IngestEngine: Sendable {
         let kept = apply ? "Files before it stay applied; nothing of it was" : "Nothing was written (dry run)"
         if let bad = error as? CSVDecodingError {
             return IngestFailure(kind: .data, key: key, line: bad.line > 0 ? bad.line : nil,
-                                 message: "The \(dataset) file \(key) cannot be decoded\(bad.line > 0 ? " at line \(bad.line)" : ""): \(bad.reason). \(kept) applied; fix or remove the file, then rerun.")
+                                 message: "The \(dataset) file \(key) cannot be decoded\(bad.line > 0 ? " at line \(bad.line)" : ""): \(bad.reason). \(kept) applied; fix or remove the file, then rerun.",
+                                 cause: IngestFailure.Cause(bad))
         }
         if let refused = error as? RejectedData {
             let at = [refused.line.map { "line \($0)" }, refused.ticketID.map { "ticket \($0)" }].compactMap { $0 }.joined(separator: ", ")
             return IngestFailure(kind: .data, key: key, line: refused.line,
-                                 message: "The database refused the \(dataset) file \(key)\(at.isEmpty ? "" : " (\(at))"): \(refused.reason). \(kept) applied; fix the file upstream, or move it out of changes/ so the drain can go on, then rerun.")
+                                 message: "The database refused the \(dataset) file \(key)\(at.isEmpty ? "" : " (\(at))"): \(refused.reason). \(kept) applied; fix the file upstream, or move it out of changes/ so the drain can go on, then rerun.",
+                                 cause: IngestFailure.Cause(refused))
         }
         logger.debug("file failed", metadata: ["key": "\(key)", "error": "\(String(reflecting: error))"])
         return IngestFailure(kind: .dependency, key: key, line: nil,
-                             message: "Applying the \(dataset) file \(key) failed; \(kept.prefix(1).lowercased() + kept.dropFirst()) applied. Rerun once the cause is fixed. Cause: \(Self.clause(error)).")
+                             message: "Applying the \(dataset) file \(key) failed; \(kept.prefix(1).lowercased() + kept.dropFirst()) applied. Rerun once the cause is fixed. Cause: \(Self.clause(error)).",
+                             cause: IngestFailure.Cause(error))
     }
 
     private func logFile(_ file: FileReport, dataset: Dataset, dryRun: Bool) {

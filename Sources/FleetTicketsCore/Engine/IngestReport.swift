@@ -120,6 +120,31 @@ public struct IngestFailure: Sendable, Codable, Hashable, CustomStringConvertibl
     public var line: Int?
     /// One plain sentence: what failed, where, what to do.
     public var message: String
+    /// The error behind it, in memory only (not encoded); `IngestReport.error` hands it on.
+    public var cause: Cause? = nil
+
+    enum CodingKeys: String, CodingKey { case kind, key, line, message }
+
+    /// A failure; `cause` is the error behind it, when there is one.
+    public init(kind: Kind, key: String?, line: Int?, message: String, cause: Cause? = nil) {
+        self.kind = kind
+        self.key = key
+        self.line = line
+        self.message = message
+        self.cause = cause
+    }
 
     public var description: String { message }
+
+    /// Equal when the facts are: the in-memory `cause` is not compared.
+    public static func == (lhs: IngestFailure, rhs: IngestFailure) -> Bool {
+        (lhs.kind, lhs.key, lhs.line, lhs.message) == (rhs.kind, rhs.key, rhs.line, rhs.message)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(kind)
+        hasher.combine(key)
+        hasher.combine(line)
+        hasher.combine(message)
+    }
 }

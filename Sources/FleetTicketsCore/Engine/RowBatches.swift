@@ -165,7 +165,7 @@ private struct CSVState {
                     try parser.finish(into: &records)
                     ended = true
                     if cleaner == nil && records.isEmpty {
-                        throw CSVDecodingError(key: key, line: 0, reason: "the file is empty (no header row); it may be a partial upload — re-export it or move it out of changes/")
+                        throw CSVDecodingError(.emptyFile, key: key, line: 0, reason: "the file is empty (no header row); it may be a partial upload — re-export it or move it out of changes/")
                     }
                 }
             }

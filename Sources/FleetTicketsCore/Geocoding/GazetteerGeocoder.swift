@@ -31,7 +31,7 @@ public struct GazetteerGeocoder: Geocoder {
               let n = header.firstIndex(of: "name"), let la = header.firstIndex(of: "latitude"),
               case let cl = header.firstIndex(of: "cluster"),
               let lo = header.firstIndex(of: "longitude") else {
-            throw CSVDecodingError(key: name, line: 1, reason: "a gazetteer needs the columns name, latitude, longitude")
+            throw CSVDecodingError(.badHeader, key: name, line: 1, reason: "a gazetteer needs the columns name, latitude, longitude")
         }
         var entries: [String: [GeocodeCandidate]] = [:]
         var clusterNames = Set<String>()

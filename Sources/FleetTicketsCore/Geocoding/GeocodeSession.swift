@@ -57,7 +57,7 @@ extension GeocodeEngine {
             if failure is CancellationError { throw failure }
             let provider = engine.geocoder.provider
             let error = failure as? GeocoderError ?? .unavailable(provider: provider, message: "\(failure)")
-            switch error {
+            switch error.code {
             case .quotaExhausted:
                 report.asked -= 1  // not answered: asked again next run
                 report.stoppedEarly = "\(error)"
@@ -72,7 +72,7 @@ extension GeocodeEngine {
                 report.asked -= 1
                 stop = true
                 fatal = error
-            case .unavailable:
+            default:  // unavailable, and any code added later: this place fails, the run goes on
                 report.failed += 1
                 engine.logger.warning("geocoder request failed; the next run asks again", metadata: ["error": "\(error)"])
             }

@@ -113,7 +113,7 @@ public struct IngestWorker<SleepClock: Clock<Duration>>: Sendable {
             let message = "The worker could not open the database to drain \(dataset): \(error). It retries with backoff; check DATABASE_URL and that the server is up."
             logger.error("could not open the database; retrying with backoff", metadata: ["dataset": "\(dataset)", "error": "\(error)"])
             var report = IngestReport(dataset: dataset.name, mode: .apply, source: source.location, reseed: false, startedAt: clock.now)
-            report.failure = IngestFailure(kind: .dependency, key: nil, line: nil, message: message)
+            report.failure = IngestFailure(kind: .dependency, key: nil, line: nil, message: message, cause: IngestFailure.Cause(error))
             tick.reports.append(report)
             state.queue(IngestRun(report, mode: .worker, finishedAt: clock.now), limit: settings.pendingRecordLimit)
             return true

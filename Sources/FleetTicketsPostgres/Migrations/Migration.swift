@@ -36,14 +36,6 @@ public struct MigrationOutcome: Sendable, Hashable, CustomStringConvertible {
     public var description: String { "\(name): \(action.rawValue)" }
 }
 
-/// A migration the runner refuses to go past.
-public struct MigrationError: Error, Sendable, CustomStringConvertible {
-    public var name: String
-    public var message: String
-
-    public var description: String { message }
-}
-
 /// A migration that cannot run on some databases, and whose effect a later migration carries
 /// there. The runner asks `applies` (a SQL boolean) before running it; when false it records
 /// the migration as skipped, with `reason`, instead of failing the whole takeover.

@@ -45,11 +45,11 @@ public struct MigrationRunner: Sendable {
             case .some(.some(let recorded)) where recorded == checksum:
                 action = .alreadyApplied
             case .some(.some(let recorded)):
-                throw MigrationError(name: migration.name, message: """
-                    Migration \(migration.name) was applied with different contents (sha256 \(recorded.prefix(12))… in \
-                    tickets.schema_migrations, \(checksum.prefix(12))… in this build). Applied migrations are never edited: \
-                    restore the file and put the change in a new migration.
-                    """)
+                throw PostgresError(
+                    code: .migrationRefused, purpose: "migrate past \(migration.name)", message: """
+                    it was applied with different contents (sha256 \(recorded.prefix(12))… in \
+                    tickets.schema_migrations, \(checksum.prefix(12))… in this build)
+                    """, endpoint: db.endpoint, migration: migration.name)
             case .some(.none):
                 action = dryRun ? .pending : .adopted
                 if !dryRun {

@@ -33,26 +33,13 @@ public final class PostgresDispatchReader: DispatchReader {
             String(query.position.latitude), String(query.position.longitude), String(query.limit),
             query.withinKilometres.map { String($0) }, query.rank.rawValue,
         ]
-        let text = try await pool.withConnection { db in
-            try db.scalar("SELECT reporting.fn_dispatch_nearest($1::float8, $2::float8, $3::int, $4::float8, $5::text)::text",
-                          params, purpose: "find the open tickets nearest to a fix")
+        let purpose = "find the open tickets nearest to a fix"
+        let (text, endpoint) = try await pool.withConnection { db in
+            (try db.scalar("SELECT reporting.fn_dispatch_nearest($1::float8, $2::float8, $3::int, $4::float8, $5::text)::text",
+                           params, purpose: purpose), db.endpoint)
         }
-        guard let text else {
-            throw PostgresDispatchReaderError(message: "reporting.fn_dispatch_nearest returned no result; run `fleettickets migrate`")
-        }
-        do {
-            return try DispatchJSON.decodeNearby(Data(text.utf8))
-        } catch {
-            throw PostgresDispatchReaderError(
-                message: "reporting.fn_dispatch_nearest returned JSON this SDK cannot read (\(error)); the database and the SDK are from different versions")
+        return try PostgresError.decodingAnswer(text, of: "reporting.fn_dispatch_nearest", purpose: purpose, endpoint: endpoint) {
+            try DispatchJSON.decodeNearby($0)
         }
     }
-}
-
-/// The dispatch function answered something the SDK cannot use.
-public struct PostgresDispatchReaderError: Error, Sendable, CustomStringConvertible {
-    /// What went wrong and what to do.
-    public var message: String
-    /// One sentence: what went wrong and what to do.
-    public var description: String { "Could not read the dispatch answer: \(message)." }
 }
