@@ -30,12 +30,9 @@ for dataset in Dataset.all {
     if let mark = report.watermarkAfter.flatMap(ChangeKey.init) { asOf = max(asOf, mark.exportedAt) }
 }
 
-/// EAT `YYYY-MM-DD HH:MM:SS` → moment (the feed's timestamp shape).
+/// EAT `YYYY-MM-DD HH:MM:SS` → moment (the feed's timestamp shape); nil for a blank or any other text.
 func eat(_ text: String?) -> Date? {
-    guard let text, text.count >= 19 else { return nil }
-    let n = Array(text.utf8).map { Int($0) - 48 }
-    func v(_ r: Range<Int>) -> Int { r.reduce(0) { $0 * 10 + n[$1] } }
-    return EAT.date(year: v(0..<4), month: v(5..<7), day: v(8..<10), hour: v(11..<13), minute: v(14..<16), second: v(17..<19))
+    text.flatMap { EATMoment(feedTimestamp: $0)?.date }
 }
 
 struct Row { var inc = 0, crq = 0, hours: [Double] = [] }

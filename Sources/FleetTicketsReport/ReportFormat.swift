@@ -1,3 +1,4 @@
+import FleetTicketsCore
 import Foundation
 
 /// How numbers and dates read on the page: fixed English forms, independent of the machine's
@@ -7,13 +8,6 @@ enum ReportFormat {
     private static let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
     /// Whether a value is missing is shown by a dash, never by 0.
     static let missing = "–"
-
-    /// EAT is UTC+03:00 all year (no daylight saving).
-    static let eat: Calendar = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(secondsFromGMT: 3 * 3600)!
-        return calendar
-    }()
 
     /// `12,345`.
     static func count(_ value: Int) -> String {
@@ -54,17 +48,16 @@ enum ReportFormat {
 
     /// `Sun 29 Nov 2026, 14:05 EAT`.
     static func eatDateTime(_ date: Date) -> String {
-        let c = eat.dateComponents([.year, .month, .day, .hour, .minute, .weekday], from: date)
-        return "\(weekdays[c.weekday! - 1]) \(c.day!) \(months[c.month! - 1]) \(c.year!), "
-            + "\(twoDigits(c.hour!)):\(twoDigits(c.minute!)) EAT"
+        let t = EATMoment(date)
+        return "\(weekdays[t.eatDay.weekday - 1]) \(t.day) \(months[t.month - 1]) \(t.year), "
+            + "\(twoDigits(t.hour)):\(twoDigits(t.minute)) EAT"
     }
 
     /// An EAT day `YYYY-MM-DD` as `29 Nov 2026` (with the year) or `29 Nov`; the text itself
     /// when it is not such a day.
     static func day(_ iso: String, withYear: Bool = true) -> String {
-        let parts = iso.split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 3, (1...12).contains(parts[1]) else { return iso }
-        return "\(parts[2]) \(months[parts[1] - 1])" + (withYear ? " \(parts[0])" : "")
+        guard let day = EATDay(iso) else { return iso }
+        return "\(day.day) \(months[day.month - 1])" + (withYear ? " \(day.year)" : "")
     }
 
     /// How long before `now` a moment was: `45 min ago`, `3.5 h ago`, `2 days ago`.

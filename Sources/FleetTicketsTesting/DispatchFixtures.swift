@@ -83,8 +83,7 @@ public enum DispatchFixtures {
 
     /// A moment as the feed writes it: `YYYY-MM-DD HH:MM:SS` in EAT.
     public static func eatText(_ date: Date) -> String {
-        let c = EAT.components(of: date)
-        return String(format: "%04d-%02d-%02d %02d:%02d:%02d", c.year, c.month, c.day, c.hour, c.minute, c.second)
+        EATMoment(date).feedTimestamp
     }
 }
 

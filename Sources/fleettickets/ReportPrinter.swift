@@ -49,7 +49,7 @@ enum ReportPrinter {
         for f in r.archiveFailed { lines.append("WARNING: applied but not archived (the next run retries): \(f.key): \(f.message)") }
         for entry in r.skipped { lines.append("WARNING: skipped \(entry.key): \(entry.reason)") }
         if !r.stray.isEmpty {
-            lines.append("  ignored \(r.stray.count) key(s) that are not change files (names not like <YYYY-MM-DDTHH-MM-SS>.csv):")
+            lines.append("  ignored \(r.stray.count) key(s) that are not change files (names not like <YYYY-MM-DDTHH-MM-SS>.csv with a real EAT date and time), left in place:")
             lines += r.stray.prefix(20).map { "    \($0)" }
             if r.stray.count > 20 { lines.append("    … and \(r.stray.count - 20) more (all of them in --json)") }
         }

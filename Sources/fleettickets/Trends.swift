@@ -42,9 +42,9 @@ struct Trends: AsyncParsableCommand {
         guard let dataset = Dataset.named(dataset) else {
             throw CommandFailure(status: .usage, message: "Unknown dataset '\(self.dataset)': use inc or crq.")
         }
-        let last = try to.map { try EATDay(parsing: $0, option: "--to") } ?? EATDay.today
-        let first = try from.map { try EATDay(parsing: $0, option: "--from") } ?? last.adding(days: -13)
-        guard first.date <= last.date else {
+        let last = try to.map { try Self.day($0, option: "--to") } ?? EATDay.today()
+        let first = try from.map { try Self.day($0, option: "--from") } ?? last.adding(days: -13)
+        guard first <= last else {
             throw CommandFailure(status: .usage, message: "--from \(first) is after --to \(last): pass an earlier --from.")
         }
         let reader = PostgresAnalyticsReader(url: url, maxConnections: 1, logger: logger)
@@ -63,43 +63,14 @@ struct Trends: AsyncParsableCommand {
             print(TrendTable(report).text)
         }
     }
-}
 
-/// An EAT calendar day typed on the command line (`YYYY-MM-DD`).
-struct EATDay: CustomStringConvertible {
-    var year: Int, month: Int, day: Int
-
-    /// Noon EAT of the day: far from midnight, so day arithmetic never slips a day.
-    var date: Date { EAT.date(year: year, month: month, day: day, hour: 12) }
-
-    static var today: EATDay {
-        let c = EAT.components(of: Date())
-        return EATDay(year: c.year, month: c.month, day: c.day)
-    }
-
-    init(year: Int, month: Int, day: Int) {
-        (self.year, self.month, self.day) = (year, month, day)
-    }
-
-    init(parsing text: String, option: String) throws {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }
-        guard parts.count == 3, let y = parts[0], let m = parts[1], let d = parts[2],
-              text.count == 10, (1...12).contains(m), (1...31).contains(d) else {
-            throw CommandFailure(status: .usage, message: "\(option) '\(text)' is not a day: write it YYYY-MM-DD, e.g. 2026-06-15.")
+    /// An EAT calendar day typed on the command line (`YYYY-MM-DD`).
+    static func day(_ text: String, option: String) throws -> EATDay {
+        guard let day = EATDay(text) else {
+            throw CommandFailure(status: .usage, message: "\(option) '\(text)' is not a day of the calendar: write it YYYY-MM-DD, e.g. 2026-06-15.")
         }
-        self.init(year: y, month: m, day: d)
-        let round = EAT.components(of: date)
-        guard (round.year, round.month, round.day) == (y, m, d) else {
-            throw CommandFailure(status: .usage, message: "\(option) '\(text)' is not a day of the calendar.")
-        }
+        return day
     }
-
-    func adding(days: Int) -> EATDay {
-        let c = EAT.components(of: date.addingTimeInterval(Double(days) * 86_400))
-        return EATDay(year: c.year, month: c.month, day: c.day)
-    }
-
-    var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
 }
 
 /// A trend report as an aligned text table.

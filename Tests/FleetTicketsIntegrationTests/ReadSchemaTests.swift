@@ -124,8 +124,7 @@ enum JSONValue: Decodable, Equatable, Sendable, CustomStringConvertible {
 enum EATText {
     /// `2026-06-15 17:00:00` for an instant.
     static func text(_ date: Date) -> String {
-        let c = EAT.components(of: date)
-        return String(format: "%04d-%02d-%02d %02d:%02d:%02d", c.year, c.month, c.day, c.hour, c.minute, c.second)
+        EATMoment(date).feedTimestamp
     }
 
     /// The feed text of now − `hours`.
@@ -135,9 +134,7 @@ enum EATText {
 
     /// The EAT calendar date `daysAgo` days before today, `YYYY-MM-DD`.
     static func day(_ daysAgo: Int, now: Date = Date()) -> String {
-        let c = EAT.components(of: now)
-        let d = EAT.components(of: EAT.date(year: c.year, month: c.month, day: c.day - daysAgo, hour: 12))
-        return String(format: "%04d-%02d-%02d", d.year, d.month, d.day)
+        EATDay(containing: now).adding(days: -daysAgo).description
     }
 
     /// An instant as the read functions write it in JSON: `2026-06-15T14:00:00+00:00` (whole seconds).

@@ -5,7 +5,8 @@ import Testing
 /// The staged `raw` is the very text jsonb's output gives for the object, so the merge can tell
 /// an unchanged ticket by comparing texts. Were it not, the merge would still be right (the
 /// jsonb comparison judges texts that differ) but every row would cost a jsonb parse again.
-@Suite(.enabled(if: Integration.hasDatabase, "FLEETTICKETS_TEST_DATABASE_URL is not set"), .serialized) struct StagedRawTextTests {
+@Suite(.enabled(if: Integration.hasDatabase, "FLEETTICKETS_TEST_DATABASE_URL is not set"), .serialized)
+struct StagedRawTextTests {
     /// Keys of every length and byte order, and values with every character jsonb escapes.
     static let rows: [TicketRow] = {
         let controls = (1..<32).map { String(UnicodeScalar(UInt8($0))) }.joined()

@@ -28,7 +28,8 @@ public enum DispatchJSON {
         return try encoder.encode(value)
     }
 
-    /// `YYYY-MM-DDTHH:MM:SS[.f…]` followed by `+00:00` or `Z` (UTC only, as `tickets.json_ts` writes).
+    /// `YYYY-MM-DDTHH:MM:SS[.f…]` followed by `+00:00` or `Z` (UTC only, as `tickets.json_ts` writes);
+    /// nil also for a moment the calendar does not have.
     static func parseTimestamp(_ text: String) -> Date? {
         let b = Array(text.utf8)
         guard b.count >= 20, b[4] == 45, b[7] == 45, b[10] == 84 || b[10] == 32, b[13] == 58, b[16] == 58 else { return nil }
@@ -38,7 +39,8 @@ public enum DispatchJSON {
             return v
         }
         guard let y = num(0..<4), let mo = num(5..<7), let d = num(8..<10), let h = num(11..<13),
-              let mi = num(14..<16), let s = num(17..<19) else { return nil }
+              let mi = num(14..<16), let s = num(17..<19),
+              CivilCalendar.isDate(year: y, month: mo, day: d), CivilCalendar.isTime(hour: h, minute: mi, second: s) else { return nil }
         var i = 19, fraction = 0.0, scale = 0.1
         if i < b.count, b[i] == 46 {
             i += 1
@@ -46,7 +48,7 @@ public enum DispatchJSON {
         }
         let zone = String(decoding: b[i...], as: UTF8.self)
         guard zone == "+00:00" || zone == "Z" || zone == "+00" else { return nil }
-        let secs = EAT.daysFromCivil(year: y, month: mo, day: d) * 86_400 + h * 3600 + mi * 60 + s
+        let secs = CivilCalendar.dayNumber(year: y, month: mo, day: d) * 86_400 + h * 3600 + mi * 60 + s
         return Date(timeIntervalSince1970: Double(secs) + fraction)
     }
 

@@ -10,7 +10,9 @@ public struct DrainPlan: Sendable, Hashable {
     /// Keys at or before the watermark that were applied but are still in `changes/`
     /// (a move that failed): moved now, never re-applied.
     public var unarchived: [String] = []
-    /// Keys under `changes/` that are not change files.
+    /// Keys under `changes/` that are not change files: a name other than
+    /// `YYYY-MM-DDTHH-MM-SS.csv`, one in a subfolder, or a stamp naming a moment the calendar
+    /// does not have (`2026-02-30T10-00-00.csv`). Reported, never applied, moved or deleted.
     public var stray: [String] = []
     /// Entries under `changes/` that cannot be read as files (directories, links leaving the root).
     public var skipped: [SkippedEntry] = []

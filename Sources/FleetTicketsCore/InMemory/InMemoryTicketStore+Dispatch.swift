@@ -19,8 +19,8 @@ extension InMemoryTicketStore {
                         dataset: dataset, ticketID: id,
                         isActionable: SourceColumns.boolean(raw["is_actionable"] ?? "") == true,
                         position: position, geoSource: source,
-                        createdAtService: text("created_at_service").flatMap(EAT.parseFeedTimestamp),
-                        firstSeenAt: text("first_seen_at").flatMap(EAT.parseFeedTimestamp),
+                        createdAtService: text("created_at_service").flatMap { EATMoment(feedTimestamp: $0)?.date },
+                        firstSeenAt: text("first_seen_at").flatMap { EATMoment(feedTimestamp: $0)?.date },
                         normalizedStatus: text("normalized_status"), cluster: text("cluster"), region: text("region"),
                         locationName: text("location_name"), assignedTeam: text("assigned_team"), owner: text("owner")))
                 }
@@ -42,25 +42,5 @@ extension InMemoryTicketStore.State {
         }
         if let cluster = raw["cluster"], let c = clusters[cluster]?.coordinate { return (c, "cluster") }
         return (nil, "none")
-    }
-}
-
-extension EAT {
-    /// The moment of a feed timestamp in EAT, `YYYY-MM-DD HH:MM[:SS]` (space or `T`); nil for
-    /// any other shape.
-    public static func parseFeedTimestamp(_ text: String) -> Date? {
-        let b = Array(text.utf8)
-        guard b.count == 16 || b.count == 19, b[4] == 45, b[7] == 45, b[10] == 32 || b[10] == 84, b[13] == 58,
-              b.count == 16 || b[16] == 58 else { return nil }
-        func num(_ r: Range<Int>) -> Int? {
-            var v = 0
-            for i in r { guard (48...57).contains(b[i]) else { return nil }; v = v * 10 + Int(b[i] - 48) }
-            return v
-        }
-        guard let y = num(0..<4), let mo = num(5..<7), let d = num(8..<10), let h = num(11..<13), let mi = num(14..<16),
-              (1...12).contains(mo), (1...31).contains(d), h < 24, mi < 60 else { return nil }
-        let s = b.count == 19 ? num(17..<19) : 0
-        guard let s, s < 60 else { return nil }
-        return date(year: y, month: mo, day: d, hour: h, minute: mi, second: s)
     }
 }

@@ -38,11 +38,11 @@ public struct ReportRequest: Sendable, Hashable {
             throw ReportRequestError(message: "Unknown dataset '\(dataset)': pass inc, crq or all.")
         }
         for (flag, day) in [("--from", from), ("--to", to)] {
-            if let day, ReportRange.day(day) == nil {
+            if let day, EATDay(day) == nil {
                 throw ReportRequestError(message: "\(flag) '\(day)' is not a day: pass an EAT calendar day as YYYY-MM-DD, e.g. 2026-11-01.")
             }
         }
-        if let from, let to, let first = ReportRange.day(from), let last = ReportRange.day(to), first > last {
+        if let from, let to, let first = EATDay(from), let last = EATDay(to), first > last {
             throw ReportRequestError(message: "The range starts (\(from)) after it ends (\(to)): pass --from on or before --to.")
         }
         self.init(datasets: datasets, from: from, to: to)
@@ -69,18 +69,7 @@ public protocol ReportSource: Sendable {
 extension ReportRange {
     /// Daily periods up to 62 days (two months of points stay readable), weekly beyond.
     public static func grain(from: String, to: String) -> TrendGrain {
-        guard let first = Self.day(from), let last = Self.day(to) else { return .day }
-        return last.timeIntervalSince(first) / 86_400 >= 62 ? .week : .day
-    }
-
-    /// A `YYYY-MM-DD` day as its EAT midnight; nil when the text is not a real calendar day.
-    static func day(_ text: String) -> Date? {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
-              (1...12).contains(month), (1...31).contains(day) else { return nil }
-        let date = EAT.date(year: year, month: month, day: day)
-        guard EAT.components(of: date).day == day else { return nil }   // 2026-02-30 is not a day
-        return date
+        guard let first = EATDay(from), let last = EATDay(to) else { return .day }
+        return last.days(since: first) >= 62 ? .week : .day
     }
 }

@@ -99,8 +99,7 @@ struct SimulatedTicket: Sendable {
             mttr = String(format: "%.2f", h)
             sla = h > 48 ? "Breached" : "Compliant"
         }
-        let w = EAT.components(of: Date(timeIntervalSince1970: time))
-        let day = "\(pad(w.year, 4))-\(pad(w.month))-\(pad(w.day))"
+        let day = EATDay(containing: Date(timeIntervalSince1970: time)).description
         return [
             id, dataset, event.status.rawText, event.status.rawValue, closed ? "closed" : "pending",
             closed ? "false" : "true", "false", autoCreated ? "true" : "false", event.status == .cancelled ? "true" : "false",
@@ -112,14 +111,8 @@ struct SimulatedTicket: Sendable {
         ]
     }
 
+    /// As the export writes a timestamp: EAT, `YYYY-MM-DD HH:MM:SS`.
     private func stamp(_ t: TimeInterval) -> String {
-        let c = EAT.components(of: Date(timeIntervalSince1970: t))
-        return "\(pad(c.year, 4))-\(pad(c.month))-\(pad(c.day)) \(pad(c.hour)):\(pad(c.minute)):\(pad(c.second))"
-    }
-
-    /// Zero-padded digits without Foundation's formatter (the simulator writes millions).
-    private func pad(_ n: Int, _ width: Int = 2) -> String {
-        let s = String(n)
-        return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+        EATMoment(Date(timeIntervalSince1970: t)).feedTimestamp
     }
 }

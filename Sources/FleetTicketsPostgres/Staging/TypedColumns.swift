@@ -1,3 +1,5 @@
+import FleetTicketsCore
+
 /// The typed columns of `tickets.inc` and `tickets.crq` that come from `raw` alone, which
 /// migration 24 turned from generated columns into plain ones, in the order the staging table
 /// and the apply statements list them.
@@ -160,45 +162,18 @@ enum TypedColumns {
         return true
     }
 
-    /// `eat_ts` for the export's shape `YYYY-MM-DD HH:MM:SS` with every field in range (its
-    /// migration-15 fast path) and for blanks (NULL); every other string goes to the database.
-    /// Written as the UTC instant, `YYYY-MM-DD HH:MM:SS+00`.
+    /// `eat_ts` for the export's shape `YYYY-MM-DD HH:MM:SS` naming a real EAT moment (its
+    /// fast path, read by ``EATMoment/init(exportTimestamp:)``) and for blanks (NULL); every
+    /// other string, an impossible date included, goes to the database. Written as the UTC
+    /// instant, `YYYY-MM-DD HH:MM:SS+00`.
     static func appendTimestamp(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) -> Bool {
         if bytes.allSatisfy(PlainDecimal.isBlank) {
             CopyText.appendNull(to: &out)
             return true
         }
-        guard bytes.count == 19, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"), bytes[10] == 0x20,
-              bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":") else { return false }
-        func number(_ from: Int, _ count: Int) -> Int? {
-            var v = 0
-            for i in from..<(from + count) {
-                let d = Int(bytes[i]) - 48
-                guard d >= 0, d <= 9 else { return nil }
-                v = v * 10 + d
-            }
-            return v
-        }
-        guard var year = number(0, 4), var month = number(5, 2), var day = number(8, 2), var hour = number(11, 2),
-              let minute = number(14, 2), let second = number(17, 2),
-              year >= 1, (1...12).contains(month), day >= 1, day <= daysIn(month, of: year),
-              hour < 24, minute < 60, second < 60 else { return false }
-        // EAT is UTC+03:00 all year.
-        hour -= 3
-        if hour < 0 {
-            hour += 24
-            day -= 1
-            if day == 0 {
-                month -= 1
-                if month == 0 {
-                    month = 12
-                    year -= 1
-                    // 0001-01-01 before 03:00 EAT is a BC instant: the database writes that one.
-                    guard year >= 1 else { return false }
-                }
-                day = daysIn(month, of: year)
-            }
-        }
+        guard case let (year, month, day, hour, minute, second)? = EATMoment(exportTimestamp: bytes)?.utcWallClock,
+              // 0001-01-01 before 03:00 EAT is a BC instant: the database writes that one.
+              year >= 1 else { return false }
         CopyText.appendDigits(year, 4, to: &out)
         out.append(UInt8(ascii: "-"))
         CopyText.appendDigits(month, 2, to: &out)
@@ -212,14 +187,5 @@ enum TypedColumns {
         CopyText.appendDigits(second, 2, to: &out)
         out.append(contentsOf: [UInt8(ascii: "+"), UInt8(ascii: "0"), UInt8(ascii: "0")])
         return true
-    }
-
-    /// Days in a month of the proleptic Gregorian calendar (as PostgreSQL counts them).
-    static func daysIn(_ month: Int, of year: Int) -> Int {
-        switch month {
-        case 2: (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
     }
 }

@@ -26,13 +26,17 @@ enum CLI {
     /// Runs to the end (killed after `timeout` seconds, which fails the test).
     static func run(_ arguments: [String], env: [String: String] = [:], in directory: URL? = nil,
                     timeout: Double = 120, sourceLocation: SourceLocation = #_sourceLocation) async throws -> Result {
-        try await wait(start(arguments, env: env, in: directory), timeout: timeout, sourceLocation: sourceLocation)
+        try await withRunning(arguments, env: env, in: directory) { running in
+            try await wait(running, timeout: timeout, sourceLocation: sourceLocation)
+        }
     }
 
-    /// Starts a run in the background (the worker).
-    static func start(_ arguments: [String], env: [String: String] = [:], in directory: URL? = nil) throws -> Running {
-        try ChildProcess.start(binary, arguments, environment: environment(env),
-                               directory: directory ?? FileManager.default.temporaryDirectory)
+    /// Starts a run in the background (the worker) for `body`, and stops it however `body`
+    /// ends (a failed `#require` included): no test leaves a worker running.
+    static func withRunning<T>(_ arguments: [String], env: [String: String] = [:], in directory: URL? = nil,
+                               _ body: (Running) async throws -> T) async throws -> T {
+        try await ChildProcess.withRunning(binary, arguments, environment: environment(env),
+                                           directory: directory ?? FileManager.default.temporaryDirectory, body)
     }
 
     /// Waits for a run's exit; one still going after `timeout` seconds is killed and fails the test.
