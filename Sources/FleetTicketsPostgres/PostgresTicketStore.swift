@@ -71,17 +71,14 @@ public final class PostgresTicketStore: TicketStore, Sendable {
         // the rows written: an unchanged ticket is told by comparing texts. The typed columns
         // come computed (or, where typed is false, are computed by the database before the rows
         // are written).
-        let typed = TypedColumns.all.map { "\($0.name) \($0.kind.sqlType)" }.joined(separator: ", ")
+        let columns = StagedRowEncoder.columnDefinitions.map { "\($0.name) \($0.type)" }.joined(separator: ", ")
         // A large file's merge is planned after ANALYZE of ticket_id (PostgresTicketStore+Apply):
         // what the plan needs is the row count and that the ids are distinct (they are, after
         // the de-duplication). A sample of 3,000 rows tells that as well as the default 30,000,
         // and took a tenth of the time (130 ms per 200,000-row file before). Both statements in
         // one round trip, at every connection's start.
         try db.simpleQuery("""
-            CREATE TEMP TABLE IF NOT EXISTS ft_stage (ord bigint NOT NULL, ticket_id text NOT NULL, raw text NOT NULL,
-                \(typed), typed boolean NOT NULL, feed_lat double precision, feed_lng double precision,
-                raw_location_name text, raw_cluster text)
-                ON COMMIT DELETE ROWS;
+            CREATE TEMP TABLE IF NOT EXISTS ft_stage (\(columns)) ON COMMIT DELETE ROWS;
             ALTER TABLE ft_stage ALTER COLUMN ticket_id SET STATISTICS 10
             """, purpose: "create the session staging table")
     }

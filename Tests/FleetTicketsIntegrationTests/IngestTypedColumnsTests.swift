@@ -77,10 +77,11 @@ struct IngestTypedColumnsTests {
         // A serial plan: the general parser's subtransactions never run in parallel workers.
         try db.execute("SET max_parallel_workers_per_gather = 0", purpose: "serial plans")
         var out: [String] = []
-        for (name, kind) in TypedColumns.all {
+        for column in TypedColumns.all {
+            let name = column.name
             let r = try db.execute("""
-                SELECT ticket_id, raw ->> '\(name)', \(name)::text FROM \(table)
-                WHERE \(name) IS DISTINCT FROM \(kind.reference(name)) LIMIT 5
+                SELECT ticket_id, raw ->> '\(column.source)', \(name)::text FROM \(table)
+                WHERE \(name) IS DISTINCT FROM \(column.reference) LIMIT 5
                 """, purpose: "compare \(name) with its reference parser")
             out += (0..<r.rowCount).map { "\(name) of \(r[$0, 0] ?? ""): '\(r[$0, 1] ?? "NULL")' → \(r[$0, 2] ?? "NULL")" }
         }
@@ -104,7 +105,7 @@ struct IngestTypedColumnsTests {
         rows.filter { row in
             TypedColumns.all.allSatisfy { column in
                 var out: [UInt8] = []
-                return TypedColumns.append(column.kind, Fixtures.cleanedRaw(row)[column.name], to: &out)
+                return TypedColumns.append(column.kind, Fixtures.cleanedRaw(row)[column.source], to: &out)
             }
         }.count
     }

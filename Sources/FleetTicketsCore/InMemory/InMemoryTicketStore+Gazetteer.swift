@@ -20,7 +20,7 @@ extension InMemoryTicketStore: GazetteerStore {
         state.withLock { s in
             var needs: [String: PlaceNeed] = [:]
             for table in s.tables.values {
-                for ticket in table.values where SourceColumns.boolean(ticket.raw["is_actionable"] ?? "") == true {
+                for ticket in table.values where TicketColumns.isActionable(ticket.raw) {
                     guard let name = ticket.raw["location_name"], !name.isEmpty else { continue }
                     if let cached = s.locations[name], cached.answer.status == .hit || cached.at >= retryBefore { continue }
                     let cluster = ticket.raw["cluster"].flatMap { $0.isEmpty ? nil : $0 }

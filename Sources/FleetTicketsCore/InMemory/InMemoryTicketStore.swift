@@ -186,7 +186,7 @@ extension InMemoryTicketStore: TicketStoreStatus {
         s.ledgerRowsRead = ledger.reduce(0) { $0 + $1.rowsRead }
         let tickets = tickets(of: dataset).values
         s.tickets = tickets.count
-        s.open = tickets.filter { SourceColumns.boolean($0["is_actionable"] ?? "") == true }.count
+        s.open = tickets.filter(TicketColumns.isActionable).count
         s.closed = s.tickets - s.open
         let sources = state.withLock { $0.geoSources[dataset.name] ?? [:] }
         s.geoSources = sources.values.reduce(into: [:]) { $0[$1, default: 0] += 1 }

@@ -21,7 +21,7 @@ enum ApplyStatements {
     /// their raw parsed once per row (the inner `raw` is the jsonb).
     static let serverTyping = Statement("""
         UPDATE ft_stage s SET (\(TypedColumns.names.joined(separator: ", ")), typed) =
-            (SELECT \(TypedColumns.all.map { $0.kind.reference($0.name) }.joined(separator: ", ")), true
+            (SELECT \(TypedColumns.all.map(\.reference).joined(separator: ", ")), true
              FROM (SELECT s.raw::jsonb AS raw) p)
         WHERE NOT typed
         """, prepared: true)

@@ -4,18 +4,22 @@ import FleetTicketsCore
 /// `ord`, `ticket_id`, `raw` (a JSON object, as the text jsonb's output gives for it: see
 /// `jsonbOrder`), the typed columns (`TypedColumns.all`),
 /// `typed`, false when some value's shape is left to the database (the store then computes
-/// that row's typed values with the reference parsers), and the feed's point (`FeedPoint`) as
-/// `feed_lat` and `feed_lng`, both NULL when the row has none.
+/// that row's typed values with the reference parsers), the feed's point (`FeedPoint`), both
+/// NULL when the row has none, and the gazetteer's keys (`PlacedColumns.staged`).
 ///
 /// No `String` is built per row or field: encoding the raw JSON and the COPY escaping in one
 /// pass is what keeps the ingest's own CPU per row small next to the database's.
 struct StagedRowEncoder {
+    /// The staging table's columns and their types, in the order the encoder writes them.
+    static let columnDefinitions: [(name: String, type: String)] =
+        [("ord", "bigint NOT NULL"), ("ticket_id", "text NOT NULL"), ("raw", "text NOT NULL")]
+        + TypedColumns.all.map { ($0.name, $0.kind.sqlType) } + [("typed", "boolean NOT NULL")] + PlacedColumns.staged
     /// The staging table's columns, in the order the encoder writes them.
-    static let columns = ["ord", "ticket_id", "raw"] + TypedColumns.names
-        + ["typed", "feed_lat", "feed_lng", "raw_location_name", "raw_cluster"]
+    static let columns = columnDefinitions.map(\.name)
     /// The raw keys staged as they are as well, the gazetteer's keys (`PlacedColumns.placed`).
-    static let keysStagedAsText = ["location_name", "cluster"]
+    static let keysStagedAsText = [TicketColumns.PlacementFields.locationName, TicketColumns.PlacementFields.cluster]
 
+    private static let kinds = TypedColumns.kinds
     /// Where each typed column's key sits in the current file's raw keys (nil: absent).
     private var keys: [String] = []
     private var slots: [Int?] = []
@@ -40,9 +44,9 @@ struct StagedRowEncoder {
             keys = raw.keys
             order = Self.jsonbOrder(of: raw.keys)
             keyBytes = Self.keyBytes(raw.keys, in: order)
-            slots = TypedColumns.names.map { raw.keys.firstIndex(of: $0) }
-            latitudeSlot = raw.keys.firstIndex(of: "latitude")
-            longitudeSlot = raw.keys.firstIndex(of: "longitude")
+            slots = TypedColumns.all.map { raw.keys.firstIndex(of: $0.source) }
+            latitudeSlot = raw.keys.firstIndex(of: TicketColumns.PlacementFields.latitude)
+            longitudeSlot = raw.keys.firstIndex(of: TicketColumns.PlacementFields.longitude)
             textSlots = Self.keysStagedAsText.map { raw.keys.firstIndex(of: $0) }
         }
         CopyText.appendDigits(ordinal, 1, to: &out)
@@ -57,10 +61,10 @@ struct StagedRowEncoder {
         }
         out.append(UInt8(ascii: "}"))
         var typed = true
-        for (column, slot) in zip(TypedColumns.all, slots) {
+        for (kind, slot) in zip(Self.kinds, slots) {
             out.append(0x09)
             let value = slot.map { raw.values[$0] }
-            if !TypedColumns.append(column.kind, value, to: &out) {
+            if !TypedColumns.append(kind, value, to: &out) {
                 CopyText.appendNull(to: &out)
                 typed = false
             }

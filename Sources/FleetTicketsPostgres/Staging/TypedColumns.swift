@@ -1,8 +1,8 @@
 import FleetTicketsCore
 
-/// The typed columns of `tickets.inc` and `tickets.crq` that come from `raw` alone, which
-/// migration 24 turned from generated columns into plain ones, in the order the staging table
-/// and the apply statements list them.
+/// The typed columns of `tickets.inc` and `tickets.crq` that come from one field of `raw` each
+/// (`TicketColumns.fromFields`, which migration 24 turned from generated columns into plain
+/// ones), in the order the staging table and the apply statements list them.
 ///
 /// The ingest computes them once per row on its side, for the shapes the feed actually sends:
 /// the export's `YYYY-MM-DD HH:MM:SS` timestamps (EAT) and blanks, the exact boolean
@@ -12,47 +12,12 @@ import FleetTicketsCore
 /// stored values are those the generation expressions gave, which the differential
 /// integration test checks on every shape.
 enum TypedColumns {
-    enum Kind {
-        /// `tickets.nz`: spaces trimmed, empty → NULL.
-        case text
-        /// `tickets.to_bool`: the lenient spellings, else NULL.
-        case boolean
-        /// `tickets.hours_to_minutes`: decimal hours → rounded whole minutes.
-        case minutes
-        /// `tickets.eat_ts`: EAT text → timestamptz.
-        case timestamp
+    typealias Kind = TicketColumn.Kind
 
-        var sqlType: String {
-            switch self {
-            case .text: "text"
-            case .boolean: "boolean"
-            case .minutes: "integer"
-            case .timestamp: "timestamptz"
-            }
-        }
-
-        /// The reference expression the database evaluates for a server-typed row.
-        func reference(_ field: String) -> String {
-            switch self {
-            case .text: "tickets.nz(raw ->> '\(field)')"
-            case .boolean: "tickets.to_bool(raw ->> '\(field)')"
-            case .minutes: "tickets.hours_to_minutes(raw ->> '\(field)')"
-            case .timestamp: "tickets.eat_ts(raw ->> '\(field)')"
-            }
-        }
-    }
-
-    /// Column name (also the `raw` key it comes from) and kind, in table order.
-    static let all: [(name: String, kind: Kind)] = [
-        ("normalized_status", .text), ("raw_status", .text), ("bucket", .text), ("is_actionable", .boolean),
-        ("cluster", .text), ("region", .text), ("location_name", .text), ("assigned_team", .text),
-        ("owner", .text), ("sla_status", .text),
-        ("created_at_service", .timestamp), ("scheduled_at", .timestamp), ("closed_at", .timestamp),
-        ("first_seen_at", .timestamp), ("last_seen_at", .timestamp), ("source_created_at", .timestamp),
-        ("source_updated_at", .timestamp), ("mttr", .minutes),
-    ]
-
+    /// The columns computed from one field of `raw` (the declaration, `TicketColumns`).
+    static let all = TicketColumns.fromFields
     static let names = all.map(\.name)
+    static let kinds = all.map(\.kind)
 
     // MARK: - the fast paths (each answers nil for "only the database can say")
 
@@ -76,6 +41,7 @@ enum TypedColumns {
         case .boolean: return appendBoolean(bytes, to: &out)
         case .minutes: return appendMinutes(bytes, to: &out)
         case .timestamp: return appendTimestamp(bytes, to: &out)
+        case .point, .pointSource, .latitude, .longitude, .geography: preconditionFailure("not a column from a field")
         }
     }
 
@@ -188,4 +154,42 @@ enum TypedColumns {
         out.append(contentsOf: [UInt8(ascii: "+"), UInt8(ascii: "0"), UInt8(ascii: "0")])
         return true
     }
+}
+
+extension TicketColumn.Kind {
+    /// The column's type in the table (and in the staging table).
+    var sqlType: String {
+        switch self {
+        case .text, .pointSource: "text"
+        case .boolean: "boolean"
+        case .minutes: "integer"
+        case .timestamp: "timestamp with time zone"
+        case .latitude, .longitude: "double precision"
+        case .point: "geometry(Point,4326)"
+        case .geography: "geography(Point,4326)"
+        }
+    }
+
+    /// The reference expression the database evaluates for a server-typed row, for a kind
+    /// computed from one field of `raw` (jsonb).
+    func reference(_ field: String) -> String {
+        switch self {
+        case .text: "tickets.nz(raw ->> '\(field)')"
+        case .boolean: "tickets.to_bool(raw ->> '\(field)')"
+        case .minutes: "tickets.hours_to_minutes(raw ->> '\(field)')"
+        case .timestamp: "tickets.eat_ts(raw ->> '\(field)')"
+        case .point, .pointSource, .latitude, .longitude, .geography: preconditionFailure("not a column from a field")
+        }
+    }
+}
+
+extension TicketColumn {
+    /// `field`, for a column computed from one (every column of `TypedColumns.all`).
+    var source: String {
+        guard let field else { preconditionFailure("\(name) is not computed from a field") }
+        return field
+    }
+
+    /// The reference expression of a column computed from a field.
+    var reference: String { kind.reference(source) }
 }
