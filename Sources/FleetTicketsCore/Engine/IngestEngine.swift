@@ -21,6 +21,9 @@ public struct IngestEngine: Sendable {
     public var stop: StopSignal?
     /// Told when each file starts and finishes, for a progress display.
     public var progress: ProgressHandler?
+    /// Records each finished run (by its policy: applying runs that did work, failed or found
+    /// the dataset busy). Nil: runs are not recorded.
+    public var recorder: RunRecorder?
 
     /// The default logger drops everything: pass the service's own to see the engine's events.
     public init(source: any ChangeSource, store: any TicketStore, clock: WallClock = .system,
@@ -65,6 +68,7 @@ public struct IngestEngine: Sendable {
                                            message: "Could not start the \(dataset) run; check that the database is reachable and migrated (fleettickets migrate), then rerun. Cause: \(Self.clause(error)).")
         }
         report.seconds = started.duration(to: .now).seconds
+        await recorder?.record(report, finishedAt: clock.now)
         return report
     }
 
