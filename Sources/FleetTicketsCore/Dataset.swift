@@ -1,3 +1,5 @@
+import Foundation
+
 /// One ticket type's change stream and table: the whole difference between INC and CRQ.
 ///
 /// A dataset is configuration, not code. Adding a third ticket type is one new value
@@ -46,7 +48,27 @@ public struct Dataset: Sendable, Hashable, CustomStringConvertible {
 
     /// The dataset with this name, if the product knows it.
     public static func named(_ name: String) -> Dataset? {
-        all.first { $0.name == name.lowercased() }
+        all.first { $0.name == name.trimmingCharacters(in: .whitespaces).lowercased() }
+    }
+
+    /// The dataset with this name; every dataset name the product reads goes through here.
+    /// - Throws: `DatasetNameError` listing the known datasets (from ``all``).
+    public static func parse(_ name: String) throws(DatasetNameError) -> Dataset {
+        guard let dataset = named(name) else { throw DatasetNameError(name: name) }
+        return dataset
+    }
+
+    /// The datasets of a comma-separated list (`inc,crq`), in its order, each once.
+    /// - Throws: `DatasetNameError` for an unknown name or a list that names none.
+    public static func parseList(_ list: String) throws(DatasetNameError) -> [Dataset] {
+        let names = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard !names.isEmpty else { throw DatasetNameError(name: "") }
+        var out: [Dataset] = []
+        for name in names {
+            let dataset = try parse(name)
+            if !out.contains(dataset) { out.append(dataset) }
+        }
+        return out
     }
 
     /// The key an applied change file is moved to.
@@ -64,4 +86,26 @@ public enum PostApplyHook: String, Sendable, Hashable, Codable {
     /// `tickets.capture_crq_history()`: the same capture for CRQ (daily snapshot, observed
     /// closures and reopenings, per-group backlog).
     case captureCRQHistory = "capture_crq_history"
+}
+
+/// A dataset name the product does not know (or a list that names none).
+public struct DatasetNameError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The name as given; empty when a list named no dataset at all.
+    public var name: String
+    /// The names of the datasets the product knows, from `Dataset.all`.
+    public var known: [String]
+
+    /// An error about `name`; the known names default to `Dataset.all`'s.
+    public init(name: String, known: [String] = Dataset.all.map(\.name)) {
+        self.name = name
+        self.known = known
+    }
+
+    /// `unknown dataset 'xyz' (the known datasets: inc, crq)`.
+    public var description: String {
+        name.isEmpty ? "no dataset named (\(knownList))" : "unknown dataset '\(name)' (\(knownList))"
+    }
+
+    /// `the known datasets: inc, crq`.
+    public var knownList: String { "the known datasets: \(known.joined(separator: ", "))" }
 }

@@ -91,11 +91,12 @@ public struct GeocoderConfigurationError: Error, Sendable, Hashable, CustomStrin
 
 /// Which HTTP geocoder to ask, where, with which key, and how politely.
 ///
-/// Build it from the environment (SPEC 6) with ``init(environment:provider:)``, or field by
-/// field. `description` and `debugDescription` never show the API key.
+/// Build it from the settings (docs/settings.md) with ``init(settings:provider:)``, from bare
+/// environment variables with ``init(environment:provider:)``, or field by field.
+/// `description` and `debugDescription` never show the API key.
 ///
 /// ```swift
-/// let configuration = try GeocoderConfiguration(environment: ProcessInfo.processInfo.environment)
+/// let configuration = try GeocoderConfiguration(settings: try FleetTicketsSettings())
 /// let geocoder = configuration.makeGeocoder(logger: logger)
 /// ```
 public struct GeocoderConfiguration: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
@@ -129,7 +130,7 @@ public struct GeocoderConfiguration: Sendable, CustomStringConvertible, CustomDe
     /// A configuration from explicit values.
     /// - Throws: `GeocoderConfigurationError` when a keyed provider has no key, Nominatim has
     ///   no URL, the URL is not http(s), or a country code is not two letters.
-    public init(provider: GeocoderProvider, apiKey: String?, baseURL: String? = nil, countryCodes: [String] = ["ke"],
+    public init(provider: GeocoderProvider, apiKey: String?, baseURL: String? = nil, countryCodes: [String] = SettingDefaults.geocoderCountryCodes,
                 userAgent: String = GeocoderConfiguration.defaultUserAgent,
                 rateLimit: GeocoderRateLimit? = nil) throws(GeocoderConfigurationError) {
         self.provider = provider
@@ -154,27 +155,35 @@ public struct GeocoderConfiguration: Sendable, CustomStringConvertible, CustomDe
         self.rateLimit = rateLimit ?? provider.defaultRateLimit
     }
 
-    /// A configuration from environment variables (SPEC 6): `GEOCODER_PROVIDER` (or
-    /// `provider`, e.g. from a flag), `GEOCODER_API_KEY`, `GEOCODER_URL` and
-    /// `GEOCODER_COUNTRY_CODES` (comma-separated, default `ke`). Empty values count as unset.
+    /// A configuration from the settings: the provider (`provider`, e.g. from a flag, else
+    /// `GEOCODER_PROVIDER`), `GEOCODER_API_KEY` and `GEOCODER_URL` from `settings.values`, the
+    /// country codes as `settings.geocode` parsed them.
+    /// - Throws: `GeocoderConfigurationError` naming the first missing or malformed variable.
+    public init(settings: FleetTicketsSettings, provider name: String? = nil) throws(GeocoderConfigurationError) {
+        try self.init(values: settings.values, provider: name, countryCodes: settings.geocode.countryCodes)
+    }
+
+    /// A configuration from environment variables alone (no `.env`, no flags): as
+    /// ``init(settings:provider:)``, with `GEOCODER_COUNTRY_CODES` (comma-separated, default
+    /// `ke`). Empty values count as unset.
     /// - Throws: `GeocoderConfigurationError` naming the first missing or malformed variable.
     public init(environment: [String: String], provider name: String? = nil) throws(GeocoderConfigurationError) {
-        func value(_ variable: String) -> String? {
-            guard let text = environment[variable]?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
-            return text
-        }
+        let values = SettingValues(environment: environment)
+        let codes = values[.geocoderCountryCodes].map { $0.text.split(separator: ",").map(String.init) } ?? SettingDefaults.geocoderCountryCodes
+        try self.init(values: values, provider: name, countryCodes: codes)
+    }
+
+    private init(values: SettingValues, provider name: String?, countryCodes: [String]) throws(GeocoderConfigurationError) {
         let choices = GeocoderProvider.allCases.map(\.rawValue).joined(separator: ", ")
-        guard let name = (name?.isEmpty == false ? name : nil) ?? value("GEOCODER_PROVIDER") else {
-            throw GeocoderConfigurationError(variable: "GEOCODER_PROVIDER", problem: "is not set (one of \(choices))")
+        let variable = Setting.geocoderProvider.variable
+        guard let name = (name?.isEmpty == false ? name : nil) ?? values[.geocoderProvider]?.text else {
+            throw GeocoderConfigurationError(variable: variable, problem: "is not set (one of \(choices))")
         }
         guard let provider = GeocoderProvider(rawValue: name.lowercased()) else {
-            throw GeocoderConfigurationError(variable: "GEOCODER_PROVIDER", problem: "must be one of \(choices), got '\(name)'")
+            throw GeocoderConfigurationError(variable: variable, problem: "must be one of \(choices), got '\(name)'")
         }
-        var codes = ["ke"]
-        if let text = value("GEOCODER_COUNTRY_CODES") {
-            codes = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        }
-        try self.init(provider: provider, apiKey: value("GEOCODER_API_KEY"), baseURL: value("GEOCODER_URL"), countryCodes: codes)
+        try self.init(provider: provider, apiKey: values[.geocoderAPIKey]?.text, baseURL: values[.geocoderURL]?.text,
+                      countryCodes: countryCodes)
     }
 
     /// The geocoder this configuration describes (the default logger drops everything).
@@ -214,15 +223,11 @@ public struct GeocoderConfiguration: Sendable, CustomStringConvertible, CustomDe
     }
 
     private static func validated(countryCodes: [String]) throws(GeocoderConfigurationError) -> [String] {
-        let codes = countryCodes.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        for code in codes where code.count != 2 || !code.allSatisfy({ $0.isASCII && $0.isLetter }) {
-            throw GeocoderConfigurationError(variable: "GEOCODER_COUNTRY_CODES",
-                                             problem: "must be two-letter ISO 3166-1 codes separated by commas, got '\(code)'")
+        let checked = GeocodeSettings.checkCountryCodes(countryCodes)
+        if let problem = checked.problem {
+            throw GeocoderConfigurationError(variable: Setting.geocoderCountryCodes.variable, problem: problem)
         }
-        guard !codes.isEmpty else {
-            throw GeocoderConfigurationError(variable: "GEOCODER_COUNTRY_CODES", problem: "names no country (e.g. ke)")
-        }
-        return codes
+        return checked.codes
     }
 }
 

@@ -1,12 +1,14 @@
+import FleetTicketsCore
 import Foundation
 
 /// Where the bucket is and how to sign for it.
 ///
-/// Build it from the environment (SPEC 6) with ``init(environment:)``, or field by field.
+/// Build it from the settings (docs/settings.md) with ``init(settings:)``, from bare
+/// environment variables with ``init(environment:)``, or field by field.
 /// `description` and `debugDescription` never show the secret key.
 ///
 /// ```swift
-/// let configuration = try S3Configuration(environment: ProcessInfo.processInfo.environment)
+/// let configuration = try S3Configuration(settings: try FleetTicketsSettings())
 /// let source = S3ChangeSource(configuration: configuration, logger: logger)
 /// ```
 public struct S3Configuration: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
@@ -35,8 +37,8 @@ public struct S3Configuration: Sendable, CustomStringConvertible, CustomDebugStr
 
     /// A configuration from explicit values.
     /// - Throws: `S3ConfigurationError` when the endpoint is not an http(s) URL or a value is empty.
-    public init(endpoint: String, accessKey: String, secretKey: String, region: String = "us-east-1",
-                bucket: String = "isptickets", caBundlePath: String? = nil) throws(S3ConfigurationError) {
+    public init(endpoint: String, accessKey: String, secretKey: String, region: String = SettingDefaults.bucketRegion,
+                bucket: String = SettingDefaults.bucketName, caBundlePath: String? = nil) throws(S3ConfigurationError) {
         self.endpoint = try Self.validated(endpoint: endpoint)
         guard !accessKey.isEmpty else { throw S3ConfigurationError(variable: "RUSTFS_ACCESS_KEY", problem: "is empty") }
         guard !secretKey.isEmpty else { throw S3ConfigurationError(variable: "RUSTFS_SECRET_KEY", problem: "is empty") }
@@ -51,37 +53,42 @@ public struct S3Configuration: Sendable, CustomStringConvertible, CustomDebugStr
         self.caBundlePath = caBundlePath
     }
 
-    /// A configuration from environment variables (SPEC 6): `RUSTFS_ENDPOINT`,
-    /// `RUSTFS_ACCESS_KEY` / `RUSTFS_SECRET_KEY` (falling back to `AWS_ACCESS_KEY_ID` /
-    /// `AWS_SECRET_ACCESS_KEY`), `RUSTFS_REGION` (default `us-east-1`), `TICKETS_BUCKET`
-    /// (default `isptickets`) and `RUSTFS_CA_BUNDLE` (optional). Empty values count as unset.
+    /// A configuration from the settings: `RUSTFS_ENDPOINT`, `RUSTFS_ACCESS_KEY` /
+    /// `RUSTFS_SECRET_KEY` (falling back to `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY`),
+    /// `RUSTFS_REGION`, `TICKETS_BUCKET` and `RUSTFS_CA_BUNDLE` (optional), as
+    /// `settings.values` resolves them (flags, environment, `.env`, defaults).
+    /// - Throws: `S3ConfigurationError` naming the first missing or malformed variable.
+    public init(settings: FleetTicketsSettings) throws(S3ConfigurationError) {
+        try self.init(values: settings.values)
+    }
+
+    /// A configuration from environment variables alone (no `.env`): as ``init(settings:)``.
+    /// Empty values count as unset.
     /// - Throws: `S3ConfigurationError` naming the first missing or malformed variable.
     public init(environment: [String: String]) throws(S3ConfigurationError) {
-        func value(_ name: String) -> String? {
-            guard let text = environment[name]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
-            return text
-        }
-        guard let endpoint = value("RUSTFS_ENDPOINT") else {
-            throw S3ConfigurationError(variable: "RUSTFS_ENDPOINT", problem: "is not set (the S3 endpoint URL, e.g. https://rustfs.example:9000)")
+        try self.init(values: SettingValues(environment: environment))
+    }
+
+    private init(values: SettingValues) throws(S3ConfigurationError) {
+        guard let endpoint = values[.bucketEndpoint]?.text else {
+            throw S3ConfigurationError(variable: Setting.bucketEndpoint.variable,
+                                       problem: "is not set (the S3 endpoint URL, e.g. https://rustfs.example:9000)")
         }
         _ = try Self.validated(endpoint: endpoint)
-        let access = value("RUSTFS_ACCESS_KEY").map { ($0, "RUSTFS_ACCESS_KEY") }
-            ?? value("AWS_ACCESS_KEY_ID").map { ($0, "AWS_ACCESS_KEY_ID") }
-        guard let access else {
-            throw S3ConfigurationError(variable: "RUSTFS_ACCESS_KEY", problem: "is not set (nor AWS_ACCESS_KEY_ID)")
+        guard let access = values[.bucketAccessKey] else {
+            throw S3ConfigurationError(variable: Setting.bucketAccessKey.variable, problem: "is not set (nor AWS_ACCESS_KEY_ID)")
         }
-        let secret = value("RUSTFS_SECRET_KEY").map { ($0, "RUSTFS_SECRET_KEY") }
-            ?? value("AWS_SECRET_ACCESS_KEY").map { ($0, "AWS_SECRET_ACCESS_KEY") }
-        guard let secret else {
-            throw S3ConfigurationError(variable: "RUSTFS_SECRET_KEY", problem: "is not set (nor AWS_SECRET_ACCESS_KEY)")
+        guard let secret = values[.bucketSecretKey] else {
+            throw S3ConfigurationError(variable: Setting.bucketSecretKey.variable, problem: "is not set (nor AWS_SECRET_ACCESS_KEY)")
         }
-        try self.init(endpoint: endpoint, accessKey: access.0, secretKey: secret.0,
-                      region: value("RUSTFS_REGION") ?? "us-east-1", bucket: value("TICKETS_BUCKET") ?? "isptickets",
-                      caBundlePath: value("RUSTFS_CA_BUNDLE"))
-        accessKeyVariable = access.1
-        secretKeyVariable = secret.1
+        try self.init(endpoint: endpoint, accessKey: access.text, secretKey: secret.text,
+                      region: values[.bucketRegion]?.text ?? SettingDefaults.bucketRegion,
+                      bucket: values[.bucketName]?.text ?? SettingDefaults.bucketName,
+                      caBundlePath: values[.bucketCABundle]?.text)
+        accessKeyVariable = access.origin.variable ?? Setting.bucketAccessKey.variable
+        secretKeyVariable = secret.origin.variable ?? Setting.bucketSecretKey.variable
         if let bundle = caBundlePath, !FileManager.default.isReadableFile(atPath: bundle) {
-            throw S3ConfigurationError(variable: "RUSTFS_CA_BUNDLE", problem: "names '\(bundle)', which is not a readable file")
+            throw S3ConfigurationError(variable: Setting.bucketCABundle.variable, problem: "names '\(bundle)', which is not a readable file")
         }
     }
 

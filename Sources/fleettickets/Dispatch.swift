@@ -41,7 +41,7 @@ struct Dispatch: AsyncParsableCommand {
             throw CommandFailure(status: .usage, message: "\(error)")
         }
         let logger = global.bootstrapLogging()
-        let reader = PostgresDispatchReader(url: try global.requireDatabaseURL(try global.environment()), maxConnections: 1, logger: logger)
+        let reader = PostgresDispatchReader(url: try global.requireDatabaseURL(try global.settings()), maxConnections: 1, logger: logger)
         defer { reader.close() }
         let answer: NearbyTickets
         do {

@@ -25,36 +25,35 @@ struct Geocode: AsyncParsableCommand {
     @Flag(help: "Ask the provider and save. Without it: print the plan, ask nothing.")
     var apply = false
 
-    @Option(help: "Maximum provider requests this run (default: $GEOCODER_BUDGET or 500).")
+    @Option(help: Setting.geocodeBudget.help("Maximum provider requests this run."))
     var budget: Int?
 
     @OptionGroup var choice: GeocoderChoice
 
-    @Option(help: "Reject answers further than this many km from the cluster centroid.")
-    var radius: Double = 25
+    @Option(help: Setting.geocodeRadius.help("Reject answers further than this many km from the cluster centroid."))
+    var radius: Double?
 
     @Flag(help: "Print the report as JSON.")
     var json = false
 
     @OptionGroup var global: GlobalOptions
 
+    var overrides: SettingsOverrides {
+        var overrides = choice.overrides
+        overrides.set(.geocodeBudget, budget.map(String.init), flag: "--budget")
+        overrides.set(.geocodeRadius, radius.map { "\($0)" })
+        return overrides
+    }
+
+    func validate() throws { try global.validate(overrides) }
+
     func run() async throws {
         let logger = global.bootstrapLogging()
-        let env = try global.environment()
-        var settings = GeocoderChoice.settings(env, radius: radius)
-        do {
-            if let budget {
-                settings.budget = try GeocodeSettings.budget(String(budget), from: "--budget")
-            } else if let text = env["GEOCODER_BUDGET"], !text.trimmingCharacters(in: .whitespaces).isEmpty {
-                settings.budget = try GeocodeSettings.budget(text, from: "GEOCODER_BUDGET")
-            }
-        } catch {
-            throw CommandFailure(status: .usage, message: "The geocode budget is not usable: \(error). Fix it and rerun.")
-        }
-        let geocoder = try choice.open(env: env, logger: logger)
-        let store = try global.openStore(try global.requireDatabaseURL(env), logger: logger)
+        let settings = try global.settings(overrides)
+        let geocoder = try GeocoderChoice.open(settings, logger: logger)
+        let store = try global.openStore(try global.requireDatabaseURL(settings), logger: logger)
         defer { store.close() }
-        var engine = GeocodeEngine(store: store, geocoder: geocoder, settings: settings, logger: logger)
+        var engine = GeocodeEngine(store: store, geocoder: geocoder, settings: settings.geocode, logger: logger)
         let progress = ProgressReporter.onTerminal()
         engine.progress = progress?.handler
         defer { progress?.finish() }
@@ -63,50 +62,46 @@ struct Geocode: AsyncParsableCommand {
             report = target == .clusters ? try await engine.geocodeClusters(apply: apply) : try await engine.geocodeLocations(apply: apply)
             progress?.finish()
         } catch let error as GeocoderError {
-            throw CommandFailure(status: ErrorAdvice.status(for: error), message: "Geocoding stopped: \(explained: error)")
+            throw CommandFailure(status: ErrorAdvice.status(for: error), message: Sentences.join("Geocoding stopped: \(explained: error)"))
         } catch {
-            throw CommandFailure(status: .dependency, message: "Geocoding failed: \(explained: error)")
+            throw CommandFailure(status: .dependency, message: Sentences.join("Geocoding failed: \(explained: error)"))
         }
         print(json ? ReportPrinter.json(report) : ReportPrinter.text(report))
     }
 }
 
-/// The geocoder chosen by flag or environment (`geocode` and `run` share these flags).
+/// The geocoder chosen by flag or settings (`geocode` and `run` share these flags).
 struct GeocoderChoice: ParsableArguments {
-    @Option(help: "locationiq, opencage, nominatim or gazetteer (default: $GEOCODER_PROVIDER).")
+    @Option(help: Setting.geocoderProvider.help("locationiq, opencage, nominatim or gazetteer."))
     var provider: String?
 
-    @Option(help: "Gazetteer CSV file for the gazetteer provider (default: $GEOCODER_GAZETTEER).")
+    @Option(help: Setting.geocoderGazetteer.help("Gazetteer CSV file for the gazetteer provider."))
     var gazetteer: String?
 
-    /// A provider is chosen by flag or environment.
-    func isConfigured(_ env: [String: String]) -> Bool { !(provider ?? env["GEOCODER_PROVIDER"] ?? "").isEmpty }
-
-    /// Settings from the environment: `GEOCODER_COUNTRY_CODES` (comma-separated) over the defaults.
-    static func settings(_ env: [String: String], radius: Double = 25) -> GeocodeSettings {
-        var settings = GeocodeSettings(radiusKilometres: radius)
-        if let codes = env["GEOCODER_COUNTRY_CODES"], !codes.isEmpty {
-            settings.countryCodes = codes.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        }
-        return settings
+    /// The flags as settings overrides.
+    var overrides: SettingsOverrides {
+        var overrides = SettingsOverrides()
+        overrides.set(.geocoderProvider, provider)
+        overrides.set(.geocoderGazetteer, gazetteer)
+        return overrides
     }
 
-    func open(env: [String: String], logger: Logger) throws -> any Geocoder {
-        let name = (provider ?? env["GEOCODER_PROVIDER"] ?? "").lowercased()
-        switch name {
+    /// The configured provider; a usage error when none is chosen or it is not configured.
+    static func open(_ settings: FleetTicketsSettings, logger: Logger) throws -> any Geocoder {
+        switch settings.geocoderProvider {
         case "gazetteer":
-            guard let path = gazetteer ?? env["GEOCODER_GAZETTEER"], !path.isEmpty else {
+            guard let path = settings.gazetteerFile else {
                 throw CommandFailure(status: .usage, message: "The gazetteer provider needs a file: pass --gazetteer FILE or set GEOCODER_GAZETTEER.")
             }
             do {
                 return try GazetteerGeocoder(file: URL(fileURLWithPath: path))
             } catch {
-                throw CommandFailure(status: .usage, message: "Could not load the gazetteer \(path): \(error).")
+                throw CommandFailure(status: .usage, message: Sentences.join("Could not load the gazetteer \(path): \(error)"))
             }
-        case "":
+        case nil:
             throw CommandFailure(status: .usage, message: "No geocoder chosen: pass --provider or set GEOCODER_PROVIDER (locationiq, opencage, nominatim or gazetteer).")
-        default:
-            return try HTTPGeocoders.open(name, env: env, logger: logger)
+        case let name?:
+            return try HTTPGeocoders.open(name, settings: settings, logger: logger)
         }
     }
 }

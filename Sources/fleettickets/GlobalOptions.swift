@@ -6,11 +6,11 @@ import Logging
 
 /// Options every database-facing subcommand shares.
 struct GlobalOptions: ParsableArguments {
-    @Option(help: "PostgreSQL connection URI (default: $DATABASE_URL).")
+    @Option(help: Setting.databaseURL.help("PostgreSQL connection URI."))
     var databaseURL: String?
 
     @Option(help: "A .env file to read settings from (the real environment wins over it).")
-    var envFile = ".env"
+    var envFile = SettingDefaults.environmentFile
 
     @Flag(name: .shortAndLong, help: "Log each file and step (info level).")
     var verbose = false
@@ -18,21 +18,34 @@ struct GlobalOptions: ParsableArguments {
     @Option(help: "Log format: text or json (default: text on a terminal, json otherwise).")
     var logFormat: LogFormat?
 
-    /// The environment this run sees: process environment over the .env file.
-    func environment() throws -> [String: String] {
+    /// Checks a command's flags alone, by the settings' own rules, so a bad flag is a usage
+    /// error before anything is read.
+    func validate(_ overrides: SettingsOverrides) throws {
         do {
-            return try EnvironmentFile.merged(path: envFile)
+            _ = try FleetTicketsSettings(values: SettingValues(overrides: overrides))
         } catch {
-            throw CommandFailure(status: .usage, message: "Could not read the settings file \(envFile): \(error.localizedDescription). Fix it or point --env-file elsewhere.")
+            throw ValidationError(Sentences.sentence("\(error)"))
         }
     }
 
-    /// The database URL from the flag or the environment; a usage error when neither has it.
-    func requireDatabaseURL(_ env: [String: String]) throws -> String {
-        guard let url = databaseURL ?? env["DATABASE_URL"], !url.isEmpty else {
-            throw CommandFailure(status: .usage, message: "DATABASE_URL is not set: pass --database-url or set it in the environment or in \(envFile).")
+    /// The settings: the command's flags over the environment over the .env file over the defaults.
+    func settings(_ overrides: SettingsOverrides = SettingsOverrides()) throws -> FleetTicketsSettings {
+        var flags = overrides
+        flags.set(.databaseURL, databaseURL)
+        do {
+            return try FleetTicketsSettings(overrides: flags, envFile: envFile)
+        } catch {
+            throw CommandFailure(status: .usage, message: Sentences.sentence("\(error)", "Fix it and rerun"))
         }
-        return url
+    }
+
+    /// The database URL; a usage error when nothing configures it.
+    func requireDatabaseURL(_ settings: FleetTicketsSettings) throws -> String {
+        do {
+            return try settings.requireDatabaseURL()
+        } catch {
+            throw CommandFailure(status: .usage, message: Sentences.join("\(error): pass --database-url or set it in the environment or in \(envFile)"))
+        }
     }
 
     /// Sets up logging once for the process (the library only ever receives a Logger).
@@ -67,4 +80,13 @@ struct GlobalOptions: ParsableArguments {
 
 enum LogFormat: String, ExpressibleByArgument {
     case text, json
+}
+
+extension Setting {
+    /// A flag's help: what it is, then where its default comes from (`$VARIABLE`, else the
+    /// default), so `--help` shows the settings' one set of defaults.
+    func help(_ what: String) -> ArgumentHelp {
+        let text = what.hasSuffix(".") ? String(what.dropLast()) : what
+        return ArgumentHelp("\(text) (default: $\(variable)\(defaultText.map { ", else \($0)" } ?? "")).")
+    }
 }

@@ -16,7 +16,7 @@ struct Ingest: AsyncParsableCommand {
         """
     )
 
-    @Argument(help: "The dataset: inc or crq.")
+    @Argument(help: "The dataset: \(Dataset.all.map(\.name).joined(separator: " or ")).")
     var dataset: String
 
     @Flag(help: "Read from the bucket (the default source).")
@@ -43,8 +43,10 @@ struct Ingest: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
-        guard Dataset.named(dataset) != nil else {
-            throw ValidationError("Unknown dataset '\(dataset)'; use inc or crq.")
+        do {
+            _ = try Dataset.parse(dataset)
+        } catch {
+            throw ValidationError(Sentences.sentence("\(error)"))
         }
         let sources = (fromBucket ? 1 : 0) + (dir == nil ? 0 : 1) + (csv.isEmpty ? 0 : 1)
         guard sources <= 1 else { throw ValidationError("Choose one source: --from-bucket, --dir or --csv.") }
@@ -55,10 +57,10 @@ struct Ingest: AsyncParsableCommand {
 
     func run() async throws {
         let logger = global.bootstrapLogging()
-        let env = try global.environment()
-        let dataset = Dataset.named(self.dataset)!
-        let source = try SourceChoice(dir: dir, csv: csv).open(env: env, logger: logger)
-        let store = try global.openStore(try global.requireDatabaseURL(env), logger: logger, role: "ingest \(dataset)")
+        let settings = try global.settings()
+        let dataset = try Dataset.parse(self.dataset)
+        let source = try SourceChoice(dir: dir, csv: csv).open(settings: settings, logger: logger)
+        let store = try global.openStore(try global.requireDatabaseURL(settings), logger: logger, role: "ingest \(dataset)")
         defer { store.close() }
         let options = IngestOptions(apply: apply, reseed: reseed, includeLate: includeLate,
                                     looseFiles: csv.isEmpty ? nil : csv.map { URL(fileURLWithPath: $0).path })
@@ -66,19 +68,12 @@ struct Ingest: AsyncParsableCommand {
         let stop = StopSignal()
         let trap = SignalTrap(stop)
         engine.stop = stop
+        engine.recorder = RunRecorder(mode: .cli, log: store, logger: logger)
         let progress = ProgressReporter.onTerminal()
         engine.progress = progress?.handler
         let report = await engine.run(dataset, options: options)
         progress?.finish()
         withExtendedLifetime(trap) {}
-        // Applying runs are recorded (SPEC 9); dry runs write nothing anywhere.
-        if apply && IngestRun.isWorthRecording(report) {
-            do {
-                try await store.record(IngestRun(report, mode: .cli, finishedAt: Date()))
-            } catch {
-                logger.warning("could not record the run in tickets.ingest_runs", metadata: ["error": "\(error)"])
-            }
-        }
         if json {
             print(ReportPrinter.json(report))
         } else if let text = ReportPrinter.text(report) {
@@ -95,7 +90,7 @@ struct SourceChoice {
     var dir: String?
     var csv: [String]
 
-    func open(env: [String: String], logger: Logger) throws -> any ChangeSource {
+    func open(settings: FleetTicketsSettings, logger: Logger) throws -> any ChangeSource {
         if let dir {
             var isDir: ObjCBool = false
             guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
@@ -109,6 +104,6 @@ struct SourceChoice {
             }
             return LooseFilesChangeSource()
         }
-        return try BucketSource.open(env: env, logger: logger)
+        return try BucketSource.open(settings: settings, logger: logger)
     }
 }

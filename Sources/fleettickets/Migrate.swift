@@ -15,7 +15,7 @@ struct Migrate: AsyncParsableCommand {
 
     func run() async throws {
         let logger = global.bootstrapLogging()
-        let url = try global.requireDatabaseURL(try global.environment())
+        let url = try global.requireDatabaseURL(try global.settings())
         let outcomes: [MigrationOutcome]
         do {
             outcomes = try MigrationRunner(url: url, logger: logger).run(dryRun: dryRun)

@@ -44,7 +44,7 @@ struct Report: AsyncParsableCommand {
 
     func run() async throws {
         let logger = global.bootstrapLogging()
-        let url = try global.requireDatabaseURL(try global.environment())
+        let url = try global.requireDatabaseURL(try global.settings())
         let request = try ReportRequest(dataset: dataset, from: from, to: to)
         let source = PostgresReportSource(url: url, logger: logger)
         defer { source.close() }

@@ -27,14 +27,16 @@ struct Simulate: ParsableCommand {
     @Option(help: "Random seed.")
     var seed: UInt64 = 1
 
-    @Option(help: "Datasets to write (inc, crq).")
+    @Option(help: "Datasets to write (\(Dataset.all.map(\.name).joined(separator: ", "))).")
     var dataset: [String] = Dataset.all.map(\.name)
 
     func validate() throws {
         guard tickets > 0 else { throw ValidationError("--tickets must be at least 1.") }
         guard days >= 0 else { throw ValidationError("--days cannot be negative.") }
-        for name in dataset where Dataset.named(name) == nil {
-            throw ValidationError("Unknown dataset '\(name)'; use \(Dataset.all.map(\.name).joined(separator: " or ")).")
+        do {
+            for name in dataset { _ = try Dataset.parse(name) }
+        } catch {
+            throw ValidationError(Sentences.sentence("\(error)"))
         }
     }
 

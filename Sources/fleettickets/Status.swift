@@ -27,62 +27,49 @@ struct Status: AsyncParsableCommand {
     @Flag(help: "Exit non-zero when a dataset is behind, stale, late or stopped on a data error (for alerts and health checks).")
     var check = false
 
-    @Option(help: "With --check: how old waiting files and the newest applied export may get, e.g. 45m, 2h, 90s.")
-    var maxAge = "45m"
+    @Option(help: Setting.statusMaxAge.help("With --check: how old waiting files and the newest applied export may get, e.g. 45m, 2h, 90s."))
+    var maxAge: String?
 
-    @Option(help: "Datasets to show and check, comma-separated (default inc,crq).")
-    var datasets = Dataset.all.map(\.name).joined(separator: ",")
+    @Option(help: Setting.datasets.help("Datasets to show and check, comma-separated."))
+    var datasets: String?
 
     @OptionGroup var global: GlobalOptions
 
-    func validate() throws {
-        guard let age = HealthCheck.parseDuration(maxAge), age > 0 else {
-            throw ValidationError("--max-age needs a duration like 45m, 2h or 90s; got '\(maxAge)'.")
-        }
-        _ = try Run.datasets(datasets)
+    var overrides: SettingsOverrides {
+        var overrides = SettingsOverrides()
+        overrides.set(.statusMaxAge, maxAge)
+        overrides.set(.datasets, datasets)
+        return overrides
     }
+
+    func validate() throws { try global.validate(overrides) }
 
     func run() async throws {
         let logger = global.bootstrapLogging()
-        let env = try global.environment()
-        let store = try global.openStore(try global.requireDatabaseURL(env), logger: logger)
+        let settings = try global.settings(overrides)
+        let store = try global.openStore(try global.requireDatabaseURL(settings), logger: logger)
         defer { store.close() }
-        var source: (any ChangeSource)?
-        var note: String?
+        let source: StatusReader.Source
         do {
-            source = try SourceChoice(dir: dir, csv: []).open(env: env, logger: logger)
+            source = .listing(try SourceChoice(dir: dir, csv: []).open(settings: settings, logger: logger))
         } catch let failure as CommandFailure {
-            note = failure.message
+            source = .unavailable(reason: failure.message)
         }
-        let health = HealthCheck(maxAge: HealthCheck.parseDuration(maxAge)!)
-        let now = Date()
-        var statuses: [DatasetStatus] = []
-        for dataset in try Run.datasets(datasets) {
-            do {
-                var status = try await store.status(of: dataset)
-                try await status.readRuns(from: store, dataset: dataset)
-                if let source {
-                    await status.inspect(source, dataset: dataset, store: store)
-                } else {
-                    status.sourceNote = note
-                }
-                if check { status.problems = health.problems(status, now: now) }
-                statuses.append(status)
-            } catch {
-                throw CommandFailure(status: .dependency, message: "Could not read the \(dataset) status from the database: \(error). Check DATABASE_URL and that the database is up and migrated (fleettickets migrate).")
-            }
+        let report: HealthReport
+        do {
+            report = try await StatusReader(store: store, runs: store, source: source, check: settings.healthCheck).read(settings.datasets)
+        } catch {
+            throw CommandFailure(status: .dependency, message: Sentences.join(
+                "Could not read the \(error.dataset) status from the database: \(error.underlying)",
+                "Check DATABASE_URL and that the database is up and migrated (fleettickets migrate)"))
         }
         if json {
-            print(ReportPrinter.json(statuses))
+            print(ReportPrinter.json(report.datasets))
         } else if check {
-            for problem in statuses.flatMap({ $0.problems ?? [] }) { print(problem) }
+            for problem in report.problems { print(problem) }
         } else {
-            print(ReportPrinter.text(statuses))
+            print(ReportPrinter.text(report.datasets))
         }
-        guard check else { return }
-        let problems = statuses.flatMap { $0.problems ?? [] }
-        if problems.contains(where: { $0.kind == .stopped }) { throw ExitCode(ExitStatus.data.rawValue) }
-        if problems.contains(where: { $0.kind == .unchecked }) { throw ExitCode(ExitStatus.dependency.rawValue) }
-        if !problems.isEmpty { throw ExitCode(ExitStatus.unhealthy.rawValue) }
+        if check && report.exitCode != 0 { throw ExitCode(report.exitCode) }
     }
 }

@@ -16,7 +16,7 @@ struct Trends: AsyncParsableCommand {
         """
     )
 
-    @Option(help: "inc or crq.")
+    @Option(help: "\(Dataset.all.map(\.name).joined(separator: " or ")).")
     var dataset = "inc"
 
     @Option(help: "First EAT day, YYYY-MM-DD (default: 13 days before --to).")
@@ -38,10 +38,9 @@ struct Trends: AsyncParsableCommand {
 
     func run() async throws {
         let logger = global.bootstrapLogging()
-        let url = try global.requireDatabaseURL(try global.environment())
-        guard let dataset = Dataset.named(dataset) else {
-            throw CommandFailure(status: .usage, message: "Unknown dataset '\(self.dataset)': use inc or crq.")
-        }
+        let url = try global.requireDatabaseURL(try global.settings())
+        let dataset: Dataset
+        do { dataset = try Dataset.parse(self.dataset) } catch { throw CommandFailure(status: .usage, message: Sentences.sentence("\(error)")) }
         let last = try to.map { try Self.day($0, option: "--to") } ?? EATDay.today()
         let first = try from.map { try Self.day($0, option: "--from") } ?? last.adding(days: -13)
         guard first <= last else {

@@ -112,6 +112,18 @@ struct CLIWithDatabaseTests {
         #expect((statuses[0]["lastRun"] as? [String: Any])?["outcome"] as? String == "ok")
     }
 
+    /// Without bucket settings nothing about waiting files is known: UNCHECKED with the reason,
+    /// never STALE "because no file is waiting", and one full stop per sentence.
+    @Test func withoutBucketSettingsStatusCheckClaimsOnlyUncheckedAndSaysWhy() async throws {
+        let url = try await Services.freshDatabase()
+        let r = try await CLI.run(["status", "--check", "--database-url", url], env: ["FLEETTICKETS_DATASETS": "inc"])
+        #expect(r.status == 1, "\(r.stdout) \(r.stderr)")
+        let lines = r.stdout.split(separator: "\n")
+        #expect(lines.count == 1 && lines.first?.hasPrefix("inc: UNCHECKED: ") == true, "the datasets from the environment: \(r.stdout)")
+        #expect(r.stdout.contains("RUSTFS_ENDPOINT is not set"), "\(r.stdout)")
+        #expect(!r.stdout.contains("STALE") && !r.stdout.contains(".."), "\(r.stdout)")
+    }
+
     @Test func jsonLogLinesAreEachOneObject() async throws {
         let url = try await Services.freshDatabase()
         let dir = try folder([(.inc, Fixtures.key(.inc, hour: 9), Fixtures.csv([Fixtures.row("WOT1")])),

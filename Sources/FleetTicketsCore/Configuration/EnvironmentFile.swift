@@ -2,6 +2,8 @@ import Foundation
 
 /// Reads `.env` files: `KEY=value` lines, `#` comments, optional `export `, values optionally
 /// in single or double quotes. No interpolation: what is written is what is used.
+///
+/// `SettingValues` layers the parsed file under the environment and the flags.
 public enum EnvironmentFile {
     /// Parses the text of a `.env` file.
     public static func parse(_ text: String) -> [String: String] {
@@ -13,7 +15,11 @@ public enum EnvironmentFile {
             guard let eq = line.firstIndex(of: "=") else { continue }
             let key = line[..<eq].trimmingCharacters(in: .whitespaces)
             var value = line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces)
-            if value.count >= 2, let q = value.first, q == "\"" || q == "'", value.last == q {
+            if let q = value.first, q == "\"" || q == "'", let close = value.dropFirst().firstIndex(of: q),
+               value[value.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("#") {
+                // A quoted value followed by a comment: the quotes' content.
+                value = String(value[value.index(after: value.startIndex)..<close])
+            } else if value.count >= 2, let q = value.first, q == "\"" || q == "'", value.last == q {
                 value = String(value.dropFirst().dropLast())
             } else if let hash = value.range(of: " #") {
                 value = value[..<hash.lowerBound].trimmingCharacters(in: .whitespaces)
@@ -21,13 +27,5 @@ public enum EnvironmentFile {
             if !key.isEmpty { out[key] = value }
         }
         return out
-    }
-
-    /// The process environment over the `.env` file at `path` (the real environment wins;
-    /// command-line flags, applied by the caller, win over both). A missing file is no error.
-    public static func merged(path: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> [String: String] {
-        guard let path, FileManager.default.fileExists(atPath: path) else { return environment }
-        let text = try String(contentsOfFile: path, encoding: .utf8)
-        return parse(text).merging(environment) { _, real in real }
     }
 }

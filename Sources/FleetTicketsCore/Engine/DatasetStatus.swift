@@ -19,9 +19,9 @@ public struct DatasetStatus: Sendable, Codable, Hashable {
     public var closed = 0
     /// Tickets by `geo_source` (`feed`, `location`, `cluster`, `none`).
     public var geoSources: [String: Int] = [:]
-    /// Keys waiting in the source after the watermark; nil when no source was configured.
+    /// Keys waiting in the source after the watermark; nil when the source was not listed.
     public var pending: [String]?
-    /// Keys at or before the watermark never applied; nil when no source was configured.
+    /// Keys at or before the watermark never applied; nil when the source was not listed.
     public var late: [String]?
     /// Why the source side is missing or failed, if it is.
     public var sourceNote: String?
@@ -32,8 +32,10 @@ public struct DatasetStatus: Sendable, Codable, Hashable {
     public var stoppedBy: IngestRun?
     /// Who holds the dataset's single-writer lock now.
     public var lockHolder: LockHolder?
-    /// What `status --check` found wrong (set only by a check).
+    /// What the health check found wrong (set by `StatusReader`; empty when healthy).
     public var problems: [HealthProblem]?
+    /// The health check's verdict on this dataset alone (set with `problems`).
+    public var verdict: HealthVerdict?
 
     public init(dataset: String) {
         self.dataset = dataset

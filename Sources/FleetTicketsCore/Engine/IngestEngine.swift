@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 
-/// The change-stream drain (SPEC 3): lists, orders, applies each file atomically, archives it
+/// The change-stream drain: lists, orders, applies each file atomically, archives it
 /// after its commit, runs the post-apply hooks and reports.
 ///
 /// The same engine runs in production (S3 + PostgreSQL), in the demo (a folder + PostgreSQL)
@@ -21,6 +21,9 @@ public struct IngestEngine: Sendable {
     public var stop: StopSignal?
     /// Told when each file starts and finishes, for a progress display.
     public var progress: ProgressHandler?
+    /// Records each finished run (by its policy: applying runs that did work, failed or found
+    /// the dataset busy). Nil: runs are not recorded.
+    public var recorder: RunRecorder?
 
     /// The default logger drops everything: pass the service's own to see the engine's events.
     public init(source: any ChangeSource, store: any TicketStore, clock: WallClock = .system,
@@ -66,6 +69,7 @@ public struct IngestEngine: Sendable {
                                            cause: IngestFailure.Cause(error))
         }
         report.seconds = started.duration(to: .now).seconds
+        await recorder?.record(report, finishedAt: clock.now)
         return report
     }
 

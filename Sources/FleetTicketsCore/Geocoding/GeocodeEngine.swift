@@ -1,9 +1,12 @@
 import Foundation
 import Logging
 
-/// Settings of a geocode run (SPEC 4), from configuration.
+/// Settings of a geocode run: budget, wrong-city radius, countries, retry period.
+///
+/// The defaults are `SettingDefaults`'; `FleetTicketsSettings.geocode` fills them from
+/// configuration.
 public struct GeocodeSettings: Sendable, Hashable {
-    /// Maximum provider requests this run.
+    /// Maximum provider requests this run (or worker tick).
     public var budget: Int
     /// Results further than this from the cluster centroid are rejected (wrong-city guard).
     public var radiusKilometres: Double
@@ -12,7 +15,8 @@ public struct GeocodeSettings: Sendable, Hashable {
     /// Misses and rejections older than this are asked again.
     public var retryAfter: TimeInterval
 
-    public init(budget: Int = 500, radiusKilometres: Double = 25, countryCodes: [String] = ["ke"], retryAfter: TimeInterval = 30 * 86_400) {
+    public init(budget: Int = SettingDefaults.geocodeBudget, radiusKilometres: Double = SettingDefaults.geocodeRadiusKilometres,
+                countryCodes: [String] = SettingDefaults.geocoderCountryCodes, retryAfter: TimeInterval = 30 * 86_400) {
         self.budget = budget
         self.radiusKilometres = radiusKilometres
         self.countryCodes = countryCodes
@@ -25,11 +29,31 @@ extension GeocodeSettings {
     /// more. Anything else is refused (a typo must not silently mean "the default").
     /// - Throws: `GeocodeSettingsError` naming the source and the text.
     public static func budget(_ text: String, from source: String) throws -> Int {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        guard let value = Int(trimmed), value >= 0 else {
-            throw GeocodeSettingsError(message: "\(source) must be a whole number of requests, 0 or more (got '\(text)')")
+        do {
+            return try parseBudget(text)
+        } catch {
+            throw GeocodeSettingsError(message: "\(source) \(error)")
+        }
+    }
+
+    /// The rule behind ``budget(_:from:)`` (and `FleetTicketsSettings`).
+    static func parseBudget(_ text: String) throws(SettingsProblem) -> Int {
+        guard let value = Int(text.trimmingCharacters(in: .whitespaces)), value >= 0 else {
+            throw SettingsProblem("must be a whole number of requests, 0 or more (got '\(text)')")
         }
         return value
+    }
+
+    /// Country codes as `GEOCODER_COUNTRY_CODES` lists them: trimmed and lowercased, each two
+    /// ASCII letters (ISO 3166-1 alpha-2), at least one. The one rule for the engine's
+    /// settings and the HTTP geocoders' configuration.
+    /// - Returns: the codes, or the problem (a predicate such as `must be two-letter …`).
+    package static func checkCountryCodes(_ codes: [String]) -> (codes: [String], problem: String?) {
+        let cleaned = codes.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty }
+        for code in cleaned where code.count != 2 || !code.allSatisfy({ $0.isASCII && $0.isLetter }) {
+            return (cleaned, "must be two-letter ISO 3166-1 codes separated by commas, got '\(code)'")
+        }
+        return cleaned.isEmpty ? (cleaned, "names no country (e.g. ke)") : (cleaned, nil)
     }
 }
 

@@ -12,7 +12,7 @@ public struct HealthProblem: Sendable, Codable, Hashable, CustomStringConvertibl
         case stopped
         /// Files at or before the watermark were never applied.
         case late
-        /// The state could not be checked (the bucket could not be listed).
+        /// The source could not be listed, so behind, late and stale could not be judged.
         case unchecked
     }
 
@@ -34,17 +34,20 @@ public struct HealthProblem: Sendable, Codable, Hashable, CustomStringConvertibl
     public var description: String { "\(dataset): \(kind.rawValue.uppercased()): \(message)" }
 }
 
-/// Judges a dataset's status for alerting (`status --check`): behind, stale, stopped, late.
+/// Judges a dataset's status for alerting (`status --check`): behind, stale, stopped, late,
+/// or unchecked when the source could not be listed.
 ///
 /// Pure: the status (with the source listed and the runs read) and the moment are inputs.
+/// It never claims what it could not check: without a listing, only a stop (which the run log
+/// shows) and `unchecked` are reported. `StatusReader` assembles the status and applies it.
 public struct HealthCheck: Sendable {
     /// How old pending files and the newest applied export may get.
     public var maxAge: TimeInterval
     /// When exports are expected, so nights and the gap before the first export are quiet.
     public var schedule: ExportSchedule
 
-    /// A check; the defaults are `status --check`'s.
-    public init(maxAge: TimeInterval = 45 * 60, schedule: ExportSchedule = .upstream) {
+    /// A check; the defaults are `SettingDefaults`' (those of `status --check`).
+    public init(maxAge: TimeInterval = SettingDefaults.statusMaxAge, schedule: ExportSchedule = .upstream) {
         self.maxAge = maxAge
         self.schedule = schedule
     }
@@ -57,11 +60,14 @@ public struct HealthCheck: Sendable {
             out.append(HealthProblem(dataset: s.dataset, kind: .stopped, message:
                 "stopped on a data error since \(EAT.label(run.startedAt))\(run.errorKey.map { " at \($0)" } ?? ""): \(run.error ?? "no detail recorded")"))
         }
-        if s.pending == nil {
-            out.append(HealthProblem(dataset: s.dataset, kind: .unchecked, message:
-                "pending files could not be checked: \(s.sourceNote ?? "no source configured"). Check the bucket settings and that it is reachable."))
+        guard let pending = s.pending else {
+            // Behind, late and stale all depend on what is waiting in the source.
+            out.append(HealthProblem(dataset: s.dataset, kind: .unchecked, message: Sentences.join(
+                "the source could not be listed, so waiting, late and overdue files were not judged: \(s.sourceNote ?? "no source configured")",
+                "Check the source settings and that it is reachable")))
+            return out
         }
-        let overdue = (s.pending ?? []).compactMap { ChangeKey($0) }.filter { now.timeIntervalSince($0.exportedAt) > maxAge }
+        let overdue = pending.compactMap { ChangeKey($0) }.filter { now.timeIntervalSince($0.exportedAt) > maxAge }
         if let oldest = overdue.min(by: { $0 < $1 }) {
             out.append(HealthProblem(dataset: s.dataset, kind: .behind, message:
                 "\(overdue.count) file\(overdue.count == 1 ? "" : "s") waiting longer than \(age(maxAge)), the oldest \(oldest.key) (\(age(now.timeIntervalSince(oldest.exportedAt))) old). Is the worker or the cron job running? Check its log and the last failed run."))

@@ -1,9 +1,11 @@
 import Foundation
 
-/// One ingest run as the database records it (SPEC 9): a `fleettickets ingest` from the command
-/// line, or one tick of the worker that did work or failed.
+/// One ingest run as the run log records it, so `status` can say when the dataset last ran,
+/// how that ended and whether a data error stopped it: a `fleettickets ingest` from the
+/// command line, or one tick of the worker that did work or failed.
 ///
-/// Built from the run's `IngestReport`; `status` shows the last one and the last failed one.
+/// Built from the run's `IngestReport` by `RunRecorder`, which the engine hands every run;
+/// `status` shows the last one and the last failed one.
 ///
 /// ```swift
 /// let run = IngestRun(report, mode: .worker, finishedAt: clock.now)
@@ -40,7 +42,7 @@ public struct IngestRun: Sendable, Codable, Hashable {
     public var finishedAt: Date
     /// Who ran it: the command line or the worker.
     public var mode: Mode
-    /// An `--apply` run (dry runs write nothing, so the CLI and the worker never record them).
+    /// An `--apply` run (dry runs write nothing, so `RunRecorder` never records them).
     public var applied: Bool
     /// How it ended.
     public var outcome: Outcome

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 
-/// The long-running worker of SPEC 9: drains each dataset, runs its hooks and geocodes new
+/// The long-running worker (`fleettickets run`): drains each dataset, runs its hooks and geocodes new
 /// places within a budget, then sleeps until the next tick, until asked to stop.
 ///
 /// - A tick with nothing new costs one listing per dataset and writes nothing.
@@ -60,7 +60,8 @@ public struct IngestWorker<SleepClock: Clock<Duration>>: Sendable {
     /// Runs ticks until `stop` is requested; returns the number of ticks run.
     @discardableResult
     public func run(until stop: StopSignal) async -> Int {
-        var state = WorkerState(datasets: settings.datasets)
+        var state = WorkerState(datasets: settings.datasets,
+                                recorder: RunRecorder(mode: .worker, pendingLimit: settings.pendingRecordLimit, logger: logger))
         defer { state.services?.close() }
         logger.notice("worker started", metadata: [
             "every": "\(settings.every)", "datasets": "\(settings.datasets.map(\.name).joined(separator: ","))",
@@ -91,7 +92,7 @@ public struct IngestWorker<SleepClock: Clock<Duration>>: Sendable {
         return ticks
     }
 
-    private var geocodeBudget: Int { geocoder == nil ? 0 : max(0, settings.geocodeBudget ?? 0) }
+    private var geocodeBudget: Int { geocoder == nil ? 0 : max(0, settings.geocodeBudget) }
 
     /// One dataset's turn; true when it failed on a dependency (the caller backs off).
     private func drain(_ dataset: Dataset, state: inout WorkerState, stop: StopSignal, tick: inout WorkerTick) async -> Bool {
@@ -108,27 +109,23 @@ public struct IngestWorker<SleepClock: Clock<Duration>>: Sendable {
         let services: WorkerServices
         do {
             services = try await state.openServices(connect)
-            await flushPending(&state, into: services)
+            await state.recorder.use(services.runs)
         } catch {
             let message = "The worker could not open the database to drain \(dataset): \(error). It retries with backoff; check DATABASE_URL and that the server is up."
             logger.error("could not open the database; retrying with backoff", metadata: ["dataset": "\(dataset)", "error": "\(error)"])
             var report = IngestReport(dataset: dataset.name, mode: .apply, source: source.location, reseed: false, startedAt: clock.now)
             report.failure = IngestFailure(kind: .dependency, key: nil, line: nil, message: message, cause: IngestFailure.Cause(error))
             tick.reports.append(report)
-            state.queue(IngestRun(report, mode: .worker, finishedAt: clock.now), limit: settings.pendingRecordLimit)
+            await state.recorder.use(nil)
+            await state.recorder.record(report, finishedAt: clock.now)
             return true
         }
         var engine = IngestEngine(source: source, store: services.store, clock: clock, logger: logger)
         engine.stop = stop
+        engine.recorder = state.recorder
         let report = await engine.run(dataset, options: settings.ingest)
         tick.reports.append(report)
         if !report.files.isEmpty { state.geocodeDue = true }
-        let previousBusy = state.lastBusy[dataset.name] ?? false
-        state.lastBusy[dataset.name] = report.busy
-        // A held lock is recorded when it starts, not once a minute for as long as it lasts.
-        if IngestRun.isWorthRecording(report) && !(report.busy && previousBusy) {
-            await record(IngestRun(report, mode: .worker, finishedAt: clock.now), state: &state, services: services)
-        }
         log(report, dataset: dataset)
         guard let failure = report.failure else { return false }
         if failure.kind == .data {
@@ -151,25 +148,6 @@ public struct IngestWorker<SleepClock: Clock<Duration>>: Sendable {
         } catch {
             logger.warning("could not list the parked dataset's files", metadata: ["dataset": "\(dataset)", "error": "\(error)"])
             return nil
-        }
-    }
-
-    private func record(_ run: IngestRun, state: inout WorkerState, services: WorkerServices) async {
-        guard let runs = services.runs else { return }
-        do {
-            try await runs.record(run)
-        } catch {
-            logger.warning("could not record the run; it is kept and written once the database answers",
-                           metadata: ["dataset": "\(run.dataset)", "error": "\(error)"])
-            state.queue(run, limit: settings.pendingRecordLimit)
-        }
-    }
-
-    private func flushPending(_ state: inout WorkerState, into services: WorkerServices) async {
-        guard let runs = services.runs, !state.pending.isEmpty else { return }
-        while let run = state.pending.first {
-            do { try await runs.record(run) } catch { return }
-            state.pending.removeFirst()
         }
     }
 
@@ -248,14 +226,14 @@ struct WorkerState {
     var due: [String: Duration]
     var failures: [String: Int] = [:]
     var parked: [String: ParkedDataset] = [:]
-    var lastBusy: [String: Bool] = [:]
-    /// Run records the database could not take yet, oldest first.
-    var pending: [IngestRun] = []
+    /// Records the runs (the engine hands it each one), keeping those the database cannot take yet.
+    let recorder: RunRecorder
     /// Geocode at the next chance: at start, after applying files, after deferred or failed requests.
     var geocodeDue = true
     var geocodingDisabled = false
 
-    init(datasets: [Dataset]) {
+    init(datasets: [Dataset], recorder: RunRecorder) {
+        self.recorder = recorder
         due = Dictionary(datasets.map { ($0.name, Duration.zero) }, uniquingKeysWith: { a, _ in a })
     }
 
@@ -269,10 +247,5 @@ struct WorkerState {
     mutating func dropServices() {
         services?.close()
         services = nil
-    }
-
-    mutating func queue(_ run: IngestRun, limit: Int) {
-        pending.append(run)
-        if pending.count > max(1, limit) { pending.removeFirst(pending.count - max(1, limit)) }
     }
 }

@@ -1,12 +1,15 @@
-/// How the long-running worker (`fleettickets run`, SPEC 9) paces itself.
+/// How the long-running worker (`fleettickets run`) paces itself.
+///
+/// The configurable fields default to `SettingDefaults` (`FleetTicketsSettings.worker` fills
+/// them from configuration); the others are fixed policy with their reasons beside them.
 public struct WorkerSettings: Sendable {
     /// Time from the start of one tick to the start of the next.
     public var every: Duration
     /// The datasets drained each tick, in this order.
     public var datasets: [Dataset]
     /// Provider requests per tick for geocoding new places (clusters first, then locations);
-    /// nil or 0: no geocoding.
-    public var geocodeBudget: Int?
+    /// 0: no geocoding. Without a geocoder the worker does not geocode whatever this says.
+    public var geocodeBudget: Int
     /// The longest wait after repeated dependency failures: each failing tick doubles the wait
     /// from `every`, up to this; a good tick resets it.
     public var maxBackoff: Duration
@@ -18,8 +21,9 @@ public struct WorkerSettings: Sendable {
     /// provider's 1–2 requests a second, well inside a container's grace period).
     public var geocodeRound: Int
 
-    /// Settings; the defaults are `fleettickets run`'s.
-    public init(every: Duration = .seconds(60), datasets: [Dataset] = Dataset.all, geocodeBudget: Int? = nil,
+    /// Settings; the defaults are `SettingDefaults`' and `fleettickets run`'s.
+    public init(every: Duration = SettingDefaults.workerInterval, datasets: [Dataset] = SettingDefaults.datasets,
+                geocodeBudget: Int = SettingDefaults.geocodeBudget,
                 maxBackoff: Duration = .seconds(600), ingest: IngestOptions = IngestOptions(apply: true),
                 pendingRecordLimit: Int = 50, geocodeRound: Int = 20) {
         self.every = every
