@@ -58,7 +58,8 @@ struct Report: AsyncParsableCommand {
         do {
             try ReportPage.html(for: input).write(to: file, atomically: true, encoding: .utf8)
         } catch {
-            throw CommandFailure(status: .dependency, message: "Could not write the report to \(file.path): \(error.localizedDescription). Check the folder is writable.")
+            throw CommandFailure(status: .dependency, message: Sentences.join(
+                "Could not write the report to \(file.path): \(error.localizedDescription)", "Check the folder is writable"))
         }
         print(ReportPage.summary(for: input))
         print(file.path)
