@@ -63,8 +63,11 @@ export SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH="${SWT_EXPERIMENTAL_MAXIMU
 swift test "$@"
 # The kill-point and concurrent-writer figures and the malformed-input corpus, in their short
 # form, on a full run only (a filtered run is someone iterating on a suite). Full forms:
-# scripts/reliability-crash.sh, scripts/malformed-corpus.sh.
+# scripts/reliability-crash.sh, scripts/malformed-corpus.sh. Then the DocC build of every
+# library module with warnings as errors, and schema/current.sql against the migrations.
 if [ $# -eq 0 ]; then
     FLEETTICKETS_BIN=.build/debug/fleettickets scripts/reliability-crash.sh --short
     FLEETTICKETS_BIN="$(swift build --show-bin-path)/fleettickets" scripts/malformed-corpus.sh --short
+    scripts/docs.sh
+    FLEETTICKETS_BIN="$(swift build --show-bin-path)/fleettickets" scripts/schema-dump.sh --check
 fi

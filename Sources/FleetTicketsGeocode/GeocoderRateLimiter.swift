@@ -20,7 +20,9 @@ public actor GeocoderRateLimiter {
     private var slots: [Duration] = []
     private var notBefore: Duration = .zero
 
-    /// - Parameter clock: what the limiter reads and sleeps on; tests pass a fast or manual clock.
+    /// - Parameters:
+    ///   - limit: the provider's published rate, which the limiter keeps under.
+    ///   - clock: what the limiter reads and sleeps on; tests pass a fast or manual clock.
     public init(_ limit: GeocoderRateLimit, clock: some Clock<Duration> = ContinuousClock()) {
         self.limit = limit
         let start = clock.now

@@ -4,7 +4,9 @@ import FleetTicketsCore
 extension S3Client {
     /// Every object whose key starts with `prefix` (ListObjectsV2, following continuation
     /// tokens until the listing is complete), in the server's (key) order.
-    /// - Parameter pageSize: keys per request (`max-keys`); the server's default (1000) when nil.
+    /// - Parameters:
+    ///   - prefix: the start every key listed has (`""` lists the whole bucket).
+    ///   - pageSize: keys per request (`max-keys`); the server's default (1000) when nil.
     public func listObjects(prefix: String, pageSize: Int? = nil) async throws -> [SourceObject] {
         var objects: [SourceObject] = []
         var token: String?

@@ -2,32 +2,32 @@
 ///
 /// Pure: built from the listing, the watermark and the ledger's answer, so every ordering,
 /// watermark, stray and late rule is decided here and tested without I/O.
-public struct DrainPlan: Sendable, Hashable {
+package struct DrainPlan: Sendable, Hashable {
     /// Files to apply, oldest first.
-    public var toApply: [PlannedFile] = []
+    package var toApply: [PlannedFile] = []
     /// Keys at or before the watermark that the ledger never recorded (and not applied now).
-    public var late: [String] = []
+    package var late: [String] = []
     /// Keys at or before the watermark that were applied but are still in `changes/`
     /// (a move that failed): moved now, never re-applied.
-    public var unarchived: [String] = []
+    package var unarchived: [String] = []
     /// Keys under `changes/` that are not change files: a name other than
     /// `YYYY-MM-DDTHH-MM-SS.csv`, one in a subfolder, or a stamp naming a moment the calendar
     /// does not have (`2026-02-30T10-00-00.csv`). Reported, never applied, moved or deleted.
-    public var stray: [String] = []
+    package var stray: [String] = []
     /// Entries under `changes/` that cannot be read as files (directories, links leaving the root).
-    public var skipped: [SkippedEntry] = []
+    package var skipped: [SkippedEntry] = []
 
     /// A file the run applies.
-    public struct PlannedFile: Sendable, Hashable {
-        public var object: SourceObject
-        public var key: ChangeKey
+    package struct PlannedFile: Sendable, Hashable {
+        package var object: SourceObject
+        package var key: ChangeKey
         /// At or before the watermark, applied on request.
-        public var late: Bool
+        package var late: Bool
     }
 
     /// The plan for a listing of `changes/`, asking the store's ledger only about the keys at or
     /// before the watermark (none, on a normal run): what the engine drains and `status` shows.
-    public static func resolve(_ listing: [SourceObject], dataset: Dataset, watermark: String?, reseed: Bool,
+    package static func resolve(_ listing: [SourceObject], dataset: Dataset, watermark: String?, reseed: Bool,
                                includeLate: Bool, ledger store: any TicketStore) async throws -> DrainPlan {
         let split = partition(listing, dataset: dataset, watermark: watermark, reseed: reseed)
         let applied = split.settled.isEmpty ? [] : try await store.appliedKeys(of: dataset, among: split.settled.map(\.0.key))
@@ -35,7 +35,7 @@ public struct DrainPlan: Sendable, Hashable {
     }
 
     /// The plan, once the ledger has said which settled keys it applied.
-    public static func make(_ listing: [SourceObject], dataset: Dataset, watermark: String?, applied: Set<String>,
+    package static func make(_ listing: [SourceObject], dataset: Dataset, watermark: String?, applied: Set<String>,
                             reseed: Bool, includeLate: Bool) -> DrainPlan {
         assemble(partition(listing, dataset: dataset, watermark: watermark, reseed: reseed), applied: applied, includeLate: includeLate)
     }

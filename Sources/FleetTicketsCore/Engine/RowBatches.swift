@@ -66,13 +66,13 @@ public struct RowBatches: AsyncSequence, Sendable {
     /// delta's whole file, most of what a small file costs our side). Only that one batch is
     /// decoded ahead; the rest as the store pulls. Iterate the result once; `abandon()` it
     /// if it will not be.
-    public func decodingFirstBatch() -> RowBatches {
+    package func decodingFirstBatch() -> RowBatches {
         guard case .csv = origin else { return self }
         return RowBatches(origin: .started(FirstBatch(makeAsyncIterator())), tally: tally)
     }
 
     /// Stops a decode `decodingFirstBatch` started and waits for it: nothing reads the file after.
-    public func abandon() async {
+    package func abandon() async {
         if case let .started(first) = origin { await first.abandon() }
     }
 

@@ -2,11 +2,11 @@ import FleetTicketsCore
 import Foundation
 import Logging
 
-/// The ``DispatchReader`` on PostgreSQL + PostGIS: every question is one call of
+/// The `DispatchReader` on PostgreSQL + PostGIS: every question is one call of
 /// `reporting.fn_dispatch_nearest` (migration 22), the function the dashboard calls, so the
 /// SDK and the dashboard always agree.
 ///
-/// Safe to share between many tasks: calls run on a ``PostgresConnectionPool`` of at most
+/// Safe to share between many tasks: calls run on a pool of at most
 /// `maxConnections` connections (off Swift's cooperative threads); a caller finding every
 /// connection busy waits for one. Connections open lazily; a connection the server dropped is
 /// replaced on the next call.
