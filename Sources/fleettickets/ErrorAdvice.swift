@@ -44,9 +44,9 @@ enum ErrorAdvice {
     /// already says it or there is nothing to do but read it.
     static func advice(for error: any Error) -> String? {
         switch error {
-        case let error as PostgresError: advice(for: error)
-        case let error as S3Error: error.hint.map { $0 + "." } ?? advice(for: error.code)
-        case let error as GeocoderError: advice(for: error)
+        case let error as PostgresError: databaseAdvice(error)
+        case let error as S3Error: error.hint.map { $0 + "." } ?? bucketAdvice(error.code)
+        case let error as GeocoderError: geocoderAdvice(error)
         case is CSVDecodingError: "Fix or remove the file, then rerun."
         case is RejectedData: "Fix the file upstream, or move it out of changes/ so the drain can go on, then rerun."
         default: nil
@@ -61,7 +61,7 @@ enum ErrorAdvice {
         return text + " " + advice
     }
 
-    private static func advice(for error: PostgresError) -> String {
+    private static func databaseAdvice(_ error: PostgresError) -> String {
         switch error.code {
         case .connect: return "Check DATABASE_URL and that the server is running."
         case .closed: return "Open a new connection."
@@ -83,7 +83,7 @@ enum ErrorAdvice {
         }
     }
 
-    private static func advice(for code: S3Error.Code) -> String? {
+    private static func bucketAdvice(_ code: S3Error.Code) -> String? {
         switch code {
         case .unreachable, .timeout: "Check RUSTFS_ENDPOINT and that the server is reachable, then retry."
         case .throttled, .serverError: "The server is struggling; retry later."
@@ -94,7 +94,7 @@ enum ErrorAdvice {
         }
     }
 
-    private static func advice(for error: GeocoderError) -> String? {
+    private static func geocoderAdvice(_ error: GeocoderError) -> String? {
         switch error.code {
         case .unauthorized: "Check \(error.variable ?? "the geocoder's credentials")."
         case .quotaExhausted: "Wait for the provider's quota to renew; the places not asked are asked next run."

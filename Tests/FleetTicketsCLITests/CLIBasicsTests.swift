@@ -39,6 +39,7 @@ import Testing
             #expect(r.stdout.isEmpty)
             #expect(r.stderr.contains("127.0.0.1:9"), "says where")
             #expect(!r.stderr.contains("Sup3rS3cret"), "never the password")
+            #expect(r.stderr.contains("Check DATABASE_URL"), "the CLI adds the advice: \(r.stderr)")
         }
     }
 

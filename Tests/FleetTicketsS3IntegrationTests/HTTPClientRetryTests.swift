@@ -87,8 +87,10 @@ struct HTTPClientRetryTests {
         let error = await #expect(throws: S3Error.self) { _ = try await client.headObject("k.csv") }
         #expect(error?.status == 403)
         #expect(error?.retries == 0)
-        let text = error.map { "\($0)" } ?? ""
-        #expect(text.contains(variable))
+        #expect(error?.code == .accessDenied)
+        // The description says what failed; the hint names the setting, for the caller to advise.
+        #expect(error?.hint?.contains(variable) == true)
+        let text = error.map { "\($0) \($0.hint ?? "") \(String(reflecting: $0))" } ?? ""
         #expect(!text.contains(secret))
         #expect(!text.contains("0123abcd"))
     }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Turns a file's header and records into cleaned rows (SPEC 2), in this order per row:
+/// Turns a file's header and records into cleaned rows, in this order per row:
 /// drop alarms, drop the sentinel, drop the seven unwanted columns, lowercase `region`,
 /// uppercase `raw_status`.
 ///

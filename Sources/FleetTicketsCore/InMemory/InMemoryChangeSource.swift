@@ -50,16 +50,3 @@ public final class InMemoryChangeSource: ChangeSource {
         }
     }
 }
-
-/// Failures common to every change source.
-public enum ChangeSourceError: Error, Sendable, Hashable, CustomStringConvertible {
-    case notFound(key: String, location: String)
-    case io(operation: String, key: String, reason: String)
-
-    public var description: String {
-        switch self {
-        case let .notFound(key, location): "\(key) is not in \(location)"
-        case let .io(operation, key, reason): "could not \(operation) \(key): \(reason)"
-        }
-    }
-}

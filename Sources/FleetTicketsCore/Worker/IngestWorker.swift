@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 
-/// The long-running worker (`fleettickets run`): drains each dataset, runs its hooks and geocodes new
+/// The long-running worker: drains each dataset, runs its hooks and geocodes new
 /// places within a budget, then sleeps until the next tick, until asked to stop.
 ///
 /// - A tick with nothing new costs one listing per dataset and writes nothing.
