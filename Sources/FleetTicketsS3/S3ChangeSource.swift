@@ -10,9 +10,10 @@ import Logging
 ///   copies each object (four at a time), then deletes the originals it copied in one
 ///   DeleteObjects request. A small file this source read ahead is copied by writing the
 ///   bytes it read (PutObject, with its content type and metadata); any other by CopyObject.
-/// - `willRead` starts a bounded read-ahead: while the engine applies one file, the next
-///   one or two are downloaded into memory (files up to `readAheadMaxFileBytes` each). A key
-///   read out of plan order, or whose fetch failed, is simply read directly.
+/// - `willRead` starts a read-ahead within the run's `ReadAheadBudget`: while the engine
+///   applies one file, the next `filesAhead` are downloaded into memory, `bytesAhead` of them
+///   at most in all. A key read out of plan order, one that did not fit, or whose fetch
+///   failed, is simply read directly.
 ///
 /// ```swift
 /// let source = S3ChangeSource(configuration: try S3Configuration(environment: env), logger: logger)
@@ -27,26 +28,21 @@ public struct S3ChangeSource: ChangeSource {
     private let chunkSize = 256 * 1024
     private let logger: Logger
 
-    /// A source for `configuration.bucket`, reading ahead up to 2 files of up to 32 MiB each.
+    /// A source for `configuration.bucket`.
     public init(configuration: S3Configuration, logger: Logger) {
         self.init(client: S3Client(configuration: configuration, logger: logger), logger: logger)
     }
 
-    /// The largest file archived from the bytes read (1 MiB) unless the initialiser says otherwise.
-    public static let defaultArchiveFromMemoryMaxFileBytes = 1024 * 1024
-
-    /// A source over `client`, reading ahead `readAheadDepth` files (0 turns read-ahead off)
-    /// of at most `readAheadMaxFileBytes` each. Of those, files up to `archiveFromMemoryMaxFileBytes`
-    /// are kept once read (16 MiB of them at most) and archived by writing their bytes; 0
-    /// archives every file by CopyObject.
-    public init(client: S3Client, readAheadDepth: Int = 2, readAheadMaxFileBytes: Int = 32 * 1024 * 1024,
-                archiveFromMemoryMaxFileBytes: Int = defaultArchiveFromMemoryMaxFileBytes, logger: Logger) {
+    /// A source over `client`. How far it reads ahead, and which files it keeps to archive
+    /// from memory, is the run's `ReadAheadBudget` (`willRead(_:within:)`); a key read without
+    /// a plan is read directly.
+    public init(client: S3Client, logger: Logger) {
         self.client = client
         self.logger = logger
-        self.heldFiles = S3HeldFiles(maxFileBytes: archiveFromMemoryMaxFileBytes, maxTotalBytes: 16 * 1024 * 1024)
-        self.readAhead = S3ReadAhead(depth: readAheadDepth, maxFileBytes: readAheadMaxFileBytes) { [logger] key, maxBytes in
+        self.heldFiles = S3HeldFiles()
+        self.readAhead = S3ReadAhead { [logger] key, reserve in
             do {
-                return try await Self.download(key, through: client, maxBytes: maxBytes)
+                return try await Self.download(key, through: client, reserve: reserve)
             } catch {
                 logger.debug("read-ahead failed; the file will be read directly", metadata: ["key": "\(key)", "error": "\(error)"])
                 throw error
@@ -65,7 +61,8 @@ public struct S3ChangeSource: ChangeSource {
         if let file = await readAhead.take(key) {
             logger.trace("serving a file from read-ahead", metadata: ["key": "\(key)", "bytes": "\(file.bytes.count)"])
             heldFiles.keep(key, file)
-            return ByteChunks.serving(file.bytes, chunkSize: chunkSize)
+            // The bytes stay on the read-ahead's account until the reader lets the stream go.
+            return ByteChunks.serving(file.bytes, chunkSize: chunkSize) { [readAhead] in Task { await readAhead.release(key) } }
         }
         do {
             return try await client.getObject(key).body
@@ -104,25 +101,29 @@ public struct S3ChangeSource: ChangeSource {
         }
     }
 
-    public func willRead(_ keys: [String]) async {
-        await readAhead.plan(keys)
+    public func willRead(_ keys: [String], within budget: ReadAheadBudget) async {
+        heldFiles.limit(to: budget)
+        await readAhead.plan(keys, within: budget)
     }
 
     /// How many files the read-ahead is fetching or holding (for tests).
-    package var readAheadHeldCount: Int { get async { await readAhead.heldCount } }
+    package var readAheadHeldCount: Int { get async { await readAhead.held.files } }
 
     /// How many files read are held to be archived from memory (for tests).
     package var heldForArchiveCount: Int { heldFiles.held.files }
 
-    /// Downloads a whole object, or returns nil as soon as it proves larger than `maxBytes`.
-    static func download(_ key: String, through client: S3Client, maxBytes: Int) async throws -> S3HeldFiles.File? {
+    /// Downloads a whole object once `reserve` accepted its stated size; nil when it did not,
+    /// or when the body proves longer than stated.
+    static func download(_ key: String, through client: S3Client,
+                         reserve: @Sendable (Int) async -> Bool) async throws -> S3HeldFiles.File? {
         let object = try await client.getObject(key)
-        if object.info.size > Int64(maxBytes) { return nil }
+        guard object.info.size >= 0, object.info.size <= Int64(Int.max), await reserve(Int(object.info.size)) else { return nil }
+        let size = Int(object.info.size)
         var bytes: [UInt8] = []
-        if object.info.size > 0 { bytes.reserveCapacity(Int(object.info.size)) }
+        bytes.reserveCapacity(size)
         for try await chunk in object.body {
             bytes += chunk
-            if bytes.count > maxBytes { return nil }
+            if bytes.count > size { return nil }
         }
         return S3HeldFiles.File(bytes: bytes, contentType: object.info.contentType, metadata: object.info.metadata,
                                 archivableFromMemory: object.info.otherStoredAttributes.isEmpty)

@@ -1,3 +1,4 @@
+import FleetTicketsCore
 import Synchronization
 
 /// Small files already read whole, kept until they are archived, so that the archive can
@@ -9,8 +10,9 @@ import Synchronization
 /// against 2.2 ms for a copy, and that is most of what limits a drain of small files there.
 /// The archived object is then exactly the bytes that were applied.
 ///
-/// What is kept is bounded: files of at most `maxFileBytes`, and at most `maxTotalBytes` in
-/// all, the oldest forgotten first. A file read but never archived (a dry run, a failed
+/// What is kept is bounded by the run's `ReadAheadBudget`: files of at most `heldFileBytes`,
+/// and at most `heldBytes` in all, the oldest forgotten first (`limit(to:)`; nothing is kept
+/// before it is called). A file read but never archived (a dry run, a failed
 /// apply) is forgotten in its turn. A file that is not held is archived by CopyObject.
 final class S3HeldFiles: Sendable {
     /// A file's bytes and what the server said of them.
@@ -31,6 +33,19 @@ final class S3HeldFiles: Sendable {
         var oldest = 0
         var turns = 0
         var totalBytes = 0
+        var maxFileBytes = 0
+        var maxTotalBytes = 0
+
+        /// Forgets the oldest files until what is held fits `maxTotalBytes`.
+        mutating func evictPastTheBound() {
+            while totalBytes > maxTotalBytes, oldest < order.count {
+                let entry = order[oldest]
+                oldest += 1
+                guard files[entry.key]?.turn == entry.turn else { continue }
+                totalBytes -= files.removeValue(forKey: entry.key)!.file.bytes.count
+            }
+            compactIfWorthIt()
+        }
 
         /// Drops the stale and forgotten entries once they are most of `order`, so it stays
         /// within a constant factor of what is held and the work stays linear.
@@ -41,32 +56,32 @@ final class S3HeldFiles: Sendable {
         }
     }
 
-    let maxFileBytes: Int
-    let maxTotalBytes: Int
     private let state = Mutex(State())
 
-    init(maxFileBytes: Int, maxTotalBytes: Int) {
-        self.maxFileBytes = max(0, maxFileBytes)
-        self.maxTotalBytes = max(0, maxTotalBytes)
+    init() {}
+
+    /// Keeps what the budget allows from now on (`heldFileBytes` per file, `heldBytes` in
+    /// all), forgetting the oldest files past the new bound.
+    func limit(to budget: ReadAheadBudget) {
+        state.withLock { state in
+            state.maxFileBytes = budget.heldFileBytes
+            state.maxTotalBytes = budget.heldBytes
+            state.evictPastTheBound()
+        }
     }
 
     /// Keeps `file` for `key` if it is small enough; forgets the oldest files past the bound.
     func keep(_ key: String, _ file: File) {
-        guard file.archivableFromMemory, file.bytes.count <= maxFileBytes, file.bytes.count <= maxTotalBytes else { return }
+        guard file.archivableFromMemory else { return }
         state.withLock { state in
+            guard file.bytes.count <= state.maxFileBytes, file.bytes.count <= state.maxTotalBytes else { return }
             state.turns += 1
             if let earlier = state.files.updateValue((file, state.turns), forKey: key) {
                 state.totalBytes -= earlier.file.bytes.count
             }
             state.totalBytes += file.bytes.count
             state.order.append((key, state.turns))
-            while state.totalBytes > maxTotalBytes, state.oldest < state.order.count {
-                let entry = state.order[state.oldest]
-                state.oldest += 1
-                guard state.files[entry.key]?.turn == entry.turn else { continue }
-                state.totalBytes -= state.files.removeValue(forKey: entry.key)!.file.bytes.count
-            }
-            state.compactIfWorthIt()
+            state.evictPastTheBound()
         }
     }
 

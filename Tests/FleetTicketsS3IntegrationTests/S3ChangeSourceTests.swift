@@ -31,10 +31,10 @@ struct S3ChangeSourceTests {
         let client = try await LiveS3.freshBucket("readahead")
         let files = Self.files(count: 6)
         for file in files { try await client.putObject(file.key, bytes: file.bytes) }
-        let source = S3ChangeSource(client: client, readAheadDepth: 2, logger: LiveS3.logger)
-        let direct = S3ChangeSource(client: client, readAheadDepth: 0, logger: LiveS3.logger)
+        let source = S3ChangeSource(client: client, logger: LiveS3.logger)
+        let direct = S3ChangeSource(client: client, logger: LiveS3.logger)
 
-        await source.willRead(files.map(\.key))
+        await source.willRead(files.map(\.key), within: .default)
         #expect(await source.readAheadHeldCount <= 2)
         for file in files {
             let ahead = try await source.readAll(file.key)
@@ -49,9 +49,9 @@ struct S3ChangeSourceTests {
         let client = try await LiveS3.freshBucket("offplan")
         let files = Self.files(count: 5)
         for file in files { try await client.putObject(file.key, bytes: file.bytes) }
-        let source = S3ChangeSource(client: client, readAheadDepth: 2, logger: LiveS3.logger)
+        let source = S3ChangeSource(client: client, logger: LiveS3.logger)
 
-        await source.willRead(files.map(\.key))
+        await source.willRead(files.map(\.key), within: .default)
         try await client.putObject("unplanned.csv", bytes: Array("x".utf8))
         #expect(try await source.readAll("unplanned.csv") == Array("x".utf8))
         // Skipping ahead: the files before it are dropped from the read-ahead.
@@ -65,8 +65,8 @@ struct S3ChangeSourceTests {
         let client = try await LiveS3.freshBucket("toolarge")
         let files = Self.files(count: 3)
         for file in files { try await client.putObject(file.key, bytes: file.bytes) }
-        let source = S3ChangeSource(client: client, readAheadDepth: 2, readAheadMaxFileBytes: 50_000, logger: LiveS3.logger)
-        await source.willRead(files.map(\.key))
+        let source = S3ChangeSource(client: client, logger: LiveS3.logger)
+        await source.willRead(files.map(\.key), within: ReadAheadBudget(bytesAhead: 50_000))
         for file in files { #expect(try await source.readAll(file.key) == file.bytes) }
     }
 
@@ -91,7 +91,7 @@ struct S3ChangeSourceTests {
         for file in files {
             try await client.putObject(file.key, bytes: file.bytes, contentType: "text/csv", metadata: ["export-run": "42"])
         }
-        await source.willRead(keys)
+        await source.willRead(keys, within: .default)
         for file in files { #expect(try await source.readAll(file.key) == file.bytes) }
         #expect(source.heldForArchiveCount == 3, "each small file read ahead is held until it is archived")
 
@@ -121,9 +121,9 @@ struct S3ChangeSourceTests {
         #expect(try await client.headObject(disposed).otherStoredAttributes == ["content-disposition"])
 
         let readingAhead = S3ChangeSource(client: client, logger: LiveS3.logger)
-        await readingAhead.willRead([disposed])
+        await readingAhead.willRead([disposed], within: .default)
         #expect(try await readingAhead.readAll(disposed) == bytes)
-        let direct = S3ChangeSource(client: client, readAheadDepth: 0, logger: LiveS3.logger)
+        let direct = S3ChangeSource(client: client, logger: LiveS3.logger)
         #expect(try await direct.readAll(plain) == bytes)
         #expect(readingAhead.heldForArchiveCount == 0 && direct.heldForArchiveCount == 0)
 
@@ -147,7 +147,7 @@ struct S3ChangeSourceTests {
         await #expect(throws: ChangeSourceError.notFound(key: key, location: source.location)) {
             try await source.move(key, to: "automations/inc/processed/x.csv")
         }
-        await source.willRead([key])
+        await source.willRead([key], within: .default)
         await #expect(throws: ChangeSourceError.notFound(key: key, location: source.location)) {
             _ = try await source.read(key)
         }

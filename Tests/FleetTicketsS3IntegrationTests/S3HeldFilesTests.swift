@@ -1,3 +1,4 @@
+import FleetTicketsCore
 import Testing
 @testable import FleetTicketsS3
 
@@ -9,8 +10,29 @@ struct S3HeldFilesTests {
                          archivableFromMemory: archivable)
     }
 
+    /// Held files bounded as a run's budget bounds them.
+    static func held(file: Int, total: Int) -> S3HeldFiles {
+        let held = S3HeldFiles()
+        held.limit(to: ReadAheadBudget(heldBytes: total, heldFileBytes: file))
+        return held
+    }
+
+    @Test func nothingIsKeptBeforeABudgetAndASmallerBudgetForgetsTheOldest() {
+        let held = S3HeldFiles()
+        held.keep("early", Self.file(10))
+        #expect(held.held.files == 0, "no run has said what it may keep")
+        held.limit(to: ReadAheadBudget(heldBytes: 300, heldFileBytes: 100))
+        for index in 0..<3 { held.keep("k\(index)", Self.file(100)) }
+        #expect(held.held.bytes == 300)
+        held.limit(to: ReadAheadBudget(heldBytes: 150, heldFileBytes: 100))
+        #expect(held.held.bytes == 100 && held.take("k2") != nil, "the newest stays")
+        held.limit(to: .none)
+        held.keep("late", Self.file(1))
+        #expect(held.held.files == 0)
+    }
+
     @Test func pastTheTotalBoundTheOldestFilesAreForgottenFirst() {
-        let held = S3HeldFiles(maxFileBytes: 100, maxTotalBytes: 250)
+        let held = Self.held(file: 100, total: 250)
         for index in 0..<5 { held.keep("k\(index)", Self.file(100)) }
         #expect(held.held.files == 2 && held.held.bytes == 200)
         #expect(held.take("k0") == nil && held.take("k2") == nil, "the oldest went first")
@@ -21,7 +43,7 @@ struct S3HeldFilesTests {
     }
 
     @Test func largeFilesAndFilesWithOtherAttributesAreNotKept() {
-        let held = S3HeldFiles(maxFileBytes: 100, maxTotalBytes: 1_000)
+        let held = Self.held(file: 100, total: 1_000)
         held.keep("large", Self.file(101))
         held.keep("encoded", Self.file(10, archivable: false))
         held.keep("empty", Self.file(0))
@@ -30,7 +52,7 @@ struct S3HeldFilesTests {
     }
 
     @Test func aKeyKeptAgainCountsOnceAndItsOldTurnDoesNotForgetIt() {
-        let held = S3HeldFiles(maxFileBytes: 100, maxTotalBytes: 200)
+        let held = Self.held(file: 100, total: 200)
         held.keep("a", Self.file(50))
         held.keep("b", Self.file(50))
         held.keep("a", Self.file(100))
@@ -43,7 +65,7 @@ struct S3HeldFilesTests {
     }
 
     @Test func theBookkeepingStaysBoundedOverALongDrainAndADryRun() {
-        let held = S3HeldFiles(maxFileBytes: 1_000, maxTotalBytes: 64_000)
+        let held = Self.held(file: 1_000, total: 64_000)
         // A drain: each file is kept when read and taken when archived, a few files apart.
         for index in 0..<100_000 {
             held.keep("f\(index)", Self.file(500))
@@ -58,7 +80,7 @@ struct S3HeldFilesTests {
     }
 
     @Test func manyTasksKeepingAndTakingAgreeOnWhatIsHeld() async {
-        let held = S3HeldFiles(maxFileBytes: 100, maxTotalBytes: 1 << 30)
+        let held = Self.held(file: 100, total: 1 << 30)
         let taken = await withTaskGroup(of: Int.self) { group in
             for task in 0..<16 {
                 group.addTask {

@@ -203,7 +203,7 @@ struct TimedSource: ChangeSource {
         return await inner.move(moves)
     }
 
-    func willRead(_ keys: [String]) async { await inner.willRead(keys) }
+    func willRead(_ keys: [String], within budget: ReadAheadBudget) async { await inner.willRead(keys, within: budget) }
 }
 
 struct TimedStore: TicketStore {
@@ -304,15 +304,18 @@ struct Measurement {
 func drain(_ label: String, bucket name: String, readAheadDepth: Int, archiveFromMemory: Bool = true, databaseURL: String,
            keep: Bool = false) async throws -> (Measurement, S3Client) {
     let client = try await bucketWithFiles(name)
-    let source = S3ChangeSource(client: client, readAheadDepth: readAheadDepth,
-                                archiveFromMemoryMaxFileBytes: archiveFromMemory ? S3ChangeSource.defaultArchiveFromMemoryMaxFileBytes : 0,
-                                logger: quiet)
-    let measurement = try await drain(label, from: source, databaseURL: databaseURL)
+    let source = S3ChangeSource(client: client, logger: quiet)
+    // Depth 0: nothing downloaded ahead (the engine still opens the next file).
+    var budget = ReadAheadBudget.default
+    if readAheadDepth == 0 { budget.bytesAhead = 0 } else { budget.filesAhead = readAheadDepth }
+    if !archiveFromMemory { budget.heldBytes = 0 }
+    let measurement = try await drain(label, from: source, databaseURL: databaseURL, readAhead: budget)
     if !keep { try await empty(client) }
     return (measurement, client)
 }
 
-func drain(_ label: String, from bucket: any ChangeSource, databaseURL: String) async throws -> Measurement {
+func drain(_ label: String, from bucket: any ChangeSource, databaseURL: String,
+           readAhead: ReadAheadBudget = .default) async throws -> Measurement {
     let store = try PostgresTicketStore(url: databaseURL, logger: quiet)
     defer { store.close() }
     guard try await store.status(of: dataset).ledgerFiles == 0 else {
@@ -323,7 +326,7 @@ func drain(_ label: String, from bucket: any ChangeSource, databaseURL: String) 
     let engine = IngestEngine(source: source, store: TimedStore(inner: store, meter: meter), logger: quiet)
     let cpuBefore = CPUSample.now()
     let started = ContinuousClock.now
-    let report = await engine.run(dataset, options: IngestOptions(apply: true, reseed: true))
+    let report = await engine.run(dataset, options: IngestOptions(apply: true, reseed: true, readAhead: readAhead))
     let seconds = since(started)
     let cpu = CPUSample.now() - cpuBefore
     if let failure = report.failure { throw Failure(description: "\(label): the drain failed: \(failure.message)") }

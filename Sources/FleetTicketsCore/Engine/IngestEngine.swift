@@ -105,12 +105,12 @@ public struct IngestEngine: Sendable {
         if archiving {
             for key in report.archiveRetried { await archiver.start(key) }
         }
-        await source.willRead(planned.map(\.object.key))
+        await source.willRead(planned.map(\.object.key), within: options.readAhead)
         let bytesTotal = planned.reduce(Int64(0)) { $0 + $1.object.size }
         var bytesDone: Int64 = 0
         // Each file is opened and its first batch decoded while the store applies the one
-        // before (RowBatches.decodingFirstBatch): one file ahead, one batch of it. A file the
-        // run does not reach is abandoned before the drain returns: nothing reads it after.
+        // before, when the budget reads files ahead (UpcomingFile). A file the run does not
+        // reach is abandoned before the drain returns: nothing reads it after.
         var upcoming: UpcomingFile?
         for (index, file) in planned.enumerated() {
             if stop?.isRequested == true {
@@ -121,9 +121,9 @@ public struct IngestEngine: Sendable {
             }
             let event = ProgressEvent(task: "ingest \(dataset)", unit: "file", step: index + 1, steps: planned.count,
                                       item: file.object.key, bytesDone: bytesDone, bytesTotal: bytesTotal, rowsDone: report.rowsRead)
-            let current = upcoming ?? UpcomingFile(file.object.key, source: source, batchSize: options.batchSize)
-            upcoming = index + 1 < planned.count
-                ? UpcomingFile(planned[index + 1].object.key, source: source, batchSize: options.batchSize) : nil
+            let current = upcoming ?? UpcomingFile(file.object.key, source: source, options: options)
+            upcoming = options.readAhead.filesAhead > 0 && index + 1 < planned.count
+                ? UpcomingFile(planned[index + 1].object.key, source: source, options: options) : nil
             let fileReport: FileReport
             do {
                 fileReport = try await apply(file, rows: current, dataset: dataset, options: options, into: store) { tally in
@@ -254,21 +254,5 @@ extension Duration {
     var seconds: Double {
         let (s, atto) = components
         return Double(s) + Double(atto) / 1e18
-    }
-}
-
-/// A file opened, its first batch decoding, ahead of its turn (see `IngestEngine.drain`). A
-/// failed read surfaces when the file's turn comes, as it did when the file was opened then.
-struct UpcomingFile: Sendable {
-    let rows: Task<RowBatches, any Error>
-
-    init(_ key: String, source: any ChangeSource, batchSize: Int) {
-        rows = Task { RowBatches(csv: try await source.read(key), key: key, batchSize: batchSize).decodingFirstBatch() }
-    }
-
-    /// Stops the read and decode, and waits for them.
-    func abandon() async {
-        rows.cancel()
-        if let batches = try? await rows.value { await batches.abandon() }
     }
 }

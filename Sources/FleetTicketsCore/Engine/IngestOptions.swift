@@ -17,9 +17,13 @@ public struct IngestOptions: Sendable, Hashable {
     /// Committed files per batch of moves to `processed/` (the last batch of a run may be
     /// shorter). A bucket deletes a batch's originals in one request.
     public var archiveBatchSize: Int
+    /// How far the run reads ahead of the file it applies, and what it keeps for the archive:
+    /// the memory the drain holds beyond the file and batch in hand (`ReadAheadBudget`).
+    public var readAhead: ReadAheadBudget
 
     public init(apply: Bool = false, reseed: Bool = false, includeLate: Bool = false, looseFiles: [String]? = nil,
-                batchSize: Int = 2_000, archiveConcurrency: Int = 2, archiveBatchSize: Int = 32) {
+                batchSize: Int = 2_000, archiveConcurrency: Int = 2, archiveBatchSize: Int = 32,
+                readAhead: ReadAheadBudget = .default) {
         self.apply = apply
         self.reseed = reseed
         self.includeLate = includeLate
@@ -27,5 +31,6 @@ public struct IngestOptions: Sendable, Hashable {
         self.batchSize = batchSize
         self.archiveConcurrency = archiveConcurrency
         self.archiveBatchSize = archiveBatchSize
+        self.readAhead = readAhead
     }
 }

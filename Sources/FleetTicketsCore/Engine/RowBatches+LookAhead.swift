@@ -6,11 +6,16 @@ extension RowBatches {
     /// one (pulling one batch at a time left the database idle during every decode: a
     /// quarter of a full drain's wall time).
     ///
-    /// One batch ahead, never more: memory stays at two batches whatever the file's size.
+    /// One batch ahead, never more: memory stays at two batches whatever the file's size; none
+    /// when the run's budget says so (`batchesAhead` 0), and then this is plain iteration.
     /// Errors from decoding and from `body` surface unchanged; when `body` throws, the decode
     /// in flight is cancelled and awaited before this returns, so nothing reads the file after.
     /// Like iterating, call it once per value.
     package func forEachWithLookAhead(_ body: ([TicketRow]) async throws -> Void) async throws {
+        guard batchesAhead > 0 else {
+            for try await batch in self { try await body(batch) }
+            return
+        }
         let iterator = SequentialIterator(makeAsyncIterator())
         var pending = Task { try await iterator.next() }
         do {

@@ -13,6 +13,9 @@ public struct RowBatches: AsyncSequence, Sendable {
 
     /// What has been read and dropped so far; complete once iteration has ended.
     package let tally: FileTally
+    /// Batches a store may have decoded ahead of the one it writes (`forEachWithLookAhead`):
+    /// 0 or 1, from the run's `ReadAheadBudget.batchesAhead`.
+    package let batchesAhead: Int
 
     private enum Origin: Sendable {
         case csv(key: String, bytes: ByteChunks, batchSize: Int)
@@ -26,10 +29,13 @@ public struct RowBatches: AsyncSequence, Sendable {
         self.init(csv: bytes, key: key, batchSize: batchSize, tally: FileTally())
     }
 
-    /// Rows decoded and cleaned from a CSV byte stream, counted into `tally` as they are read.
-    package init(csv bytes: ByteChunks, key: String, batchSize: Int, tally: FileTally) {
+    /// Rows decoded and cleaned from a CSV byte stream, counted into `tally` as they are read;
+    /// `batchesAhead` as the run's budget allows (`ReadAheadBudget.batchesAhead`).
+    package init(csv bytes: ByteChunks, key: String, batchSize: Int, tally: FileTally,
+                 batchesAhead: Int = ReadAheadBudget.default.batchesAhead) {
         self.origin = .csv(key: key, bytes: bytes, batchSize: Swift.max(1, batchSize))
         self.tally = tally
+        self.batchesAhead = Swift.min(1, Swift.max(0, batchesAhead))
     }
 
     /// Rows already cleaned (fixtures, embedders feeding rows from elsewhere).
@@ -42,11 +48,13 @@ public struct RowBatches: AsyncSequence, Sendable {
             $0.rowsKept = count
         }
         self.tally = tally
+        self.batchesAhead = 0
     }
 
-    private init(origin: Origin, tally: FileTally) {
+    private init(origin: Origin, tally: FileTally, batchesAhead: Int) {
         self.origin = origin
         self.tally = tally
+        self.batchesAhead = batchesAhead
     }
 
     public func makeAsyncIterator() -> Iterator {
@@ -68,7 +76,7 @@ public struct RowBatches: AsyncSequence, Sendable {
     /// if it will not be.
     package func decodingFirstBatch() -> RowBatches {
         guard case .csv = origin else { return self }
-        return RowBatches(origin: .started(FirstBatch(makeAsyncIterator())), tally: tally)
+        return RowBatches(origin: .started(FirstBatch(makeAsyncIterator())), tally: tally, batchesAhead: batchesAhead)
     }
 
     /// Stops a decode `decodingFirstBatch` started and waits for it: nothing reads the file after.

@@ -22,9 +22,10 @@ public typealias ByteChunks = AsyncThrowingStream<[UInt8], any Error>
 
 extension AsyncThrowingStream where Element == [UInt8], Failure == any Error {
     /// Serves bytes already in memory as chunks of `size`, copying each chunk only when it
-    /// is asked for (in-memory sources, read-ahead buffers).
-    public static func serving(_ bytes: [UInt8], chunkSize size: Int) -> ByteChunks {
-        let cursor = ChunkCursor(bytes: bytes, size: size)
+    /// is asked for (in-memory sources, read-ahead buffers). `released` is called once the
+    /// stream and its iterator are gone (a read-ahead's account of the bytes it holds).
+    public static func serving(_ bytes: [UInt8], chunkSize size: Int, released: (@Sendable () -> Void)? = nil) -> ByteChunks {
+        let cursor = ChunkCursor(bytes: bytes, size: size, released: released)
         return ByteChunks(unfolding: { cursor.next() })
     }
 }
@@ -33,11 +34,15 @@ private final class ChunkCursor: Sendable {
     private let bytes: [UInt8]
     private let size: Int
     private let offset = Mutex(0)
+    private let released: (@Sendable () -> Void)?
 
-    init(bytes: [UInt8], size: Int) {
+    init(bytes: [UInt8], size: Int, released: (@Sendable () -> Void)?) {
         self.bytes = bytes
         self.size = max(1, size)
+        self.released = released
     }
+
+    deinit { released?() }
 
     func next() -> [UInt8]? {
         offset.withLock { offset in
@@ -74,8 +79,9 @@ public protocol ChangeSource: Sendable {
     /// by one (a few at a time); a bucket copies each and deletes the originals in one request.
     func move(_ moves: [ObjectMove]) async -> [String: any Error]
     /// A hint that these keys will be read next, in this order. Sources that can fetch
-    /// ahead (a bucket) may start doing so; the default ignores it.
-    func willRead(_ keys: [String]) async
+    /// ahead (a bucket) may start doing so, holding no more than `budget` allows; the
+    /// default ignores it.
+    func willRead(_ keys: [String], within budget: ReadAheadBudget) async
     /// Where this source reads from, for reports and errors (never with credentials).
     var location: String { get }
 }
@@ -92,7 +98,7 @@ public struct ObjectMove: Sendable, Hashable {
 }
 
 extension ChangeSource {
-    public func willRead(_ keys: [String]) async {}
+    public func willRead(_ keys: [String], within budget: ReadAheadBudget) async {}
 
     public func move(_ moves: [ObjectMove]) async -> [String: any Error] {
         await runEach(moves, atOnce: 4, key: \.key) { try await move($0.key, to: $0.destination) }
