@@ -7,8 +7,9 @@
 --     both tables to find the open set. Here each case is its own branch: "open only" reads
 --     the open tickets through the is_actionable index, "everything" reads everything;
 --   - the open set is read once (13 reread its CTE for each summary count);
---   - the features are built as json and cast to jsonb once: building a jsonb object per
---     feature cost about twice as much, and the cast gives the same jsonb value;
+--   - the payload is built as json and cast to jsonb once at the end: a jsonb object per
+--     feature cost about twice as much, and a jsonb_build_object around the feature array
+--     copied it whole again; the cast gives the same jsonb value;
 --   - no JIT: the plan's estimate counts the "everything" branches it never runs for the live
 --     map, which grows with the history and crossed the JIT threshold, so each call paid
 --     100+ ms of compilation for a query that runs in tens of milliseconds.
@@ -53,7 +54,7 @@ BEGIN ATOMIC
                count(*) FILTER (WHERE p.geom IS NOT NULL AND p.geo_source = 'cluster') AS cluster
           FROM picked p
     )
-    SELECT jsonb_build_object(
+    SELECT json_build_object(
         'type', 'FeatureCollection',
         'features', coalesce((
             SELECT json_agg(json_build_object(
@@ -78,7 +79,7 @@ BEGIN ATOMIC
                            'geo_source', p.geo_source))
                    ORDER BY p.dataset, p.ticket_id)
               FROM picked p
-             WHERE p.geom IS NOT NULL)::jsonb, '[]'::jsonb),
+             WHERE p.geom IS NOT NULL), '[]'::json),
         'summary', (
             SELECT jsonb_build_object(
                        'open_only', coalesce(p_open_only, true),
@@ -87,7 +88,7 @@ BEGIN ATOMIC
                        'by_dataset', jsonb_build_object('inc', n.inc, 'crq', n.crq),
                        'by_geo_source', jsonb_build_object('feed', n.feed, 'location', n.location, 'cluster', n.cluster),
                        'freshness', tickets.freshness())
-              FROM counts n));
+              FROM counts n))::jsonb;
 END;
 COMMENT ON FUNCTION reporting.fn_tickets_for_map(boolean) IS
     'GeoJSON FeatureCollection of placed tickets of inc and crq (open only by default) plus summary counts';

@@ -1,9 +1,10 @@
 -- 30_dashboard_features_as_json.sql
 -- reporting._dashboard (20_crq_parity), the body of fn_inc_dashboard and fn_crq_dashboard:
 -- the same arguments, JSON and answers, cheaper per feature and flat in the history.
---   - the open and closed features are built as json and cast to jsonb once: building a jsonb
---     object per feature (and per properties object) cost about twice as much, and the cast
---     gives the same jsonb value;
+--   - the payload is built as json and cast to jsonb once at the end: a jsonb object per
+--     feature cost about twice as much, and each jsonb_build_object around the feature
+--     arrays copied them whole again (the open and closed collections, then the payload);
+--     the cast gives the same jsonb value;
 --   - no JIT: the estimates of its window reads grow with the history and crossed the JIT
 --     threshold, where compiling cost more than the reads.
 -- Its reads were already indexed: the open set through is_actionable, the window's closures
@@ -116,7 +117,7 @@ BEGIN
                ) u
          GROUP BY u.cluster
     )
-    SELECT jsonb_build_object(
+    SELECT json_build_object(
         'window', jsonb_build_object(
             'name', v_window,
             'from', v_from,           -- jsonb renders dates as ISO YYYY-MM-DD
@@ -126,7 +127,7 @@ BEGIN
             'timezone', 'Africa/Nairobi'),
         'filters', jsonb_build_object('cluster', v_cluster, 'status', v_status),
         'generated_at', tickets.json_ts(now()),
-        'open', jsonb_build_object(
+        'open', json_build_object(
             'type', 'FeatureCollection',
             'features', coalesce((
                 SELECT json_agg(json_build_object(
@@ -154,8 +155,8 @@ BEGIN
                                'geo_source', o.geo_source))
                        ORDER BY o.hours_open DESC NULLS LAST, o.ticket_id)
                   FROM open_t o
-                 WHERE o.geom IS NOT NULL)::jsonb, '[]'::jsonb)),
-        'closed', jsonb_build_object(
+                 WHERE o.geom IS NOT NULL), '[]'::json)),
+        'closed', json_build_object(
             'type', 'FeatureCollection',
             'features', coalesce((
                 SELECT json_agg(json_build_object(
@@ -180,7 +181,7 @@ BEGIN
                                'geo_source', c.geo_source))
                        ORDER BY c.closed_at DESC, c.ticket_id)
                   FROM closed_t c
-                 WHERE c.geom IS NOT NULL)::jsonb, '[]'::jsonb)),
+                 WHERE c.geom IS NOT NULL), '[]'::json)),
         'metrics', (
             SELECT jsonb_build_object(
                        'open_total', o.total,
@@ -217,7 +218,7 @@ BEGIN
         'freshness', (SELECT m.metadata || jsonb_build_object('dataset', m.dataset,
                                                               'updated_at', tickets.json_ts(m.updated_at))
                         FROM tickets.import_meta m
-                       WHERE m.dataset = v_dataset))
+                       WHERE m.dataset = v_dataset))::jsonb
       INTO result;
 
     RETURN result;

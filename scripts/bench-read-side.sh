@@ -6,8 +6,10 @@
 #   live path      the map, both dashboards (today), both open-SLA views, dispatch
 #   windowed       dashboard windows, fn_trends, fn_team_closures, fn_report_snapshot
 #   per run        capture_history() after a run that changed RUN_TICKETS tickets
-#   upgrade        the migrations after UPTO (default: all after 26) applied to the populated
-#                  database, then the first capture after them
+#   upgrade        migrations 27+ applied to the populated database (built at 26), then the
+#                  first capture after them
+#   write side     `fleettickets ingest inc --apply` (release CLI, wall time) of one simulated
+#                  day (45 change files) into an empty database and into each populated one
 # Each figure is the median of 5 timed calls inside the server (clock_timestamp()) after one
 # warm-up call; growth = large / small. The floor is building the JSON of the open features
 # from typed columns alone. With BASE=1 every database stays at migration 26 (the figures
@@ -83,6 +85,14 @@ per_run_capture() {
     for _ in 1 2 3 4 5 6; do touch_run "$db"; ms "$db" "SELECT tickets.capture_history()"; done | tail -n 5 | median
 }
 
+# The wall time of draining one simulated INC day (45 files) into database $1 with the CLI.
+ingest_wall() {
+    local t0
+    t0="$(date +%s%N)"
+    DATABASE_URL="$server/$1" "$cli" ingest inc --dir "$work/day" --apply >/dev/null
+    echo "$(( ($(date +%s%N) - t0) / 1000000 ))"
+}
+
 floor_sql="SELECT jsonb_agg(json_build_object('type', 'Feature', 'geometry', ST_AsGeoJSON(a.geom)::json,
              'properties', json_build_object('dataset', a.dataset, 'ticket_id', a.ticket_id, 'normalized_status', a.normalized_status,
                'raw_status', a.raw_status, 'bucket', a.bucket, 'is_actionable', a.is_actionable, 'cluster', a.cluster,
@@ -109,12 +119,25 @@ add "win: fn_trends crq 90 d, day x cluster" "SELECT reporting.fn_trends('crq', 
 add "win: fn_team_closures inc 90 d, owner" "SELECT reporting.fn_team_closures('inc', tickets.eat_today() - 89, tickets.eat_today(), true)"
 add "win: fn_report_snapshot(all, 30 d)" "SELECT reporting.fn_report_snapshot('all')"
 
+swift build -c release --product fleettickets >&2
+cli="$PWD/.build/release/fleettickets"
+work="$(mktemp -d "${TMPDIR:-/tmp}/fleettickets-bench-read-side.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+"$cli" simulate --out "$work/day" --tickets 2000 --days 1 --dataset inc >/dev/null
+q postgres "DROP DATABASE IF EXISTS ft_bench_rs_empty WITH (FORCE)" >/dev/null
+q postgres "CREATE DATABASE ft_bench_rs_empty" >/dev/null
+for f in migrations/*.sql; do
+    if [[ "$BASE" != 1 ]] || old_migration "$f"; then psql -X -q -v ON_ERROR_STOP=1 -1 -d "$server/ft_bench_rs_empty" -f "$f" >/dev/null 2>&1; fi
+done
+result[ingest_empty]="$(ingest_wall ft_bench_rs_empty)"
+
 for size in "$SMALL" "$LARGE"; do
     build "$size"
     db="ft_bench_rs_$size"
     say "$db: timing"
     for i in "${!labels[@]}"; do result[$i,$size]="$(med "$db" "${queries[$i]}")"; done
     result[run_capture,$size]="$(per_run_capture "$db")"
+    result[ingest,$size]="$(ingest_wall "$db")"
     result[rows,$size]="$(q "$db" "SELECT pg_size_pretty(pg_total_relation_size('tickets.inc'))")"
 done
 
@@ -127,6 +150,8 @@ printf '%-40s %13s %13s   %s\n' "call" "$SMALL" "$LARGE" "growth"
 for i in "${!labels[@]}"; do row "${labels[$i]}" "${result[$i,$SMALL]}" "${result[$i,$LARGE]}"; done
 row "run: capture_history() after $RUN_TICKETS changed" "${result[run_capture,$SMALL]}" "${result[run_capture,$LARGE]}"
 row "first capture_history() (empty log, 26)" "${result[first_capture,$SMALL]}" "${result[first_capture,$LARGE]}"
+row "ingest inc --apply, 45 files (wall; vs empty)" "${result[ingest_empty]}" "${result[ingest,$SMALL]}"
+row "ingest inc --apply, 45 files (wall; vs empty)" "${result[ingest_empty]}" "${result[ingest,$LARGE]}"
 if [[ "$BASE" != 1 ]]; then
     row "upgrade: migrations 27+ on the populated db" "${result[upgrade,$SMALL]}" "${result[upgrade,$LARGE]}"
     row "first capture_history() after the upgrade" "${result[capture_after_upgrade,$SMALL]}" "${result[capture_after_upgrade,$LARGE]}"

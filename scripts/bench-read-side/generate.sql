@@ -71,6 +71,3 @@ SELECT r.ticket_id,
        ST_Y(r.geom), ST_X(r.geom), r.geom::geography, NULL, NULL
   FROM gen_rows r WHERE r.dataset = 'crq';
 
-INSERT INTO tickets.import_meta (dataset, metadata, updated_at)
-VALUES ('inc', '{"source_max_key": "bench"}', now()), ('crq', '{"source_max_key": "bench"}', now())
-ON CONFLICT (dataset) DO NOTHING;
