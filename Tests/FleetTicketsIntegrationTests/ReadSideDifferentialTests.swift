@@ -69,8 +69,10 @@ struct ReadSideDifferentialTests {
             """, ["{" + Self.replaced.joined(separator: ",") + "}"])
         #expect(definitions.count >= Self.replaced.count, "every replaced function exists at migration 26")
         try sql.simpleQuery("CREATE SCHEMA ft_old", purpose: "create the scratch schema")
-        for row in definitions {
-            try sql.simpleQuery(try #require(row[0]), purpose: "copy an old definition into ft_old")
+        // Bodies before the wrappers that call them (SQL-standard bodies are checked when created).
+        let ordered = definitions.compactMap { $0[0] }.sorted { $0.components(separatedBy: "ft_old.").count < $1.components(separatedBy: "ft_old.").count }
+        for definition in ordered {
+            try sql.simpleQuery(definition, purpose: "copy an old definition into ft_old")
         }
     }
 
@@ -108,7 +110,7 @@ struct ReadSideDifferentialTests {
                 Issue.record("\(stage): \(call) differs\n old: \(both[0][0] ?? "NULL")\n new: \(both[0][1] ?? "NULL")")
             }
         }
-        #expect(calls.count > 150)
+        #expect(calls.count > 100)
     }
 
     /// Both datasets' captures at `at` (an SQL expression), old then new on the same state.
@@ -164,7 +166,7 @@ struct ReadSideDifferentialTests {
     /// writes of raw: the row triggers fill the typed columns and the position):
     ///   INC i (1..400) opens every 2.3 h from 40 days ago, CRQ i (1..150) every 6.5 h;
     ///   closes after 1–80 h (CRQ 1–200 h); every 5th stays open; every 11th is reopened 30 h
-    ///   after closing and closed again 20 h later (half keep their old closed_at while open),
+    ///   after closing and closed again 50 h later (half keep their old closed_at while open),
     ///   moving to another team; every 7th has no created_at_service (first_seen_at is its
     ///   clock); every 9th has no feed position (cluster centroid, or none for every 13th).
     /// `ft_gen.evening(d)` is 22:00 EAT d days ago; `ft_gen.history()` the history tables as JSON.
@@ -188,7 +190,7 @@ struct ReadSideDifferentialTests {
             s AS (
                 SELECT t.*, t.created + t.hours * interval '1 hour' AS c1,
                        t.created + (t.hours + 30) * interval '1 hour' AS r,
-                       t.created + (t.hours + 50) * interval '1 hour' AS c2
+                       t.created + (t.hours + 80) * interval '1 hour' AS c2
                   FROM t WHERE t.created <= p_now
             ),
             k AS (
