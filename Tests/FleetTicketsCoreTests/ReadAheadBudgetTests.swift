@@ -96,7 +96,7 @@ import Testing
     @Test(arguments: [0, 1])
     func batchesDecodedAheadOfTheStoreAreWithinTheBudget(batchesAhead: Int) async throws {
         let lines = Lines(Fixtures.csv((0..<100).map { Fixtures.row(String(format: "BA%04d", $0)) }))
-        let rows = RowBatches(csv: ByteChunks(unfolding: { lines.next() }), key: "BA.csv", batchSize: 10, batchesAhead: batchesAhead)
+        let rows = RowBatches(csv: ByteChunks(unfolding: { lines.next() }), key: "BA.csv", batchSize: 10, tally: FileTally(), batchesAhead: batchesAhead)
         var index = 0, sawAhead = false
         try await rows.forEachWithLookAhead { batch in
             #expect(batch.count == 10)

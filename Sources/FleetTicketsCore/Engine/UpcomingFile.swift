@@ -8,7 +8,7 @@ struct UpcomingFile: Sendable {
     init(_ key: String, source: any ChangeSource, options: IngestOptions) {
         let (batchSize, batchesAhead) = (options.batchSize, options.readAhead.batchesAhead)
         rows = Task {
-            RowBatches(csv: try await source.read(key), key: key, batchSize: batchSize, batchesAhead: batchesAhead)
+            RowBatches(csv: try await source.read(key), key: key, batchSize: batchSize, tally: FileTally(), batchesAhead: batchesAhead)
                 .decodingFirstBatch()
         }
     }
