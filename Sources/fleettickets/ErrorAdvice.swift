@@ -20,7 +20,7 @@ enum ErrorAdvice {
         case is CSVDecodingError, is RejectedData:
             .data
         case is S3ConfigurationError, is GeocoderConfigurationError, is GeocodeSettingsError,
-             is DispatchQueryError, is DispatchPlanError:
+             is DispatchQueryError, is DispatchPlanError, is SettingsError, is DatasetNameError:
             .usage
         default:
             .dependency
@@ -33,7 +33,7 @@ enum ErrorAdvice {
         switch error {
         case is PostgresError, is S3Error, is GeocoderError, is IngestError, is CSVDecodingError, is RejectedData,
              is ChangeSourceError, is S3ConfigurationError, is GeocoderConfigurationError, is GeocodeSettingsError,
-             is DispatchQueryError, is DispatchPlanError:
+             is DispatchQueryError, is DispatchPlanError, is SettingsError, is DatasetNameError, is StatusReadError:
             true
         default:
             false
