@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The full-stream drain against a loader in the style of the Python tool it replaces and the
-# COPY floors, side by side in one invocation on one durable server (issue 11):
+# COPY floors, side by side in one invocation on one durable server:
 #   scripts/bench-drain.sh [SCALE] [--rounds N] [--levers a,b,…] [--only ours,seed,…] [--keep]
 # SCALE 1 (default): 25 files, ~460k rows, ~160 MB — a 200k-ticket baseline, 23 deltas and a
 # full-state re-emission of 209,200 tickets (scripts/bench/gen_stream.py); 0.1 is a quick run.

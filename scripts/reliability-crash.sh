@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Reliability figures for the drain (SPEC 3: atomic per file, one writer), measured with the
+# Reliability figures for the drain (docs/contract.md §3: atomic per file, one writer), measured with the
 # real binary against a real PostgreSQL + PostGIS:
 #
 #  (a) kill points: `fleettickets ingest inc --apply` is killed with SIGKILL at many moments

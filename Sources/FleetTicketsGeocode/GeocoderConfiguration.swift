@@ -44,7 +44,7 @@ public enum GeocoderProvider: String, Sendable, Hashable, CaseIterable {
 /// requests (no bursts); `perMinute`, when set, as a sliding window of 60 seconds plus a
 /// second. The margin is for the provider's view: requests leave evenly spaced but arrive
 /// with network jitter, and at exactly `1 / perSecond` three of them can land inside one
-/// second at the provider (a stub LocationIQ saw 0.496 s gaps at 2/s). With 25 % margin,
+/// second at the provider (requests sent 0.5 s apart can arrive closer). With 25 % margin,
 /// LocationIQ's 2/s becomes one request every 0.625 s: any three span 1.25 s.
 public struct GeocoderRateLimit: Sendable, Hashable, CustomStringConvertible {
     public var perSecond: Double

@@ -47,8 +47,8 @@ public actor GeocoderRateLimiter {
     }
 
     /// Call when a request's answer (or its failure) is back: the next request leaves at least
-    /// the published spacing after it. Spacing the sends alone let a request through 39 ms
-    /// after one whose connect a busy machine had delayed by 3 s, and the provider saw the two
+    /// the published spacing after it. Spacing the sends alone lets a request leave just
+    /// after one whose connect a busy machine delayed by seconds, and the provider sees the two
     /// arrive together; a request has arrived by the time its answer is back, so this makes the
     /// provider's view certain.
     public func answered() {

@@ -7,8 +7,8 @@ import Synchronization
 /// A transfer runs on an idle thread when there is one, else on a new one, so a transfer never
 /// waits for another to end (a streamed download holds its thread for as long as its reader
 /// takes). A thread whose transfer ended parks for the next one, up to `keeping` idle threads;
-/// the others end. Starting a thread per request cost about 50 µs of CPU and a round through
-/// the kernel's scheduler each time: a tenth of a small-file drain's HTTP work.
+/// the others end. A new thread per request would pay a thread's creation and a round through
+/// the kernel's scheduler on every request, a sizeable share of a small file's HTTP work.
 final class TransferThreads: Sendable {
     static let shared = TransferThreads(keeping: 16)
 

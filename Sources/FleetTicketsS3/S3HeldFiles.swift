@@ -6,8 +6,9 @@ import Synchronization
 ///
 /// Archiving a file is a copy to `processed/`, then a delete. For a file the drain already
 /// holds, a PutObject of those bytes (with their `Content-MD5`) is one request, as a
-/// CopyObject is, and cheaper for a server to serve: moto answers it in about 1.4 ms of CPU
-/// against 2.2 ms for a copy, and that is most of what limits a drain of small files there.
+/// CopyObject is, and cheaper for a server to serve (it need not read the source object
+/// back), which matters where the server's CPU bounds a drain of small files (figures in
+/// docs/decisions.md).
 /// The archived object is then exactly the bytes that were applied.
 ///
 /// What is kept is bounded by the run's `ReadAheadBudget`: files of at most `heldFileBytes`,

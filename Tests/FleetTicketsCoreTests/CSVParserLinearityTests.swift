@@ -2,7 +2,7 @@ import FleetTicketsCore
 import Foundation
 import Testing
 
-/// The decoder is linear whatever the input holds (SPEC 3): a field made only of doubled
+/// The decoder is linear whatever the input holds (docs/contract.md §3): a field made only of doubled
 /// quotes decodes in about the time of a plain field of the same size. Measured as a ratio of
 /// two decodes in one run, so a slow or busy machine moves both sides alike.
 @Suite struct CSVParserLinearityTests {

@@ -4,7 +4,7 @@ import Foundation
 import Synchronization
 import Testing
 
-/// Geocoding keeps what it paid for (SPEC 4): answers saved as they arrive, every request
+/// Geocoding keeps what it paid for (docs/contract.md §4): answers saved as they arrive, every request
 /// against the budget, cluster misses cached, the provider's pacing kept across runs.
 @Suite struct GeocodeKeepsWhatItPaidForTests {
     let store = InMemoryTicketStore()

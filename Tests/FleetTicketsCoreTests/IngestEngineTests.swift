@@ -3,7 +3,7 @@ import FleetTicketsTesting
 import Foundation
 import Testing
 
-/// The drain's rules (SPEC 3), end to end through the engine against the in-memory seams.
+/// The drain's rules (docs/contract.md §3), end to end through the engine against the in-memory seams.
 @Suite struct IngestEngineTests {
     let bucket = InMemoryChangeSource(chunkSize: 97)  // small chunks: records straddle chunks
     let store = InMemoryTicketStore()

@@ -3,7 +3,7 @@ import FleetTicketsTesting
 import Foundation
 import Testing
 
-/// Nothing is skipped silently and a failed hook is never forgotten (SPEC 3, issue 8 item 4).
+/// Nothing is skipped silently and a failed hook is never forgotten (docs/contract.md §3).
 @Suite struct NothingSilentTests {
     let bucket = InMemoryChangeSource(chunkSize: 97)
     let store = InMemoryTicketStore()

@@ -3,7 +3,7 @@ import FleetTicketsTesting
 import Testing
 
 /// A store that refuses a file's data makes a data error of it (exit 3), never a dependency
-/// failure: the engine's side of SPEC 3's "data errors are data errors wherever they are found".
+/// failure: the engine's side of docs/contract.md §3's "data errors are data errors wherever they are found".
 @Suite struct RejectedDataTests {
     /// Refuses one key's data the way the PostgreSQL store does, after reading every row.
     struct RefusingStore: ForwardingTicketStore {

@@ -3,7 +3,7 @@ import FleetTicketsTesting
 import Foundation
 import Testing
 
-/// Newer state always wins (SPEC 3, per-ticket version guard): however an older file arrives,
+/// Newer state always wins (docs/contract.md §3, per-ticket version guard): however an older file arrives,
 /// it never rolls a ticket back; a reseed replays in order and may.
 @Suite struct VersionGuardTests {
     let bucket = InMemoryChangeSource()

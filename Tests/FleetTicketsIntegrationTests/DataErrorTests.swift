@@ -4,7 +4,7 @@ import FleetTicketsTesting
 import Foundation
 import Testing
 
-/// Data the database refuses is a data error (SPEC 3): exit 3 naming the key (and the ticket
+/// Data the database refuses is a data error (docs/contract.md §3): exit 3 naming the key (and the ticket
 /// when it can be found), nothing of the file committed, the watermark before it; never a
 /// dependency failure that would fail the same way on every retry.
 @Suite(.enabled(if: Integration.hasDatabase, "FLEETTICKETS_TEST_DATABASE_URL is not set"))

@@ -4,7 +4,7 @@ import FleetTicketsTesting
 import Foundation
 import Testing
 
-/// Taking over the database the Python tool leaves behind (SPEC 5): the fixture
+/// Taking over the database the Python tool leaves behind (docs/contract.md §5): the fixture
 /// Tests/Fixtures/python-tool/database.sql (scripts/python-fixture/make.sh) has its schema —
 /// no ingest ledger, no checksums, geo_locations without our columns, eat_ts(ts text) — its
 /// tickets, a watermark and a gazetteer. Every migration of this build runs over it.

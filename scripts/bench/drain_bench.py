@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The side-by-side drain benchmark of issue 11 (run it through scripts/bench-drain.sh).
+"""The side-by-side drain benchmark (run it through scripts/bench-drain.sh).
 
     drain_bench.py --server URL --cli PATH --stream DIR [--rounds N] [--levers NAME,...] [--only NAME,...]
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Writes an INC change stream shaped like the one issue 11 measured, fast and deterministic.
+"""Writes an INC change stream shaped like the production one (a big baseline, small deltas, a
+full-state re-emission), fast and deterministic.
 
     gen_stream.py OUT [--scale S] [--deltas D] [--seed N]
 

@@ -86,7 +86,7 @@ if image "${IMAGE_CMD[@]}" --help 2>/dev/null | grep -q -- '--every'; then
     say "(output: $CACHE/worker.log)"
     pass
 else
-    not_run "the image's CMD (${IMAGE_CMD[*]})" "this binary has no \`run\` command yet (issue 9, worker part); run_ingest.sh drains instead"
+    not_run "the image's CMD (${IMAGE_CMD[*]})" "this binary has no \`run\` command; run_ingest.sh drains instead"
 fi
 
 step "in the image: /app/run_ingest.sh (the cron path: both datasets)"
@@ -122,6 +122,6 @@ if image fleettickets status --help 2>/dev/null | grep -q -- '--check'; then
     pass "exit 0: healthy"
 else
     not_run "the HEALTHCHECK (${IMAGE_HEALTHCHECK[*]})" \
-        "this binary's status has no --check yet (issue 9, worker part); the Dockerfile names it for when it lands"
+        "this binary's status has no --check; the Dockerfile names it for a build that has one"
 fi
 NOTES+=("runner $RUNNER; the base is Debian $DF_SUITE from debootstrap, not the registry's $DF_BASE_IMAGE, and the binary was built on this host, not in the swift image (docs/operations.md)")

@@ -83,7 +83,7 @@ func child(_ mode: String, _ path: String) throws -> (rows: Int, seconds: Double
 }
 
 if args.first == "--quotes" {
-    // The adversarial shape of issue 8: a decoder that copies per doubled quote, or re-scans a
+    // The adversarial shape: a decoder that copies per doubled quote, or re-scans a
     // record that straddles chunks, is quadratic here. Linear means a ratio near 1 at any size.
     let megabytes = args.count > 1 ? args.dropFirst().compactMap(Int.init) : [1, 2, 4, 20]
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fleettickets-quotes-\(getpid())")

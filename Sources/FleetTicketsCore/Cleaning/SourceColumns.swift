@@ -1,6 +1,6 @@
 import Foundation
 
-/// The export's 32 columns (SPEC 2) and what cleaning does with them.
+/// The export's 32 columns (docs/contract.md §2) and what cleaning does with them.
 public enum SourceColumns {
     /// Every column the export writes, in its order.
     public static let all: [String] = [

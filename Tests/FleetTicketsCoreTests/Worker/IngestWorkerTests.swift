@@ -4,7 +4,7 @@ import Foundation
 import Synchronization
 import Testing
 
-/// The worker of SPEC 9 driven tick by tick on a clock whose time moves only when it sleeps.
+/// The worker of docs/contract.md §9 driven tick by tick on a clock whose time moves only when it sleeps.
 @Suite struct IngestWorkerTests {
     let bucket = InMemoryChangeSource()
     let store = InMemoryTicketStore()
