@@ -209,9 +209,9 @@ struct IngestTypedColumnsTests {
             """, purpose: "checksum")
 
         let outcomes = try MigrationRunner(url: url, logger: Integration.logger).run()
+        // Every migration from 24 on, whatever later ones add.
         #expect(outcomes.filter { $0.action == .applied }.map(\.name)
-                == ["24_typed_columns_written_by_ingest.sql", "25_eat_ts_blank_and_parallel.sql",
-                    "26_geometry_written_by_ingest.sql"])
+                == Migration.embedded.map(\.name).filter { $0 >= "24_" })
         #expect(try db.scalar("SELECT pg_relation_filenode('tickets.inc')", purpose: "filenode") == fileBefore,
                 "DROP EXPRESSION does not rewrite the table")
         #expect(try db.scalar("""
