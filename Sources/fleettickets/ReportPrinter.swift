@@ -98,7 +98,7 @@ enum ReportPrinter {
         return lines.joined(separator: "\n")
     }
 
-    /// Freshness, the last run, the last failure, a stop and the lock holder (docs/contract.md §9).
+    /// Freshness, the last run, the last failure, a stop and the lock holder: what an operator checks first.
     private static func runLines(_ s: DatasetStatus) -> [String] {
         var lines: [String] = []
         let stamp = { (d: Date) in d.formatted(.iso8601) }

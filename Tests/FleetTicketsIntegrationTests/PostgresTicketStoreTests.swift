@@ -130,7 +130,9 @@ struct PostgresTicketStoreTests {
         // The SQL rule and the Swift rule agree on the documented cases.
         for (stored, file) in [(Fixtures.key(.inc, hour: 11), Fixtures.key(.inc, hour: 10)), (Fixtures.key(.inc, hour: 10), Fixtures.key(.inc, hour: 10)),
                                ("loose/a.csv", Fixtures.key(.inc, hour: 1)), (Fixtures.key(.inc, hour: 1), "loose/b.csv"),
-                               ("x/2026-02-30T10-00-00.csv", "y/2026-02-30T09-00-00.csv"), ("x/2026-13-01T00-00-00.csv", "y/2026-01-01T00-00-00.csv")] {
+                               ("x/2026-02-30T10-00-00.csv", "y/2026-02-30T09-00-00.csv"), ("x/2026-13-01T00-00-00.csv", "y/2026-01-01T00-00-00.csv"),
+                               ("x/2024-02-29T10-00-00.csv", "y/2024-02-28T09-00-00.csv"), ("x/2100-02-29T10-00-00.csv", "y/2100-02-28T09-00-00.csv"),
+                               ("x/2026-04-31T10-00-00.csv", "y/2026-04-30T09-00-00.csv"), ("x/0000-01-01T10-00-00.csv", "y/0000-01-01T09-00-00.csv")] {
             let change = ChangeFile(dataset: .inc, key: file, exportedAt: nil, bytes: 0)
             let sql = try admin.scalar("SELECT tickets.change_key_is_newer($1, $2)::text", [stored, change.versionStamp], purpose: "compare versions")
             #expect(sql == (change.isOlder(thanRowWrittenBy: stored) ? "true" : "false"), "\(stored) vs \(file)")

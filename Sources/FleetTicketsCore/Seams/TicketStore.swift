@@ -36,7 +36,7 @@ public struct ChangeFile: Sendable, Hashable {
     /// Whether a ticket last written by the file `storedKey` is newer than this file, so this
     /// file must not replace it (unless it `rewritesNewer`). A stored key without a stamp (none
     /// recorded, or a loose file named without one) is the oldest version; equal stamps are the
-    /// same export. The SQL twin is `tickets.change_key_is_newer` (migration 16).
+    /// same export. The SQL twin is `tickets.change_key_is_newer` (migrations 16 and 27).
     public func isOlder(thanRowWrittenBy storedKey: String?) -> Bool {
         guard let stored = storedKey.flatMap(ChangeKey.init)?.stamp else { return false }
         guard let mine = versionStamp else { return true }

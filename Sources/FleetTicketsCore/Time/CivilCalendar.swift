@@ -40,7 +40,6 @@ enum CivilCalendar {
     /// The day number of a date. Fields out of range roll over (month 13 is January of the next
     /// year, day 0 the last of the month before), which date arithmetic relies on.
     // Howard Hinnant's days-from-civil algorithm, exact for the proleptic Gregorian calendar.
-    @inlinable
     static func dayNumber(year: Int, month: Int, day: Int) -> Int {
         // Bring the month into 1…12 first: the algorithm needs it there.
         let shifted = month - 1
@@ -58,7 +57,6 @@ enum CivilCalendar {
 
     /// The date of a day number.
     // Howard Hinnant's civil-from-days algorithm.
-    @inlinable
     static func date(ofDay number: Int) -> (year: Int, month: Int, day: Int) {
         let z = number + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
@@ -72,14 +70,12 @@ enum CivilCalendar {
     }
 
     /// 1 = Sunday … 7 = Saturday (Foundation's numbering); day 0, 1970-01-01, was a Thursday.
-    @inlinable
     static func weekday(ofDay number: Int) -> Int {
         let fromSunday = (number + 4) % 7
         return (fromSunday < 0 ? fromSunday + 7 : fromSunday) + 1
     }
 
     /// `a / b` rounded towards minus infinity (`b` > 0), so times before 1970 fall in the right day.
-    @inlinable
     static func floorDivide(_ a: Int, _ b: Int) -> (quotient: Int, remainder: Int) {
         let q = a >= 0 ? a / b : (a - b + 1) / b
         return (q, a - q * b)

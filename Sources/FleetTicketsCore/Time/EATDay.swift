@@ -27,7 +27,7 @@ public struct EATDay: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// text (surrounding spaces included) or a day the calendar does not have.
     public init?(_ text: some StringProtocol) {
         let day = FixedWidthText.withBytes(text) { b -> EATDay? in
-            guard b.count == 10, b[4] == 0x2D, b[7] == 0x2D, let y = FixedWidthText.digits(b, 0, 4),
+            guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"), let y = FixedWidthText.digits(b, 0, 4),
                   let m = FixedWidthText.digits(b, 5, 2), let d = FixedWidthText.digits(b, 8, 2) else { return nil }
             return EATDay(year: y, month: m, day: d)
         }
@@ -80,9 +80,9 @@ public struct EATDay: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     func write(into out: inout [UInt8]) {
         FixedWidthText.append(year, width: 4, to: &out)
-        out.append(0x2D)
+        out.append(UInt8(ascii: "-"))
         FixedWidthText.append(month, width: 2, to: &out)
-        out.append(0x2D)
+        out.append(UInt8(ascii: "-"))
         FixedWidthText.append(day, width: 2, to: &out)
     }
 }

@@ -13,12 +13,12 @@ extension EATMoment {
 
     /// The stamp a change file exported at this moment is named with: `2026-06-15T17-00-00`.
     public var fileStamp: String {
-        FixedWidthText.string(capacity: 19) { write(dateTime: 0x54, time: 0x2D, seconds: true, into: &$0) }
+        FixedWidthText.string(capacity: 19) { write(dateTime: UInt8(ascii: "T"), time: UInt8(ascii: "-"), seconds: true, into: &$0) }
     }
 
     private static func fileStamp(_ bytes: UnsafeBufferPointer<UInt8>) -> EATMoment? {
         guard bytes.count == 19 else { return nil }
-        return fields(bytes, dateTime: 0x54, or: 0x54, time: 0x2D, seconds: true)
+        return fields(bytes, dateTime: UInt8(ascii: "T"), or: UInt8(ascii: "T"), time: UInt8(ascii: "-"), seconds: true)
     }
 
     // MARK: - feed timestamps
@@ -32,8 +32,8 @@ extension EATMoment {
     public init?(feedTimestamp text: some StringProtocol) {
         let moment = FixedWidthText.withBytes(text) { bytes -> EATMoment? in
             switch bytes.count {
-            case 19: Self.fields(bytes, dateTime: 0x20, or: 0x54, time: 0x3A, seconds: true)
-            case 16: Self.fields(bytes, dateTime: 0x20, or: 0x54, time: 0x3A, seconds: false)
+            case 19: Self.fields(bytes, dateTime: UInt8(ascii: " "), or: UInt8(ascii: "T"), time: UInt8(ascii: ":"), seconds: true)
+            case 16: Self.fields(bytes, dateTime: UInt8(ascii: " "), or: UInt8(ascii: "T"), time: UInt8(ascii: ":"), seconds: false)
             default: nil
             }
         }
@@ -45,13 +45,13 @@ extension EATMoment {
     /// ingest's fast path, which leaves every other text to the database's parser.
     @inlinable
     public init?(exportTimestamp bytes: UnsafeBufferPointer<UInt8>) {
-        guard bytes.count == 19, let moment = Self.fields(bytes, dateTime: 0x20, or: 0x20, time: 0x3A, seconds: true) else { return nil }
+        guard bytes.count == 19, let moment = Self.fields(bytes, dateTime: UInt8(ascii: " "), or: UInt8(ascii: " "), time: UInt8(ascii: ":"), seconds: true) else { return nil }
         self = moment
     }
 
     /// As the export writes it: `2026-06-15 17:00:00`.
     public var feedTimestamp: String {
-        FixedWidthText.string(capacity: 19) { write(dateTime: 0x20, time: 0x3A, seconds: true, into: &$0) }
+        FixedWidthText.string(capacity: 19) { write(dateTime: UInt8(ascii: " "), time: UInt8(ascii: ":"), seconds: true, into: &$0) }
     }
 
     // MARK: - labels
@@ -59,7 +59,7 @@ extension EATMoment {
     /// `2026-06-15 20:40 EAT`: how messages for operators show a moment (minutes are enough there).
     public var label: String {
         FixedWidthText.string(capacity: 20) {
-            write(dateTime: 0x20, time: 0x3A, seconds: false, into: &$0)
+            write(dateTime: UInt8(ascii: " "), time: UInt8(ascii: ":"), seconds: false, into: &$0)
             $0.append(contentsOf: " EAT".utf8)
         }
     }
@@ -72,7 +72,7 @@ extension EATMoment {
     @inlinable
     static func fields(_ b: UnsafeBufferPointer<UInt8>, dateTime first: UInt8, or second: UInt8, time: UInt8,
                        seconds: Bool) -> EATMoment? {
-        guard b[4] == 0x2D, b[7] == 0x2D, b[10] == first || b[10] == second, b[13] == time,
+        guard b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"), b[10] == first || b[10] == second, b[13] == time,
               !seconds || b[16] == time else { return nil }
         guard let year = FixedWidthText.digits(b, 0, 4), let month = FixedWidthText.digits(b, 5, 2),
               let day = FixedWidthText.digits(b, 8, 2), let hour = FixedWidthText.digits(b, 11, 2),

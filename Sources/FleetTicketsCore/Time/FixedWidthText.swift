@@ -16,7 +16,6 @@ enum FixedWidthText {
     }
 
     /// Reads `text`'s UTF-8 bytes without copying them when the string is contiguous.
-    @inlinable
     static func withBytes<T>(_ text: some StringProtocol, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
         if let done = text.utf8.withContiguousStorageIfAvailable(body) { return done }
         return Array(text.utf8).withUnsafeBufferPointer(body)
@@ -24,7 +23,6 @@ enum FixedWidthText {
 
     /// Appends `value` as `width` digits, zero-padded; a value that does not fit (a year past
     /// 9999 or before 1, from a `Date` far out) is written whole, as `%04d` would.
-    @inlinable
     static func append(_ value: Int, width: Int, to out: inout [UInt8]) {
         var divisor = 1
         for _ in 1..<width { divisor &*= 10 }
@@ -41,7 +39,6 @@ enum FixedWidthText {
     }
 
     /// A string of `capacity` ASCII bytes or fewer written by `write`.
-    @inlinable
     static func string(capacity: Int, _ write: (inout [UInt8]) -> Void) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(capacity)
