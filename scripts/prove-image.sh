@@ -84,7 +84,12 @@ pass "FROM $DF_BASE_IMAGE; apt-get install $DF_PACKAGES"
 
 if [[ -n "$DF_RESOLVE_COMMAND" ]]; then
     step "resolve the dependencies from what the build stage copies first ($DF_RESOLVE_FILES), with its command"
-    [[ ! -e "$CONTEXT/Package.resolved" ]] || die "the build context holds a Package.resolved; the image must resolve from the manifest's pins"
+    # What docker would send: the commit's files less .dockerignore's (the context folder itself
+    # keeps the previous proof's build products, a resolved file among them).
+    if [[ -e "$CACHE/archive/Package.resolved" ]] \
+        && ! df_ignore_as_rsync "$CACHE/dockerignore" | grep -qx '/\{0,1\}Package.resolved'; then
+        die "the build context holds a committed Package.resolved; the image must resolve from the manifest's pins"
+    fi
     RESOLVE_DIR="$CACHE/resolve-layer"
     rm -rf "$RESOLVE_DIR" && mkdir -p "$RESOLVE_DIR"
     for source in $DF_RESOLVE_FILES; do cp -R "$CONTEXT/$source" "$RESOLVE_DIR/"; done
