@@ -48,6 +48,7 @@ COMMENT ON EXTENSION postgis IS 'PostGIS geometry and geography spatial types an
 
 CREATE FUNCTION reporting._dashboard(p_dataset text, p_cluster text, p_status text, p_window text, p_from date, p_to date) RETURNS jsonb
     LANGUAGE plpgsql STABLE
+    SET jit TO 'off'
     AS $$
 DECLARE
     valid_windows constant text := 'today, yesterday, last_7_days, last_30_days, this_month, custom';
@@ -144,7 +145,7 @@ BEGIN
                ) u
          GROUP BY u.cluster
     )
-    SELECT jsonb_build_object(
+    SELECT json_build_object(
         'window', jsonb_build_object(
             'name', v_window,
             'from', v_from,           -- jsonb renders dates as ISO YYYY-MM-DD
@@ -154,13 +155,13 @@ BEGIN
             'timezone', 'Africa/Nairobi'),
         'filters', jsonb_build_object('cluster', v_cluster, 'status', v_status),
         'generated_at', tickets.json_ts(now()),
-        'open', jsonb_build_object(
+        'open', json_build_object(
             'type', 'FeatureCollection',
             'features', coalesce((
-                SELECT jsonb_agg(jsonb_build_object(
+                SELECT json_agg(json_build_object(
                            'type', 'Feature',
                            'geometry', tickets.geom_json(o.geom),
-                           'properties', jsonb_build_object(
+                           'properties', json_build_object(
                                'dataset', v_dataset,
                                'ticket_id', o.ticket_id,
                                'normalized_status', o.normalized_status,
@@ -182,14 +183,14 @@ BEGIN
                                'geo_source', o.geo_source))
                        ORDER BY o.hours_open DESC NULLS LAST, o.ticket_id)
                   FROM open_t o
-                 WHERE o.geom IS NOT NULL), '[]'::jsonb)),
-        'closed', jsonb_build_object(
+                 WHERE o.geom IS NOT NULL), '[]'::json)),
+        'closed', json_build_object(
             'type', 'FeatureCollection',
             'features', coalesce((
-                SELECT jsonb_agg(jsonb_build_object(
+                SELECT json_agg(json_build_object(
                            'type', 'Feature',
                            'geometry', tickets.geom_json(c.geom),
-                           'properties', jsonb_build_object(
+                           'properties', json_build_object(
                                'dataset', v_dataset,
                                'ticket_id', c.ticket_id,
                                'normalized_status', c.normalized_status,
@@ -208,7 +209,7 @@ BEGIN
                                'geo_source', c.geo_source))
                        ORDER BY c.closed_at DESC, c.ticket_id)
                   FROM closed_t c
-                 WHERE c.geom IS NOT NULL), '[]'::jsonb)),
+                 WHERE c.geom IS NOT NULL), '[]'::json)),
         'metrics', (
             SELECT jsonb_build_object(
                        'open_total', o.total,
@@ -245,7 +246,7 @@ BEGIN
         'freshness', (SELECT m.metadata || jsonb_build_object('dataset', m.dataset,
                                                               'updated_at', tickets.json_ts(m.updated_at))
                         FROM tickets.import_meta m
-                       WHERE m.dataset = v_dataset))
+                       WHERE m.dataset = v_dataset))::jsonb
       INTO result;
 
     RETURN result;
@@ -414,6 +415,7 @@ COMMENT ON FUNCTION reporting.fn_inc_dashboard(p_cluster text, p_status text, p_
 
 CREATE FUNCTION reporting.fn_report_snapshot(p_dataset text DEFAULT 'all'::text, p_from date DEFAULT NULL::date, p_to date DEFAULT NULL::date) RETURNS jsonb
     LANGUAGE plpgsql STABLE
+    SET jit TO 'off'
     AS $$
 DECLARE
     v_dataset text := coalesce(lower(tickets.nz(p_dataset)), 'all');
@@ -431,11 +433,7 @@ BEGIN
     v_from_ts := tickets.eat_day_start(v_from);
     v_to_ts := tickets.eat_day_start(v_to + 1);
 
-    WITH t AS (
-        SELECT a.dataset, a.is_actionable, a.closed_at, coalesce(a.created_at_service, a.first_seen_at) AS clock_start
-          FROM tickets.all_tickets a
-         WHERE v_dataset IN (a.dataset, 'all')
-    ),
+    WITH
     -- Open tickets with their SLA state now: the shared view (20_crq_parity), so the report,
     -- the dashboards and dispatch judge a ticket alike.
     open_s AS (
@@ -444,10 +442,12 @@ BEGIN
          WHERE v_dataset IN (o.dataset, 'all')
     ),
     closed_t AS (
-        SELECT t.dataset, (extract(epoch FROM t.closed_at - t.clock_start) / 3600.0)::double precision AS hours
-          FROM t
-         WHERE t.is_actionable IS NOT TRUE
-           AND t.closed_at >= v_from_ts AND t.closed_at < v_to_ts
+        SELECT a.dataset,
+               (extract(epoch FROM a.closed_at - coalesce(a.created_at_service, a.first_seen_at)) / 3600.0)::double precision AS hours
+          FROM tickets.all_tickets a
+         WHERE v_dataset IN (a.dataset, 'all')
+           AND a.is_actionable IS NOT TRUE
+           AND a.closed_at >= v_from_ts AND a.closed_at < v_to_ts
     ),
     ds AS (
         -- The target once per dataset, not once per closed ticket.
@@ -471,8 +471,7 @@ BEGIN
                      count(*) FILTER (WHERE s.geom IS NULL) AS unplaced
                 FROM open_s s WHERE s.dataset = ds.dataset) o
           CROSS JOIN LATERAL (
-              SELECT count(*) AS n FROM t
-               WHERE t.dataset = ds.dataset AND t.clock_start >= v_from_ts AND t.clock_start < v_to_ts) op
+              SELECT count(*) AS n FROM tickets.opened_between(ds.dataset, v_from_ts, v_to_ts)) op
           CROSS JOIN LATERAL (
               SELECT count(*) AS n,
                      percentile_cont(0.5) WITHIN GROUP (ORDER BY x.hours) AS median_h,
@@ -635,16 +634,6 @@ CREATE FUNCTION tickets.freshness() RETURNS jsonb
     BEGIN ATOMIC
  SELECT COALESCE(jsonb_object_agg(m.dataset, (m.metadata || jsonb_build_object('updated_at', tickets.json_ts(m.updated_at))) ORDER BY m.dataset), '{}'::jsonb) AS "coalesce"
     FROM tickets.import_meta m;
-END;
-
---
--- Name: geom_json(public.geometry); Type: FUNCTION; Schema: tickets; Owner: -
---
-
-CREATE FUNCTION tickets.geom_json(p_geom public.geometry) RETURNS jsonb
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    BEGIN ATOMIC
- SELECT (public.st_asgeojson(p_geom))::jsonb AS st_asgeojson;
 END;
 
 --
@@ -843,8 +832,9 @@ COMMENT ON COLUMN tickets.inc.change_key IS 'key (or loose file path) of the cha
 
 CREATE FUNCTION reporting.fn_tickets_for_map(p_open_only boolean DEFAULT true) RETURNS jsonb
     LANGUAGE sql STABLE PARALLEL SAFE
+    SET jit TO 'off'
     BEGIN ATOMIC
- WITH t AS (
+ WITH picked AS MATERIALIZED (
           SELECT 'inc'::text AS dataset,
              i.ticket_id,
              i.normalized_status,
@@ -863,6 +853,7 @@ CREATE FUNCTION reporting.fn_tickets_for_map(p_open_only boolean DEFAULT true) R
              i.geom,
              i.geo_source
             FROM tickets.inc i
+           WHERE (COALESCE(fn_tickets_for_map.p_open_only, true) AND i.is_actionable)
          UNION ALL
           SELECT 'crq'::text,
              c.ticket_id,
@@ -882,62 +873,61 @@ CREATE FUNCTION reporting.fn_tickets_for_map(p_open_only boolean DEFAULT true) R
              c.geom,
              c.geo_source
             FROM tickets.crq c
-         ), picked AS (
-          SELECT t.dataset,
-             t.ticket_id,
-             t.normalized_status,
-             t.raw_status,
-             t.bucket,
-             t.is_actionable,
-             t.cluster,
-             t.region,
-             t.location_name,
-             t.assigned_team,
-             t.owner,
-             t.sla_status,
-             t.created_at_service,
-             t.closed_at,
-             t.mttr,
-             t.geom,
-             t.geo_source
-            FROM t
-           WHERE ((NOT COALESCE(fn_tickets_for_map.p_open_only, true)) OR t.is_actionable)
-         ), placed AS (
-          SELECT picked.dataset,
-             picked.ticket_id,
-             picked.normalized_status,
-             picked.raw_status,
-             picked.bucket,
-             picked.is_actionable,
-             picked.cluster,
-             picked.region,
-             picked.location_name,
-             picked.assigned_team,
-             picked.owner,
-             picked.sla_status,
-             picked.created_at_service,
-             picked.closed_at,
-             picked.mttr,
-             picked.geom,
-             picked.geo_source
-            FROM picked
-           WHERE (picked.geom IS NOT NULL)
+           WHERE (COALESCE(fn_tickets_for_map.p_open_only, true) AND c.is_actionable)
+         UNION ALL
+          SELECT 'inc'::text,
+             i.ticket_id,
+             i.normalized_status,
+             i.raw_status,
+             i.bucket,
+             i.is_actionable,
+             i.cluster,
+             i.region,
+             i.location_name,
+             i.assigned_team,
+             i.owner,
+             i.sla_status,
+             i.created_at_service,
+             i.closed_at,
+             i.mttr,
+             i.geom,
+             i.geo_source
+            FROM tickets.inc i
+           WHERE (NOT COALESCE(fn_tickets_for_map.p_open_only, true))
+         UNION ALL
+          SELECT 'crq'::text,
+             c.ticket_id,
+             c.normalized_status,
+             c.raw_status,
+             c.bucket,
+             c.is_actionable,
+             c.cluster,
+             c.region,
+             c.location_name,
+             c.assigned_team,
+             c.owner,
+             c.sla_status,
+             c.created_at_service,
+             c.closed_at,
+             c.mttr,
+             c.geom,
+             c.geo_source
+            FROM tickets.crq c
+           WHERE (NOT COALESCE(fn_tickets_for_map.p_open_only, true))
+         ), counts AS (
+          SELECT count(*) FILTER (WHERE (p.geom IS NOT NULL)) AS total,
+             count(*) FILTER (WHERE (p.geom IS NULL)) AS unplaced,
+             count(*) FILTER (WHERE ((p.geom IS NOT NULL) AND (p.dataset = 'inc'::text))) AS inc,
+             count(*) FILTER (WHERE ((p.geom IS NOT NULL) AND (p.dataset = 'crq'::text))) AS crq,
+             count(*) FILTER (WHERE ((p.geom IS NOT NULL) AND (p.geo_source = 'feed'::text))) AS feed,
+             count(*) FILTER (WHERE ((p.geom IS NOT NULL) AND (p.geo_source = 'location'::text))) AS location,
+             count(*) FILTER (WHERE ((p.geom IS NOT NULL) AND (p.geo_source = 'cluster'::text))) AS cluster
+            FROM picked p
          )
-  SELECT jsonb_build_object('type', 'FeatureCollection', 'features', COALESCE(( SELECT jsonb_agg(jsonb_build_object('type', 'Feature', 'geometry', tickets.geom_json(p.geom), 'properties', jsonb_build_object('dataset', p.dataset, 'ticket_id', p.ticket_id, 'normalized_status', p.normalized_status, 'raw_status', p.raw_status, 'bucket', p.bucket, 'is_actionable', p.is_actionable, 'cluster', p.cluster, 'region', p.region, 'location_name', p.location_name, 'assigned_team', p.assigned_team, 'owner', p.owner, 'sla_status', p.sla_status, 'created_at_service', tickets.json_ts(p.created_at_service), 'closed_at', tickets.json_ts(p.closed_at), 'mttr_minutes', p.mttr, 'geo_source', p.geo_source)) ORDER BY p.dataset, p.ticket_id) AS jsonb_agg
-            FROM placed p), '[]'::jsonb), 'summary', jsonb_build_object('open_only', COALESCE(p_open_only, true), 'total', ( SELECT count(*) AS count
-            FROM placed), 'unplaced', ( SELECT count(*) AS count
-            FROM picked
-           WHERE (picked.geom IS NULL)), 'by_dataset', jsonb_build_object('inc', ( SELECT count(*) AS count
-            FROM placed
-           WHERE (placed.dataset = 'inc'::text)), 'crq', ( SELECT count(*) AS count
-            FROM placed
-           WHERE (placed.dataset = 'crq'::text))), 'by_geo_source', jsonb_build_object('feed', ( SELECT count(*) AS count
-            FROM placed
-           WHERE (placed.geo_source = 'feed'::text)), 'location', ( SELECT count(*) AS count
-            FROM placed
-           WHERE (placed.geo_source = 'location'::text)), 'cluster', ( SELECT count(*) AS count
-            FROM placed
-           WHERE (placed.geo_source = 'cluster'::text))), 'freshness', tickets.freshness())) AS jsonb_build_object;
+  SELECT (json_build_object('type', 'FeatureCollection', 'features', COALESCE(( SELECT json_agg(json_build_object('type', 'Feature', 'geometry', (public.st_asgeojson(p.geom))::json, 'properties', json_build_object('dataset', p.dataset, 'ticket_id', p.ticket_id, 'normalized_status', p.normalized_status, 'raw_status', p.raw_status, 'bucket', p.bucket, 'is_actionable', p.is_actionable, 'cluster', p.cluster, 'region', p.region, 'location_name', p.location_name, 'assigned_team', p.assigned_team, 'owner', p.owner, 'sla_status', p.sla_status, 'created_at_service', tickets.json_ts(p.created_at_service), 'closed_at', tickets.json_ts(p.closed_at), 'mttr_minutes', p.mttr, 'geo_source', p.geo_source)) ORDER BY p.dataset, p.ticket_id) AS json_agg
+            FROM picked p
+           WHERE (p.geom IS NOT NULL)), '[]'::json), 'summary', ( SELECT jsonb_build_object('open_only', COALESCE(fn_tickets_for_map.p_open_only, true), 'total', n.total, 'unplaced', n.unplaced, 'by_dataset', jsonb_build_object('inc', n.inc, 'crq', n.crq), 'by_geo_source', jsonb_build_object('feed', n.feed, 'location', n.location, 'cluster', n.cluster), 'freshness', tickets.freshness()) AS jsonb_build_object
+            FROM counts n)))::jsonb AS json_build_object;
 END;
 
 --
@@ -952,6 +942,7 @@ COMMENT ON FUNCTION reporting.fn_tickets_for_map(p_open_only boolean) IS 'GeoJSO
 
 CREATE FUNCTION reporting.fn_trends(p_dataset text, p_from date, p_to date, p_grain text DEFAULT 'day'::text, p_split text DEFAULT 'none'::text) RETURNS jsonb
     LANGUAGE plpgsql STABLE
+    SET jit TO 'off'
     AS $$
 DECLARE
     v_dataset text := tickets.checked_dataset('fn_trends', p_dataset);
@@ -984,22 +975,15 @@ BEGIN
                   FROM generate_series(p_from::timestamp, p_to::timestamp, interval '1 day') g) d
          GROUP BY 1
     ),
-    t AS (
-        SELECT CASE v_split
-                   WHEN 'region' THEN coalesce(a.region, '(none)')
-                   WHEN 'cluster' THEN coalesce(a.cluster, '(none)')
-                   WHEN 'team' THEN coalesce(a.assigned_team, '(none)')
-               END AS grp,
-               coalesce(a.created_at_service, a.first_seen_at) AS clock_start,
-               a.closed_at,
-               a.is_actionable
-          FROM tickets.all_tickets a
-         WHERE a.dataset = v_dataset
-    ),
     opened AS (
-        SELECT tickets.period_start(tickets.eat_date(t.clock_start), v_grain) AS period, t.grp, count(*) AS n
-          FROM t
-         WHERE t.clock_start >= v_from_ts AND t.clock_start < v_to_ts
+        SELECT tickets.period_start(tickets.eat_date(o.clock_start), v_grain) AS period,
+               CASE v_split
+                   WHEN 'region' THEN coalesce(o.region, '(none)')
+                   WHEN 'cluster' THEN coalesce(o.cluster, '(none)')
+                   WHEN 'team' THEN coalesce(o.assigned_team, '(none)')
+               END AS grp,
+               count(*) AS n
+          FROM tickets.opened_between(v_dataset, v_from_ts, v_to_ts) o
          GROUP BY 1, 2
     ),
     closed AS (
@@ -1008,11 +992,17 @@ BEGIN
                percentile_cont(0.9) WITHIN GROUP (ORDER BY c.hours) AS p90_h,
                count(c.hours) AS timed,
                count(*) FILTER (WHERE c.hours <= v_target) AS within
-          FROM (SELECT tickets.period_start(tickets.eat_date(t.closed_at), v_grain) AS period, t.grp,
-                       (extract(epoch FROM t.closed_at - t.clock_start) / 3600.0)::double precision AS hours
-                  FROM t
-                 WHERE t.is_actionable IS NOT TRUE
-                   AND t.closed_at >= v_from_ts AND t.closed_at < v_to_ts) c
+          FROM (SELECT tickets.period_start(tickets.eat_date(a.closed_at), v_grain) AS period,
+                       CASE v_split
+                           WHEN 'region' THEN coalesce(a.region, '(none)')
+                           WHEN 'cluster' THEN coalesce(a.cluster, '(none)')
+                           WHEN 'team' THEN coalesce(a.assigned_team, '(none)')
+                       END AS grp,
+                       (extract(epoch FROM a.closed_at - coalesce(a.created_at_service, a.first_seen_at)) / 3600.0)::double precision AS hours
+                  FROM tickets.all_tickets a
+                 WHERE a.dataset = v_dataset
+                   AND a.is_actionable IS NOT TRUE
+                   AND a.closed_at >= v_from_ts AND a.closed_at < v_to_ts) c
          GROUP BY 1, 2
     ),
     backlog_all AS (
@@ -1269,6 +1259,7 @@ COMMENT ON FUNCTION tickets.capture_history() IS 'record new INC closures in clo
 
 CREATE FUNCTION tickets.capture_history(p_dataset text, p_now timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS jsonb
     LANGUAGE plpgsql
+    SET jit TO 'off'
     AS $_$
 DECLARE
     v_dataset   text := tickets.checked_dataset('tickets.capture_history', p_dataset);
@@ -1276,38 +1267,62 @@ DECLARE
     v_today     date := tickets.eat_date(coalesce(p_now, now()));
     v_day_start timestamptz := tickets.eat_day_start(tickets.eat_date(coalesce(p_now, now())));
     v_day_end   timestamptz := tickets.eat_day_start(tickets.eat_date(coalesce(p_now, now())) + 1);
+    v_full      boolean;
+    v_pending   text[];
     v_new       integer;
     v_reopened  integer;
     v_ids       text[];
     v_closed    timestamptz[];
     snap        tickets.inc_daily_snapshot%ROWTYPE;
 BEGIN
+    -- Row lock: two captures of one dataset at once take turns.
+    SELECT s.full_pass_due INTO v_full FROM tickets.history_state s WHERE s.dataset = v_dataset FOR UPDATE;
+    v_full := coalesce(v_full, true);
+    WITH claimed AS (
+        DELETE FROM tickets.history_pending p WHERE p.dataset = v_dataset RETURNING p.ticket_id
+    )
+    SELECT coalesce(array_agg(c.ticket_id), '{}') INTO v_pending FROM claimed c;
+
     -- Reopenings first: the closures logged below are observed now, so they cannot be reopened yet.
     UPDATE tickets.closure_events e
        SET reopened_at = v_now
       FROM tickets.all_tickets a
      WHERE a.dataset = v_dataset
        AND a.is_actionable
+       AND (v_full OR a.ticket_id = ANY (v_pending))
        AND e.dataset = v_dataset
        AND e.ticket_id = a.ticket_id
        AND e.reopened_at IS NULL
        AND e.observed_at < v_now;
     GET DIAGNOSTICS v_reopened = ROW_COUNT;
 
-    -- New closures are found first and written second: one statement that both read the log
-    -- (NOT EXISTS) and wrote it could rescan its own new rows for every ticket, which made the
-    -- first capture of a big table quadratic.
-    SELECT coalesce(array_agg(a.ticket_id), '{}'), coalesce(array_agg(a.closed_at), '{}')
-      INTO v_ids, v_closed
-      FROM tickets.all_tickets a
-     WHERE a.dataset = v_dataset
-       AND a.is_actionable IS NOT TRUE
-       AND a.closed_at IS NOT NULL
-       AND NOT EXISTS (SELECT 1
-                         FROM tickets.closure_events e
-                        WHERE e.dataset = v_dataset
-                          AND e.ticket_id = a.ticket_id
-                          AND e.closed_at = a.closed_at);
+    -- New closures are found first and written second (see 20: one statement reading and
+    -- writing the log could rescan its own new rows).
+    IF v_full THEN
+        SELECT coalesce(array_agg(a.ticket_id), '{}'), coalesce(array_agg(a.closed_at), '{}')
+          INTO v_ids, v_closed
+          FROM tickets.all_tickets a
+         WHERE a.dataset = v_dataset
+           AND a.is_actionable IS NOT TRUE
+           AND a.closed_at IS NOT NULL
+           AND NOT EXISTS (SELECT 1
+                             FROM tickets.closure_events e
+                            WHERE e.dataset = v_dataset
+                              AND e.ticket_id = a.ticket_id
+                              AND e.closed_at = a.closed_at);
+    ELSE
+        SELECT coalesce(array_agg(a.ticket_id), '{}'), coalesce(array_agg(a.closed_at), '{}')
+          INTO v_ids, v_closed
+          FROM unnest(v_pending) AS k(ticket_id)
+          JOIN tickets.all_tickets a ON a.dataset = v_dataset AND a.ticket_id = k.ticket_id
+         WHERE a.is_actionable IS NOT TRUE
+           AND a.closed_at IS NOT NULL
+           AND NOT EXISTS (SELECT 1
+                             FROM tickets.closure_events e
+                            WHERE e.dataset = v_dataset
+                              AND e.ticket_id = a.ticket_id
+                              AND e.closed_at = a.closed_at);
+    END IF;
     INSERT INTO tickets.closure_events
            (dataset, ticket_id, closed_at, observed_at, normalized_status, cluster, assigned_team, owner,
             mttr_minutes, sla_status, sla_clock_start)
@@ -1318,11 +1333,13 @@ BEGIN
     ON CONFLICT DO NOTHING;
     GET DIAGNOSTICS v_new = ROW_COUNT;
 
-    -- A large first capture (a takeover, a reseed) leaves the planner believing the log is
-    -- nearly empty until autovacuum comes by; the next capture would then plan its joins on
-    -- that belief and take minutes instead of a second.
+    -- A large first capture leaves the planner believing the log is nearly empty until
+    -- autovacuum comes by (see 20).
     IF v_new > 10000 THEN
         ANALYZE tickets.closure_events;
+    END IF;
+    IF v_full THEN
+        UPDATE tickets.history_state s SET full_pass_due = false WHERE s.dataset = v_dataset;
     END IF;
 
     DELETE FROM tickets.daily_backlog d WHERE d.dataset = v_dataset AND d.snapshot_date = v_today;
@@ -1334,11 +1351,7 @@ BEGIN
       FROM tickets.backlog_at(v_dataset, v_now) b;
 
     SELECT v_today, b.open_total, b.open_breached, b.open_at_risk,
-           (SELECT count(*)
-              FROM tickets.all_tickets a
-             WHERE a.dataset = v_dataset
-               AND coalesce(a.created_at_service, a.first_seen_at) >= v_day_start
-               AND coalesce(a.created_at_service, a.first_seen_at) < v_day_end),
+           (SELECT count(*) FROM tickets.opened_between(v_dataset, v_day_start, v_day_end)),
            (SELECT count(*)
               FROM tickets.all_tickets a
              WHERE a.dataset = v_dataset
@@ -1386,7 +1399,7 @@ $_$;
 -- Name: FUNCTION capture_history(p_dataset text, p_now timestamp with time zone); Type: COMMENT; Schema: tickets; Owner: -
 --
 
-COMMENT ON FUNCTION tickets.capture_history(p_dataset text, p_now timestamp with time zone) IS 'one history capture of a dataset as of p_now (default now()): closures, reopenings, daily snapshot, daily_backlog';
+COMMENT ON FUNCTION tickets.capture_history(p_dataset text, p_now timestamp with time zone) IS 'one history capture of a dataset as of p_now (default now()): closures, reopenings, daily snapshot, daily_backlog; reads the tickets written since the last capture';
 
 --
 -- Name: change_key_is_newer(text, text); Type: FUNCTION; Schema: tickets; Owner: -
@@ -1414,14 +1427,23 @@ CREATE FUNCTION tickets.change_key_stamp(p_key text) RETURNS text
     SELECT CASE WHEN right(p_key, 23) COLLATE "C" LIKE '____-__-__T__-__-__.csv'
                  AND (length(p_key) = 23 OR substr(p_key, length(p_key) - 23, 1) = '/')
                  AND right(p_key, 23) ~ '^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3])-[0-5]\d-[0-5]\d\.csv$'
-           THEN left(right(p_key, 23), 19) END
+           THEN CASE WHEN left(right(p_key, 23), 4) <> '0000'
+                      AND substr(right(p_key, 23), 9, 2)::integer <= CASE substr(right(p_key, 23), 6, 2)
+                              WHEN '02' THEN CASE WHEN left(right(p_key, 23), 4)::integer % 4 = 0
+                                                   AND (left(right(p_key, 23), 4)::integer % 100 <> 0
+                                                        OR left(right(p_key, 23), 4)::integer % 400 = 0)
+                                                  THEN 29 ELSE 28 END
+                              WHEN '04' THEN 30 WHEN '06' THEN 30 WHEN '09' THEN 30 WHEN '11' THEN 30
+                              ELSE 31 END
+                     THEN left(right(p_key, 23), 19) END
+           END
 $_$;
 
 --
 -- Name: FUNCTION change_key_stamp(p_key text); Type: COMMENT; Schema: tickets; Owner: -
 --
 
-COMMENT ON FUNCTION tickets.change_key_stamp(p_key text) IS 'export stamp (YYYY-MM-DDTHH-MM-SS, EAT) in a change key''s file name, or NULL';
+COMMENT ON FUNCTION tickets.change_key_stamp(p_key text) IS 'export stamp (YYYY-MM-DDTHH-MM-SS, EAT) in a change key''s file name, or NULL (also for a day the calendar does not have)';
 
 --
 -- Name: check_days(text, date, date); Type: FUNCTION; Schema: tickets; Owner: -
@@ -1801,6 +1823,16 @@ END
 $$;
 
 --
+-- Name: geom_json(public.geometry); Type: FUNCTION; Schema: tickets; Owner: -
+--
+
+CREATE FUNCTION tickets.geom_json(p_geom public.geometry) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    BEGIN ATOMIC
+ SELECT (public.st_asgeojson(p_geom))::jsonb AS st_asgeojson;
+END;
+
+--
 -- Name: to_num(text); Type: FUNCTION; Schema: tickets; Owner: -
 --
 
@@ -1858,6 +1890,52 @@ CREATE FUNCTION tickets.nz(p_text text) RETURNS text
 END;
 
 --
+-- Name: opened_between(text, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: tickets; Owner: -
+--
+
+CREATE FUNCTION tickets.opened_between(p_dataset text, p_from timestamp with time zone, p_to timestamp with time zone) RETURNS TABLE(ticket_id text, clock_start timestamp with time zone, region text, cluster text, assigned_team text)
+    LANGUAGE sql STABLE PARALLEL SAFE
+    BEGIN ATOMIC
+ SELECT i.ticket_id,
+     COALESCE(i.created_at_service, i.first_seen_at) AS "coalesce",
+     i.region,
+     i.cluster,
+     i.assigned_team
+    FROM tickets.inc i
+   WHERE ((opened_between.p_dataset = 'inc'::text) AND (i.created_at_service >= opened_between.p_from) AND (i.created_at_service < opened_between.p_to))
+ UNION ALL
+  SELECT i.ticket_id,
+     i.first_seen_at,
+     i.region,
+     i.cluster,
+     i.assigned_team
+    FROM tickets.inc i
+   WHERE ((opened_between.p_dataset = 'inc'::text) AND (i.created_at_service IS NULL) AND (i.first_seen_at >= opened_between.p_from) AND (i.first_seen_at < opened_between.p_to))
+ UNION ALL
+  SELECT c.ticket_id,
+     COALESCE(c.created_at_service, c.first_seen_at) AS "coalesce",
+     c.region,
+     c.cluster,
+     c.assigned_team
+    FROM tickets.crq c
+   WHERE ((opened_between.p_dataset = 'crq'::text) AND (c.created_at_service >= opened_between.p_from) AND (c.created_at_service < opened_between.p_to))
+ UNION ALL
+  SELECT c.ticket_id,
+     c.first_seen_at,
+     c.region,
+     c.cluster,
+     c.assigned_team
+    FROM tickets.crq c
+   WHERE ((opened_between.p_dataset = 'crq'::text) AND (c.created_at_service IS NULL) AND (c.first_seen_at >= opened_between.p_from) AND (c.first_seen_at < opened_between.p_to));
+END;
+
+--
+-- Name: FUNCTION opened_between(p_dataset text, p_from timestamp with time zone, p_to timestamp with time zone); Type: COMMENT; Schema: tickets; Owner: -
+--
+
+COMMENT ON FUNCTION tickets.opened_between(p_dataset text, p_from timestamp with time zone, p_to timestamp with time zone) IS 'tickets of a dataset whose SLA clock (created_at_service, else first_seen_at) starts in [p_from, p_to), read through indexes';
+
+--
 -- Name: period_start(date, text); Type: FUNCTION; Schema: tickets; Owner: -
 --
 
@@ -1890,6 +1968,29 @@ CREATE FUNCTION tickets.point_lng(p_geom public.geometry) RETURNS double precisi
     BEGIN ATOMIC
  SELECT public.st_x(p_geom) AS st_x;
 END;
+
+--
+-- Name: queue_for_history(); Type: FUNCTION; Schema: tickets; Owner: -
+--
+
+CREATE FUNCTION tickets.queue_for_history() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    INSERT INTO tickets.history_pending (dataset, ticket_id)
+    SELECT DISTINCT TG_ARGV[0], w.ticket_id
+      FROM written w
+     WHERE w.is_actionable OR w.closed_at IS NOT NULL
+    ON CONFLICT DO NOTHING;
+    RETURN NULL;
+END
+$$;
+
+--
+-- Name: FUNCTION queue_for_history(); Type: COMMENT; Schema: tickets; Owner: -
+--
+
+COMMENT ON FUNCTION tickets.queue_for_history() IS 'statement trigger: queue the written tickets (transition table "written") in history_pending for dataset TG_ARGV[0]';
 
 --
 -- Name: geo_clusters; Type: TABLE; Schema: tickets; Owner: -
@@ -2463,6 +2564,37 @@ CREATE TABLE tickets.geocoder_requests (
 COMMENT ON TABLE tickets.geocoder_requests IS 'per geocoding provider: when the last request was sent (any run) and how many were recorded; the next run keeps the provider''s spacing from it';
 
 --
+-- Name: history_pending; Type: TABLE; Schema: tickets; Owner: -
+--
+
+CREATE TABLE tickets.history_pending (
+    dataset text NOT NULL,
+    ticket_id text NOT NULL
+);
+
+--
+-- Name: TABLE history_pending; Type: COMMENT; Schema: tickets; Owner: -
+--
+
+COMMENT ON TABLE tickets.history_pending IS 'tickets written since the last capture_history of their dataset (filled by statement triggers, claimed by the capture)';
+
+--
+-- Name: history_state; Type: TABLE; Schema: tickets; Owner: -
+--
+
+CREATE TABLE tickets.history_state (
+    dataset text NOT NULL,
+    full_pass_due boolean NOT NULL,
+    CONSTRAINT history_state_dataset_check CHECK ((dataset = ANY (ARRAY['inc'::text, 'crq'::text])))
+);
+
+--
+-- Name: TABLE history_state; Type: COMMENT; Schema: tickets; Owner: -
+--
+
+COMMENT ON TABLE tickets.history_state IS 'per dataset: whether the next capture_history compares every ticket with the log (after an upgrade) instead of the pending ones';
+
+--
 -- Name: inc_daily_snapshot; Type: TABLE; Schema: tickets; Owner: -
 --
 
@@ -2747,6 +2879,20 @@ ALTER TABLE ONLY tickets.geocoder_requests
     ADD CONSTRAINT geocoder_requests_pkey PRIMARY KEY (provider);
 
 --
+-- Name: history_pending history_pending_pkey; Type: CONSTRAINT; Schema: tickets; Owner: -
+--
+
+ALTER TABLE ONLY tickets.history_pending
+    ADD CONSTRAINT history_pending_pkey PRIMARY KEY (dataset, ticket_id);
+
+--
+-- Name: history_state history_state_pkey; Type: CONSTRAINT; Schema: tickets; Owner: -
+--
+
+ALTER TABLE ONLY tickets.history_state
+    ADD CONSTRAINT history_state_pkey PRIMARY KEY (dataset);
+
+--
 -- Name: import_meta import_meta_pkey; Type: CONSTRAINT; Schema: tickets; Owner: -
 --
 
@@ -2832,6 +2978,12 @@ CREATE INDEX crq_cluster_idx ON tickets.crq USING btree (cluster);
 CREATE INDEX crq_created_at_service_idx ON tickets.crq USING btree (created_at_service);
 
 --
+-- Name: crq_first_seen_no_created_idx; Type: INDEX; Schema: tickets; Owner: -
+--
+
+CREATE INDEX crq_first_seen_no_created_idx ON tickets.crq USING btree (first_seen_at) WHERE (created_at_service IS NULL);
+
+--
 -- Name: crq_geog_gist; Type: INDEX; Schema: tickets; Owner: -
 --
 
@@ -2880,6 +3032,12 @@ CREATE INDEX inc_cluster_idx ON tickets.inc USING btree (cluster);
 CREATE INDEX inc_created_at_service_idx ON tickets.inc USING btree (created_at_service);
 
 --
+-- Name: inc_first_seen_no_created_idx; Type: INDEX; Schema: tickets; Owner: -
+--
+
+CREATE INDEX inc_first_seen_no_created_idx ON tickets.inc USING btree (first_seen_at) WHERE (created_at_service IS NULL);
+
+--
 -- Name: inc_geog_gist; Type: INDEX; Schema: tickets; Owner: -
 --
 
@@ -2922,6 +3080,18 @@ CREATE INDEX ingest_runs_dataset_failed_idx ON tickets.ingest_runs USING btree (
 CREATE INDEX ingest_runs_dataset_started_idx ON tickets.ingest_runs USING btree (dataset, started_at DESC);
 
 --
+-- Name: crq crq_queue_for_history_insert; Type: TRIGGER; Schema: tickets; Owner: -
+--
+
+CREATE TRIGGER crq_queue_for_history_insert AFTER INSERT ON tickets.crq REFERENCING NEW TABLE AS written FOR EACH STATEMENT EXECUTE FUNCTION tickets.queue_for_history('crq');
+
+--
+-- Name: crq crq_queue_for_history_update; Type: TRIGGER; Schema: tickets; Owner: -
+--
+
+CREATE TRIGGER crq_queue_for_history_update AFTER UPDATE ON tickets.crq REFERENCING NEW TABLE AS written FOR EACH STATEMENT EXECUTE FUNCTION tickets.queue_for_history('crq');
+
+--
 -- Name: crq crq_resolve_geom; Type: TRIGGER; Schema: tickets; Owner: -
 --
 
@@ -2950,6 +3120,18 @@ CREATE TRIGGER geo_clusters_sync_point BEFORE INSERT OR UPDATE ON tickets.geo_cl
 --
 
 CREATE TRIGGER geo_locations_sync_point BEFORE INSERT OR UPDATE ON tickets.geo_locations FOR EACH ROW EXECUTE FUNCTION tickets.gazetteer_sync_point();
+
+--
+-- Name: inc inc_queue_for_history_insert; Type: TRIGGER; Schema: tickets; Owner: -
+--
+
+CREATE TRIGGER inc_queue_for_history_insert AFTER INSERT ON tickets.inc REFERENCING NEW TABLE AS written FOR EACH STATEMENT EXECUTE FUNCTION tickets.queue_for_history('inc');
+
+--
+-- Name: inc inc_queue_for_history_update; Type: TRIGGER; Schema: tickets; Owner: -
+--
+
+CREATE TRIGGER inc_queue_for_history_update AFTER UPDATE ON tickets.inc REFERENCING NEW TABLE AS written FOR EACH STATEMENT EXECUTE FUNCTION tickets.queue_for_history('inc');
 
 --
 -- Name: inc inc_resolve_geom; Type: TRIGGER; Schema: tickets; Owner: -
