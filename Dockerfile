@@ -1,5 +1,5 @@
 # fleettickets: a worker, no web server. The default command is the long-running worker
-# (`fleettickets run`, SPEC §9); a scheduler can instead run one `ingest` per dataset.
+# (`fleettickets run`, docs/contract.md §9); a scheduler can instead run one `ingest` per dataset.
 # See docs/operations.md ("Deployment: the image").
 #
 #   docker build -t fleettickets .
@@ -27,6 +27,9 @@ RUN swift package resolve
 # The whole repository (.dockerignore drops build folders, local state and .git): SwiftPM
 # refuses a manifest whose target folders (examples, tests) are missing, even to build one product.
 COPY . .
+# The commit `fleettickets --version` reports (.dockerignore drops .git, so the builder says it):
+#   docker build --build-arg FLEETTICKETS_COMMIT=$(git rev-parse --short=12 HEAD) -t fleettickets .
+ARG FLEETTICKETS_COMMIT=unknown
 # The Swift runtime and Foundation linked in statically, so the run stage needs no toolchain libraries.
 RUN swift build -c release --product fleettickets --static-swift-stdlib \
  && install -D "$(swift build -c release --show-bin-path)/fleettickets" /out/fleettickets
@@ -53,6 +56,6 @@ ENV GEOCODER_GAZETTEER=/app/gazetteer-kenya.csv
 USER 10001:10001
 WORKDIR /app
 # Unhealthy when a dataset is behind, stale or stopped on a data error, or the database or
-# bucket cannot be read (SPEC §9): an alert on the data, not a sign the process is stuck.
+# bucket cannot be read (docs/contract.md §9): an alert on the data, not a sign the process is stuck.
 HEALTHCHECK --interval=1m --timeout=30s --start-period=5m --retries=3 CMD ["fleettickets", "status", "--check", "--max-age", "45m"]
 CMD ["fleettickets", "run"]

@@ -25,6 +25,8 @@ struct EmbedMigrations: BuildToolPlugin {
                 displayName: "Embedding \(files.count) migrations",
                 executable: try context.tool(named: "embed-migrations").url,
                 arguments: [output.path, root.path] + files.map(\.path),
+                // The build tool sees only what the command is given: pass the builder's commit on.
+                environment: ProcessInfo.processInfo.environment.filter { $0.key == "FLEETTICKETS_COMMIT" },
                 inputFiles: files + [version] + head,
                 outputFiles: [output]
             ),
