@@ -78,24 +78,25 @@ def area(ring):
     return abs(sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1]))) / 2
 
 
-def lines(path):
+def parts(path, single):
+    """(properties, part) for every part of every feature: a `single` geometry (LineString,
+    Polygon) is one part, its Multi- form several."""
     with open(path) as f:
         for feature in json.load(f)["features"]:
             g = feature["geometry"]
-            parts = [g["coordinates"]] if g["type"] == "LineString" else g["coordinates"]
-            for part in parts:
-                yield part
+            for part in ([g["coordinates"]] if g["type"] == single else g["coordinates"]):
+                yield feature["properties"], part
+
+
+def lines(path):
+    return (line for _, line in parts(path, "LineString"))
 
 
 def lakes(path):
-    with open(path) as f:
-        for feature in json.load(f)["features"]:
-            g = feature["geometry"]
-            polygons = [g["coordinates"]] if g["type"] == "Polygon" else g["coordinates"]
-            for polygon in polygons:
-                ring = polygon[0]
-                if any(inside(p) for p in ring) and area(ring) >= MIN_LAKE_AREA:
-                    yield feature["properties"].get("name") or "", ring
+    for properties, polygon in parts(path, "Polygon"):
+        ring = polygon[0]
+        if any(inside(p) for p in ring) and area(ring) >= MIN_LAKE_AREA:
+            yield properties.get("name") or "", ring
 
 
 def swift_points(points):
