@@ -18,9 +18,13 @@ public struct ReuploadScenario {
     /// Writes (or overwrites) one object of the source.
     public typealias Put = @Sendable (_ key: String, _ bytes: [UInt8]) async throws -> Void
 
+    /// Where the files are listed, read and moved.
     public let source: any ChangeSource
+    /// The store under test: ledger, run log and status.
     public let store: any TicketStore & TicketStoreStatus & IngestRunLog
+    /// How the story writes a file into `source`.
     public let put: Put
+    /// The dataset the story drains.
     public let dataset: Dataset
 
     /// A scenario on `dataset` (whose `changes/` and ledger must start empty).
@@ -32,8 +36,11 @@ public struct ReuploadScenario {
         self.put = put
     }
 
+    /// The file that is re-uploaded (09:00).
     public var keyA: String { Fixtures.key(dataset, hour: 9) }
+    /// The file whose archive is retried with its own bytes (10:00).
     public var keyB: String { Fixtures.key(dataset, hour: 10) }
+    /// The file that arrives with the re-upload and drains as usual (11:00).
     public var keyC: String { Fixtures.key(dataset, hour: 11) }
 
     var bytesA: [UInt8] { file([Fixtures.row("R1")]) }
