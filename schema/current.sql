@@ -2743,6 +2743,7 @@ CREATE TABLE tickets.ingest_runs (
     error_line integer,
     host text,
     pid integer,
+    reuploaded jsonb DEFAULT '[]'::jsonb NOT NULL,
     CONSTRAINT ingest_runs_mode_check CHECK ((mode = ANY (ARRAY['cli'::text, 'worker'::text]))),
     CONSTRAINT ingest_runs_outcome_check CHECK ((outcome = ANY (ARRAY['ok'::text, 'busy'::text, 'data_error'::text, 'dependency_error'::text])))
 );
@@ -2788,6 +2789,12 @@ COMMENT ON COLUMN tickets.ingest_runs.error IS 'the one-sentence failure the run
 --
 
 COMMENT ON COLUMN tickets.ingest_runs.error_key IS 'the change file the failure is about, when there is one';
+
+--
+-- Name: COLUMN ingest_runs.reuploaded; Type: COMMENT; Schema: tickets; Owner: -
+--
+
+COMMENT ON COLUMN tickets.ingest_runs.reuploaded IS 'applied files found back in changes/ with other bytes: [{"key", "applied": {"etag", "bytes"}, "now": {"etag", "bytes"}}]';
 
 --
 -- Name: ingest_runs_id_seq; Type: SEQUENCE; Schema: tickets; Owner: -

@@ -9,13 +9,14 @@ extension PostgresTicketStore: IngestRunLog {
             run.applied ? "true" : "false", run.outcome.rawValue, String(run.filesApplied), String(run.rowsRead),
             String(run.counts.inserted), String(run.counts.updated), String(run.counts.unchanged), String(run.counts.stale),
             run.newestExport.map(Self.timestamp), run.error, run.errorKey, run.errorLine.map(String.init), run.host, String(run.pid),
+            String(decoding: try JSONEncoder().encode(run.reuploaded), as: UTF8.self),
         ]
         _ = try await onConnection { db in
             try db.execute("""
                 INSERT INTO tickets.ingest_runs (dataset, started_at, finished_at, mode, applied, outcome, files_applied,
-                    rows_read, inserted, updated, unchanged, stale, newest_export, error, error_key, error_line, host, pid)
+                    rows_read, inserted, updated, unchanged, stale, newest_export, error, error_key, error_line, host, pid, reuploaded)
                 VALUES ($1, $2::timestamptz, $3::timestamptz, $4, $5::boolean, $6, $7::integer, $8::bigint, $9::integer,
-                    $10::integer, $11::integer, $12::integer, $13::timestamptz, $14, $15, $16::integer, $17, $18::integer)
+                    $10::integer, $11::integer, $12::integer, $13::timestamptz, $14, $15, $16::integer, $17, $18::integer, $19::jsonb)
                 """, values, purpose: "record the \(run.dataset) run in tickets.ingest_runs")
         }
     }
@@ -56,7 +57,8 @@ extension PostgresTicketStore: IngestRunLog {
         let stamp = { (column: String) in "to_char(\(column) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')" }
         let sql = """
             SELECT dataset, \(stamp("started_at")), \(stamp("finished_at")), mode, applied, outcome, files_applied, rows_read,
-                   inserted, updated, unchanged, \(stamp("newest_export")), error, error_key, error_line, host, pid, stale
+                   inserted, updated, unchanged, \(stamp("newest_export")), error, error_key, error_line, host, pid, stale,
+                   reuploaded::text
             FROM tickets.ingest_runs WHERE \(condition)
             ORDER BY started_at DESC, id DESC LIMIT \(max(0, limit))
             """
@@ -65,11 +67,13 @@ extension PostgresTicketStore: IngestRunLog {
             guard let dataset = r[i, 0], let started = r[i, 1].flatMap(Self.date), let finished = r[i, 2].flatMap(Self.date),
                   let mode = r[i, 3].flatMap(IngestRun.Mode.init), let outcome = r[i, 5].flatMap(IngestRun.Outcome.init) else { return nil }
             let int = { (c: Int) in r[i, c].flatMap { Int($0) } ?? 0 }
-            return IngestRun(dataset: dataset, startedAt: started, finishedAt: finished, mode: mode, applied: r[i, 4] == "t",
-                             outcome: outcome, filesApplied: int(6), rowsRead: int(7),
-                             counts: ApplyCounts(inserted: int(8), updated: int(9), unchanged: int(10), stale: int(17)),
-                             newestExport: r[i, 11].flatMap(Self.date), error: r[i, 12], errorKey: r[i, 13],
-                             errorLine: r[i, 14].flatMap { Int($0) }, host: r[i, 15] ?? "", pid: int(16))
+            var run = IngestRun(dataset: dataset, startedAt: started, finishedAt: finished, mode: mode, applied: r[i, 4] == "t",
+                                outcome: outcome, filesApplied: int(6), rowsRead: int(7),
+                                counts: ApplyCounts(inserted: int(8), updated: int(9), unchanged: int(10), stale: int(17)),
+                                newestExport: r[i, 11].flatMap(Self.date), error: r[i, 12], errorKey: r[i, 13],
+                                errorLine: r[i, 14].flatMap { Int($0) }, host: r[i, 15] ?? "", pid: int(16))
+            run.reuploaded = r[i, 18].flatMap { try? JSONDecoder().decode([Reupload].self, from: Data($0.utf8)) } ?? []
+            return run
         }
     }
 

@@ -131,6 +131,21 @@ public final class PostgresTicketStore: TicketStore, Sendable {
         }
     }
 
+    public func appliedFingerprints(of dataset: Dataset, among keys: [String]) async throws -> [String: FileFingerprint] {
+        guard !keys.isEmpty else { return [:] }
+        let list = try jsonArray(keys)
+        return try await onConnection { db in
+            let result = try db.execute("""
+                SELECT key, etag, bytes FROM tickets.ingest_ledger
+                WHERE dataset = $1 AND key IN (SELECT jsonb_array_elements_text($2::jsonb))
+                """, [dataset.name, list], purpose: "look up \(dataset) file fingerprints in the ledger")
+            return (0..<result.rowCount).reduce(into: [:]) { out, i in
+                guard let key = result[i, 0] else { return }
+                out[key] = FileFingerprint(etag: result[i, 1], bytes: result[i, 2].flatMap { Int64($0) })
+            }
+        }
+    }
+
     public func runHook(_ hook: PostApplyHook, for dataset: Dataset) async throws {
         let call = switch hook {
         case .captureHistory: "SELECT tickets.capture_history()::text"

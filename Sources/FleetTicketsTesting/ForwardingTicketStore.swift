@@ -14,6 +14,10 @@ extension ForwardingTicketStore {
         try await base.appliedKeys(of: dataset, among: keys)
     }
 
+    public func appliedFingerprints(of dataset: Dataset, among keys: [String]) async throws -> [String: FileFingerprint] {
+        try await base.appliedFingerprints(of: dataset, among: keys)
+    }
+
     public func apply(_ file: ChangeFile, rows: RowBatches) async throws -> ApplyCounts { try await base.apply(file, rows: rows) }
 
     public func runHook(_ hook: PostApplyHook, for dataset: Dataset) async throws { try await base.runHook(hook, for: dataset) }

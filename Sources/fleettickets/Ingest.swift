@@ -37,6 +37,10 @@ struct Ingest: AsyncParsableCommand {
     @Flag(help: "Also apply late files.")
     var includeLate = false
 
+    @Option(help: ArgumentHelp("Apply this already-applied key again (a re-upload), under the per-ticket version guard, then archive it.",
+                               valueName: "KEY"))
+    var reapply: String?
+
     @Flag(help: "Print the report as JSON.")
     var json = false
 
@@ -53,6 +57,9 @@ struct Ingest: AsyncParsableCommand {
         if !csv.isEmpty && (reseed || includeLate) {
             throw ValidationError("--reseed and --include-late apply to a stream (--from-bucket or --dir), not to --csv files.")
         }
+        if reapply != nil && (!csv.isEmpty || reseed) {
+            throw ValidationError("--reapply applies one key of a stream (--from-bucket or --dir); it does not combine with --csv or --reseed.")
+        }
     }
 
     func run() async throws {
@@ -62,8 +69,10 @@ struct Ingest: AsyncParsableCommand {
         let source = try SourceChoice(dir: dir, csv: csv).open(settings: settings, logger: logger)
         let store = try global.openStore(try global.requireDatabaseURL(settings), logger: logger, role: "ingest \(dataset)")
         defer { store.close() }
+        // A bare file name names the file in the dataset's changes/.
+        let reapplyKey = reapply.map { $0.contains("/") ? $0 : dataset.changesPrefix + $0 }
         let options = IngestOptions(apply: apply, reseed: reseed, includeLate: includeLate,
-                                    looseFiles: csv.isEmpty ? nil : csv.map { URL(fileURLWithPath: $0).path })
+                                    looseFiles: csv.isEmpty ? nil : csv.map { URL(fileURLWithPath: $0).path }, reapply: reapplyKey)
         var engine = IngestEngine(source: source, store: store, logger: logger)
         let stop = StopSignal()
         let trap = SignalTrap(stop)
@@ -81,6 +90,9 @@ struct Ingest: AsyncParsableCommand {
         }
         if let failure = report.failure {
             throw CommandFailure(status: failure.kind == .data ? ExitStatus.data : ExitStatus.dependency, message: failure.message)
+        }
+        if let key = reapplyKey, !report.busy, !report.stopped, !report.files.contains(where: { $0.key == key }) {
+            throw CommandFailure(status: .usage, message: "--reapply \(key): no such file in \(dataset.changesPrefix) of \(source.location); nothing was reapplied. Check the key with fleettickets status \(dataset).")
         }
     }
 }

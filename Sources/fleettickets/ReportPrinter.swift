@@ -29,7 +29,7 @@ enum ReportPrinter {
                 + "\(c.inserted) inserted, \(c.updated) updated, \(c.unchanged) unchanged\(stale(c.stale))\(dropped(r.dropped))"
                 + String(format: " in %.2f s.", r.seconds))
             for f in r.files {
-                lines.append("  \(name(f.key))\(f.late ? " (late)" : "")  \(f.rowsRead) rows  +\(f.counts.inserted) ~\(f.counts.updated) =\(f.counts.unchanged)\(f.counts.stale > 0 ? " stale \(f.counts.stale)" : "")\(dropped(f.dropped))"
+                lines.append("  \(name(f.key))\(f.late ? " (late)" : "")\(f.reapplied ? " (reapplied)" : "")  \(f.rowsRead) rows  +\(f.counts.inserted) ~\(f.counts.updated) =\(f.counts.unchanged)\(f.counts.stale > 0 ? " stale \(f.counts.stale)" : "")\(dropped(f.dropped))"
                     + (f.extraColumns.isEmpty ? "" : "  new columns kept in raw: \(f.extraColumns.joined(separator: ", "))"))
                 if !f.duplicateColumns.isEmpty {
                     lines.append("WARNING: \(name(f.key)): the header names \(f.duplicateColumns.joined(separator: ", ")) more than once; the last of each was kept")
@@ -44,6 +44,10 @@ enum ReportPrinter {
         if !r.late.isEmpty {
             lines.append("LATE: \(r.late.count) file\(r.late.count == 1 ? "" : "s") at or before the watermark never applied, left in place (apply with --include-late):")
             lines += r.late.map { "  \($0)" }
+        }
+        if !r.reuploaded.isEmpty {
+            lines.append("RE-UPLOADED: \(r.reuploaded.count) applied file\(r.reuploaded.count == 1 ? "" : "s") back in changes/ with other bytes, neither applied nor archived (compare, then ingest \(r.dataset) --reapply KEY --apply, or move it away):")
+            lines += r.reuploaded.map { "  \($0.summary)" }
         }
         if !r.archiveRetried.isEmpty { lines.append("  archived \(r.archiveRetried.count) file(s) whose earlier move failed") }
         for f in r.archiveFailed { lines.append("WARNING: applied but not archived (the next run retries): \(f.key): \(f.message)") }
@@ -61,12 +65,16 @@ enum ReportPrinter {
     static func text(_ statuses: [DatasetStatus]) -> String {
         var lines: [String] = []
         for s in statuses {
-            let state = s.pending == nil ? "UNKNOWN (the source could not be checked)" : s.isCurrent ? "current" : "BEHIND"
+            let state = s.pending == nil ? "UNKNOWN (the source could not be checked)"
+                : s.reuploaded?.isEmpty == false ? "RE-UPLOADED" : s.isCurrent ? "current" : "BEHIND"
             lines.append("\(s.dataset): \(state)")
             lines.append("  watermark     \(s.watermark ?? "none (never applied)")")
             if let at = s.lastAppliedAt { lines.append("  last applied  \(s.lastFile.map(name) ?? "-") at \(at.formatted(.iso8601))") }
             if let pending = s.pending { lines.append("  pending       \(pending.count)\(pending.isEmpty ? "" : " (oldest \(name(pending[0])))")") }
             if let late = s.late, !late.isEmpty { lines.append("  LATE          \(late.count): \(late.prefix(3).map(name).joined(separator: ", ")) (apply with ingest --include-late)") }
+            for file in s.reuploaded ?? [] {
+                lines.append("  RE-UPLOADED   \(file.summary) (compare, then ingest \(s.dataset) --reapply \(name(file.key)) --apply)")
+            }
             if let note = s.sourceNote { lines.append("  source        \(note)") }
             lines.append("  tickets       \(s.tickets) (\(s.open) open, \(s.closed) closed); ledger \(s.ledgerFiles) files, \(s.ledgerRowsRead) rows read")
             let geo = s.geoSources.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")

@@ -23,6 +23,8 @@ public struct DatasetStatus: Sendable, Codable, Hashable {
     public var pending: [String]?
     /// Keys at or before the watermark never applied; nil when the source was not listed.
     public var late: [String]?
+    /// Applied keys back in the source with other bytes (`Reupload`); nil when the source was not listed.
+    public var reuploaded: [Reupload]?
     /// Why the source side is missing or failed, if it is.
     public var sourceNote: String?
     /// The newest recorded run and the newest failed one (`Runs/DatasetStatus+Runs.swift`).
@@ -41,8 +43,8 @@ public struct DatasetStatus: Sendable, Codable, Hashable {
         self.dataset = dataset
     }
 
-    /// Current: nothing pending, nothing late, and the source was checked.
-    public var isCurrent: Bool { pending?.isEmpty == true && late?.isEmpty == true }
+    /// Current: nothing pending, late or re-uploaded, and the source was checked.
+    public var isCurrent: Bool { pending?.isEmpty == true && late?.isEmpty == true && reuploaded?.isEmpty != false }
 }
 
 /// Stores that can describe a dataset for `status`.
@@ -52,7 +54,7 @@ public protocol TicketStoreStatus: Sendable {
 }
 
 extension DatasetStatus {
-    /// Fills `pending` and `late` from a listing of the source, using the drain's own rules.
+    /// Fills `pending`, `late` and `reuploaded` from a listing of the source, using the drain's own rules.
     public mutating func inspect(_ source: any ChangeSource, dataset: Dataset, store: any TicketStore) async {
         do {
             let listing = try await source.list(prefix: dataset.changesPrefix)
@@ -60,6 +62,7 @@ extension DatasetStatus {
                                                    includeLate: false, ledger: store)
             pending = plan.toApply.map(\.object.key)
             late = plan.late
+            reuploaded = plan.reuploaded
         } catch {
             sourceNote = "could not list \(source.location): \(error)"
         }

@@ -8,8 +8,11 @@ package struct DrainPlan: Sendable, Hashable {
     /// Keys at or before the watermark that the ledger never recorded (and not applied now).
     package var late: [String] = []
     /// Keys at or before the watermark that were applied but are still in `changes/`
-    /// (a move that failed): moved now, never re-applied.
+    /// (a move that failed) with the bytes the ledger recorded: moved now, never re-applied.
     package var unarchived: [String] = []
+    /// Keys at or before the watermark that were applied but are back with other bytes
+    /// (`Reupload`): neither applied nor moved until an operator decides.
+    package var reuploaded: [Reupload] = []
     /// Keys under `changes/` that are not change files: a name other than
     /// `YYYY-MM-DDTHH-MM-SS.csv`, one in a subfolder, or a stamp naming a moment the calendar
     /// does not have (`2026-02-30T10-00-00.csv`). Reported, never applied, moved or deleted.
@@ -23,21 +26,33 @@ package struct DrainPlan: Sendable, Hashable {
         package var key: ChangeKey
         /// At or before the watermark, applied on request.
         package var late: Bool
+        /// Already applied, applied again on request (`--reapply`).
+        package var reapplied = false
     }
 
     /// The plan for a listing of `changes/`, asking the store's ledger only about the keys at or
     /// before the watermark (none, on a normal run): what the engine drains and `status` shows.
+    /// `reapply` names one settled key to apply whatever the ledger says (`--reapply`).
     package static func resolve(_ listing: [SourceObject], dataset: Dataset, watermark: String?, reseed: Bool,
-                               includeLate: Bool, ledger store: any TicketStore) async throws -> DrainPlan {
+                               includeLate: Bool, reapply: String? = nil, ledger store: any TicketStore) async throws -> DrainPlan {
         let split = partition(listing, dataset: dataset, watermark: watermark, reseed: reseed)
-        let applied = split.settled.isEmpty ? [] : try await store.appliedKeys(of: dataset, among: split.settled.map(\.0.key))
-        return assemble(split, applied: applied, includeLate: includeLate)
+        let applied = split.settled.isEmpty ? [:] : try await store.appliedFingerprints(of: dataset, among: split.settled.map(\.0.key))
+        return assemble(split, applied: applied, includeLate: includeLate, reapply: reapply)
     }
 
-    /// The plan, once the ledger has said which settled keys it applied.
+    /// The plan, once the ledger has said which settled keys it applied (with no fingerprints).
     package static func make(_ listing: [SourceObject], dataset: Dataset, watermark: String?, applied: Set<String>,
                             reseed: Bool, includeLate: Bool) -> DrainPlan {
-        assemble(partition(listing, dataset: dataset, watermark: watermark, reseed: reseed), applied: applied, includeLate: includeLate)
+        make(listing, dataset: dataset, watermark: watermark, fingerprints: applied.reduce(into: [:]) { $0[$1] = FileFingerprint() },
+             reseed: reseed, includeLate: includeLate)
+    }
+
+    /// The plan, once the ledger has said which settled keys it applied and with which bytes.
+    package static func make(_ listing: [SourceObject], dataset: Dataset, watermark: String?,
+                            fingerprints applied: [String: FileFingerprint], reseed: Bool, includeLate: Bool,
+                            reapply: String? = nil) -> DrainPlan {
+        assemble(partition(listing, dataset: dataset, watermark: watermark, reseed: reseed), applied: applied,
+                 includeLate: includeLate, reapply: reapply)
     }
 
     typealias Partition = (fresh: [(SourceObject, ChangeKey)], settled: [(SourceObject, ChangeKey)], stray: [String],
@@ -70,13 +85,22 @@ package struct DrainPlan: Sendable, Hashable {
         return (fresh.sorted { $0.1 < $1.1 }, settled.sorted { $0.1 < $1.1 }, stray.sorted(), skipped.sorted { $0.key < $1.key })
     }
 
-    private static func assemble(_ split: Partition, applied: Set<String>, includeLate: Bool) -> DrainPlan {
+    private static func assemble(_ split: Partition, applied: [String: FileFingerprint], includeLate: Bool,
+                                 reapply: String?) -> DrainPlan {
         let (fresh, settled, stray, skipped) = split
         var plan = DrainPlan(stray: stray, skipped: skipped)
         var lateFiles: [PlannedFile] = []
         for (object, key) in settled {
-            if applied.contains(object.key) {
-                plan.unarchived.append(object.key)
+            if object.key == reapply {
+                lateFiles.append(PlannedFile(object: object, key: key, late: applied[object.key] == nil,
+                                             reapplied: applied[object.key] != nil))
+            } else if let recorded = applied[object.key] {
+                let listed = FileFingerprint(object)
+                if recorded.differs(from: listed) {
+                    plan.reuploaded.append(Reupload(key: object.key, applied: recorded, now: listed))
+                } else {
+                    plan.unarchived.append(object.key)
+                }
             } else if includeLate {
                 lateFiles.append(PlannedFile(object: object, key: key, late: true))
             } else {

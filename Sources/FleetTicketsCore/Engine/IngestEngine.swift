@@ -173,6 +173,7 @@ public struct IngestEngine: Sendable {
         let tally = rows.tally.snapshot
         var report = FileReport(key: key, bytes: tally.bytesRead)
         report.late = file.late
+        report.reapplied = file.reapplied
         report.rowsRead = tally.rowsRead
         report.dropped = tally.dropped
         // Rows that reached the store beyond the distinct tickets were superseded by a later row.
@@ -200,7 +201,7 @@ public struct IngestEngine: Sendable {
         }
         let listing = try await source.list(prefix: dataset.changesPrefix)
         let plan = try await DrainPlan.resolve(listing, dataset: dataset, watermark: report.watermarkBefore, reseed: options.reseed,
-                                               includeLate: options.includeLate, ledger: store)
+                                               includeLate: options.includeLate, reapply: options.reapply, ledger: store)
         report.stray = plan.stray
         report.skipped = plan.skipped
         for entry in plan.skipped {
@@ -208,6 +209,11 @@ public struct IngestEngine: Sendable {
         }
         report.late = plan.late
         report.archiveRetried = plan.unarchived
+        report.reuploaded = plan.reuploaded
+        for file in plan.reuploaded {
+            logger.error("re-uploaded file: applied before, back with other bytes; neither applied nor archived (compare, then ingest --reapply KEY --apply, or move it away)",
+                         metadata: ["key": "\(file.key)", "applied": "\(file.applied)", "now": "\(file.now)"])
+        }
         for key in plan.stray { logger.warning("ignoring a key that is not a change file", metadata: ["key": "\(key)"]) }
         for key in plan.late {
             logger.error("late file: at or before the watermark and never applied; left in place (apply it with --include-late)",

@@ -10,6 +10,10 @@ public struct IngestOptions: Sendable, Hashable {
     /// Apply exactly these keys of the source, in name order, instead of draining the stream:
     /// no watermark, no archive, no late or stray detection (`--csv FILE…`).
     public var looseFiles: [String]?
+    /// One key of `changes/` to apply although the ledger records it as applied (`--reapply`):
+    /// the operator's answer to a re-upload. Its rows stay under the per-ticket version guard,
+    /// its new fingerprint replaces the ledger's, and it is archived. The rest drains as usual.
+    public var reapply: String?
     /// Rows per batch handed to the store.
     public var batchSize: Int
     /// Batches of moves to `processed/` in flight at once, behind the drain.
@@ -23,7 +27,7 @@ public struct IngestOptions: Sendable, Hashable {
 
     public init(apply: Bool = false, reseed: Bool = false, includeLate: Bool = false, looseFiles: [String]? = nil,
                 batchSize: Int = 2_000, archiveConcurrency: Int = 2, archiveBatchSize: Int = 32,
-                readAhead: ReadAheadBudget = .default) {
+                readAhead: ReadAheadBudget = .default, reapply: String? = nil) {
         self.apply = apply
         self.reseed = reseed
         self.includeLate = includeLate
@@ -32,5 +36,6 @@ public struct IngestOptions: Sendable, Hashable {
         self.archiveConcurrency = archiveConcurrency
         self.archiveBatchSize = archiveBatchSize
         self.readAhead = readAhead
+        self.reapply = reapply
     }
 }

@@ -25,6 +25,9 @@ public struct IngestReport: Sendable, Codable, Hashable {
     public var late: [String] = []
     /// Applied files whose earlier move to `processed/` failed and was retried now.
     public var archiveRetried: [String] = []
+    /// Applied keys back in `changes/` with other bytes: neither applied nor archived, named
+    /// with both fingerprints until an operator reapplies (`--reapply`) or moves them away.
+    public var reuploaded: [Reupload] = []
     /// Moves to `processed/` that failed this run; the next run retries them (never re-applying).
     public var archiveFailed: [ArchiveFailure] = []
     /// Post-apply hooks run (or that would run).
@@ -47,9 +50,9 @@ public struct IngestReport: Sendable, Codable, Hashable {
         self.startedAt = startedAt
     }
 
-    /// Nothing to apply, nothing late, nothing failed.
+    /// Nothing to apply, nothing late or re-uploaded, nothing failed.
     public var isNoOp: Bool {
-        !busy && files.isEmpty && late.isEmpty && archiveRetried.isEmpty && archiveFailed.isEmpty && failure == nil
+        !busy && files.isEmpty && late.isEmpty && reuploaded.isEmpty && archiveRetried.isEmpty && archiveFailed.isEmpty && failure == nil
             && hooks.isEmpty && skipped.isEmpty
     }
 
@@ -66,6 +69,8 @@ public struct FileReport: Sendable, Codable, Hashable {
     public var bytes: Int64
     /// The file was at or before the watermark and applied on request (`--include-late`).
     public var late = false
+    /// The file had been applied and was applied again on request (`--reapply`).
+    public var reapplied = false
     public var rowsRead = 0
     /// Rows dropped, by reason (including rows superseded by a later row for the same ticket).
     public var dropped: [DropReason: Int] = [:]

@@ -12,6 +12,8 @@ public struct HealthProblem: Sendable, Codable, Hashable, CustomStringConvertibl
         case stopped
         /// Files at or before the watermark were never applied.
         case late
+        /// Files already applied are back in `changes/` with other bytes (upstream rewrote history).
+        case reuploaded
         /// The source could not be listed, so behind, late and stale could not be judged.
         case unchecked
     }
@@ -35,7 +37,7 @@ public struct HealthProblem: Sendable, Codable, Hashable, CustomStringConvertibl
 }
 
 /// Judges a dataset's status for alerting (`status --check`): behind, stale, stopped, late,
-/// or unchecked when the source could not be listed.
+/// re-uploaded, or unchecked when the source could not be listed.
 ///
 /// Pure: the status (with the source listed and the runs read) and the moment are inputs.
 /// It never claims what it could not check: without a listing, only a stop (which the run log
@@ -75,6 +77,10 @@ public struct HealthCheck: Sendable {
         if let late = s.late, !late.isEmpty {
             out.append(HealthProblem(dataset: s.dataset, kind: .late, message:
                 "\(late.count) late file\(late.count == 1 ? "" : "s") (at or before the watermark, never applied), e.g. \(late[0]). Check them, then ingest \(s.dataset) --include-late --apply."))
+        }
+        if let reuploaded = s.reuploaded, let first = reuploaded.first {
+            out.append(HealthProblem(dataset: s.dataset, kind: .reuploaded, message:
+                "\(reuploaded.count) applied file\(reuploaded.count == 1 ? " is" : "s are") back in changes/ with other bytes, e.g. \(first.summary). Compare the two versions, then ingest \(s.dataset) --reapply KEY --apply, or move the file out of changes/ (see docs/operations.md)."))
         }
         // An export that should have landed more than maxAge ago must be applied by now.
         let expected = schedule.latestSlot(atOrBefore: now.addingTimeInterval(-maxAge))

@@ -5,7 +5,7 @@ public enum HealthVerdict: String, Sendable, Codable, Hashable {
     case healthy
     /// The source could not be listed: nothing about waiting files is known.
     case unchecked
-    /// Behind, stale or late files.
+    /// Behind, stale, late or re-uploaded files.
     case unhealthy
     /// A data error stopped a dataset.
     case stopped

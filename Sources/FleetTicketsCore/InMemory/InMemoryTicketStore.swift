@@ -74,6 +74,14 @@ public final class InMemoryTicketStore: TicketStore {
         state.withLock { s in Set(keys.filter { s.ledger[dataset.name]?[$0] != nil }) }
     }
 
+    public func appliedFingerprints(of dataset: Dataset, among keys: [String]) async throws -> [String: FileFingerprint] {
+        state.withLock { s in
+            keys.reduce(into: [:]) { out, key in
+                if let entry = s.ledger[dataset.name]?[key] { out[key] = FileFingerprint(etag: entry.etag, bytes: entry.bytes) }
+            }
+        }
+    }
+
     public func apply(_ file: ChangeFile, rows: RowBatches) async throws -> ApplyCounts {
         // Stage the whole file first (last row wins); commit only once every row has arrived.
         var staged: [String: RawRecord] = [:]

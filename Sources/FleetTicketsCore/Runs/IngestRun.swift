@@ -58,6 +58,8 @@ public struct IngestRun: Sendable, Codable, Hashable {
     public var errorKey: String?
     /// The line of that file, for a data error.
     public var errorLine: Int?
+    /// Applied files the run found back in `changes/` with other bytes (left in place).
+    public var reuploaded: [Reupload] = []
     /// The host it ran on.
     public var host: String
     /// The process id on that host.
@@ -95,12 +97,14 @@ public struct IngestRun: Sendable, Codable, Hashable {
                   rowsRead: report.rowsRead, counts: report.counts,
                   newestExport: report.files.compactMap { ChangeKey($0.key)?.exportedAt }.max(),
                   error: report.failure?.message, errorKey: report.failure?.key, errorLine: report.failure?.line)
+        reuploaded = report.reuploaded
     }
 
-    /// Whether a run with this report is worth a record: it did work, failed or found the
-    /// dataset busy. A run with nothing new records nothing (the worker's idle ticks).
+    /// Whether a run with this report is worth a record: it did work, failed, found the
+    /// dataset busy or found a re-upload. A run with nothing new records nothing (the worker's idle ticks).
     public static func isWorthRecording(_ report: IngestReport) -> Bool {
         report.busy || report.failure != nil || !report.files.isEmpty || !report.archiveRetried.isEmpty
+            || !report.reuploaded.isEmpty
     }
 }
 

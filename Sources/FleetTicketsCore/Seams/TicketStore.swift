@@ -106,6 +106,9 @@ public protocol TicketStore: Sendable {
     func watermark(of dataset: Dataset) async throws -> String?
     /// Which of `keys` the file ledger records as applied for the dataset.
     func appliedKeys(of dataset: Dataset, among keys: [String]) async throws -> Set<String>
+    /// The fingerprints the ledger recorded for those of `keys` it records as applied (an
+    /// applied key without one maps to an unknown fingerprint, which is trusted).
+    func appliedFingerprints(of dataset: Dataset, among keys: [String]) async throws -> [String: FileFingerprint]
     /// Applies one file's cleaned rows atomically (see the protocol's guarantees).
     /// After `rows` is exhausted, `rows.tally.snapshot` holds what the decoder read and dropped,
     /// for the ledger entry and the freshness metadata.
@@ -123,4 +126,12 @@ public protocol TicketStore: Sendable {
     func withExclusiveAccess<T: Sendable>(to dataset: Dataset, _ body: () async throws -> T) async throws -> T?
     /// Runs `body` against a scratch view of the store whose changes are discarded.
     func rehearse<T: Sendable>(_ body: (any TicketStore) async throws -> T) async throws -> T
+}
+
+extension TicketStore {
+    /// For stores whose ledger keeps no fingerprints: every applied key is trusted.
+    public func appliedFingerprints(of dataset: Dataset, among keys: [String]) async throws -> [String: FileFingerprint] {
+        let applied = try await appliedKeys(of: dataset, among: keys)
+        return Dictionary(uniqueKeysWithValues: applied.map { ($0, FileFingerprint()) })
+    }
 }
