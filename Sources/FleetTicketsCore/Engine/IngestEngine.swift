@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 
-/// The change-stream drain (SPEC 3): lists, orders, applies each file atomically, archives it
+/// The change-stream drain: lists, orders, applies each file atomically, archives it
 /// after its commit, runs the post-apply hooks and reports.
 ///
 /// The same engine runs in production (S3 + PostgreSQL), in the demo (a folder + PostgreSQL)
