@@ -30,6 +30,7 @@ public struct ReadAheadBudget: Sendable, Hashable {
     /// The largest file kept until it is archived.
     public var heldFileBytes: Int
 
+    /// A budget; negative values count as 0. The defaults are `ReadAheadBudget.default`'s.
     public init(filesAhead: Int = 2, bytesAhead: Int = 16 << 20, batchesAhead: Int = 1,
                 heldBytes: Int = 8 << 20, heldFileBytes: Int = 1 << 20) {
         self.filesAhead = max(0, filesAhead)
