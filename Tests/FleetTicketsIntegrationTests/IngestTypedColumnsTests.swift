@@ -48,6 +48,15 @@ struct IngestTypedColumnsTests {
             """, purpose: "fill the gazetteer")
     }
 
+    /// Writes the rows' cleaned raw by plain SQL, as another writer (the Python tool, ad-hoc
+    /// SQL) does: the row triggers compute the typed and placed columns.
+    static func insertAsAnotherWriter(_ rows: [[String: String]], into table: String, _ db: PostgresConnection) throws {
+        let json = String(decoding: try JSONEncoder().encode(rows.map(Fixtures.cleanedRaw)), as: UTF8.self)
+        try db.execute("""
+            INSERT INTO \(table) (ticket_id, raw) SELECT r ->> 'ticket_id', r FROM jsonb_array_elements($1::jsonb) r
+            """, [json], purpose: "write tickets as another writer")
+    }
+
     /// One row per sample value, the sample in one column and the fixture's ordinary values in
     /// the others (so a value the store answers is not hidden by a neighbour it leaves to the
     /// database: that makes the whole row server-typed).
@@ -197,10 +206,7 @@ struct IngestTypedColumnsTests {
         defer { db.close() }
         try Self.addGazetteer(db)
         let old = Self.rows(prefix: "PY")
-        let json = String(decoding: try JSONEncoder().encode(old.map(Fixtures.cleanedRaw)), as: UTF8.self)
-        try db.execute("""
-            INSERT INTO tickets.inc (ticket_id, raw) SELECT r ->> 'ticket_id', r FROM jsonb_array_elements($1::jsonb) r
-            """, [json], purpose: "write tickets the way the Python tool did")
+        try Self.insertAsAnotherWriter(old, into: "tickets.inc", db)
         #expect(try db.scalar("SELECT count(*) FROM pg_attribute WHERE attrelid = 'tickets.inc'::regclass AND attgenerated = 's'",
                               purpose: "generated") == "21")
         let fileBefore = try db.scalar("SELECT pg_relation_filenode('tickets.inc')", purpose: "filenode")

@@ -100,10 +100,7 @@ struct TicketColumnsDeclarationTests {
 
         // Another writer: plain SQL, the triggers fill the typed columns.
         let bySQL = Self.rows(prefix: "SQ")
-        let json = String(decoding: try JSONEncoder().encode(bySQL.map(Fixtures.cleanedRaw)), as: UTF8.self)
-        try db.execute("""
-            INSERT INTO \(dataset.table) (ticket_id, raw) SELECT r ->> 'ticket_id', r FROM jsonb_array_elements($1::jsonb) r
-            """, [json], purpose: "write tickets as another writer")
+        try IngestTypedColumnsTests.insertAsAnotherWriter(bySQL, into: dataset.table, db)
 
         // The same rows through the engine, staged by COPY (more rows than a pipelined file).
         let byEngine = Self.rows(prefix: "EN") + IngestTypedColumnsTests.rows(prefix: "EX")

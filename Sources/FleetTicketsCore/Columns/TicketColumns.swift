@@ -44,6 +44,7 @@ public struct TicketColumn: Sendable, Hashable, CustomStringConvertible {
     /// The key of `raw` the value comes from; nil for the placement kinds, which read the keys
     /// of `TicketColumns.PlacementFields` and the gazetteer.
     public let field: String?
+    /// How the value is computed, and so its SQL type.
     public let kind: Kind
 
     /// A column computed from `field` (`kind.isFromField`).

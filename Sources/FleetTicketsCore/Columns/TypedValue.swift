@@ -2,11 +2,17 @@ import Foundation
 
 /// A typed column's value, as a store without a database computes it (`InMemoryTicketStore`).
 public enum TypedValue: Sendable, Hashable {
+    /// `text` and `pointSource` columns.
     case text(String)
+    /// `boolean` columns.
     case boolean(Bool)
+    /// `minutes` columns.
     case integer(Int)
+    /// `timestamp` columns: the instant.
     case timestamp(Date)
+    /// `latitude` and `longitude` columns.
     case number(Double)
+    /// `point` and `geography` columns.
     case point(Coordinate)
 }
 

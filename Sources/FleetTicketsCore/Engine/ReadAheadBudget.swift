@@ -7,9 +7,10 @@
 ///   decodes its first batch (`RowBatches.decodingFirstBatch`);
 /// - a store writing a batch has the next one decoded meanwhile when `batchesAhead > 0`
 ///   (`RowBatches.forEachWithLookAhead`); a batch is `IngestOptions.batchSize` rows;
-/// - a source that can fetch ahead (a bucket) downloads up to `filesAhead` planned files whole,
-///   holding at most `bytesAhead` bytes of them in all (a file that does not fit is streamed
-///   when its turn comes);
+/// - a source that can fetch ahead (a bucket) downloads up to `filesAhead` planned files whole
+///   beyond those it has handed over, holding at most `bytesAhead` bytes of files from their
+///   download until their reader lets them go (a file that does not fit is streamed when its
+///   turn comes);
 /// - a bucket keeps files of at most `heldFileBytes` it read, `heldBytes` in all, until they are
 ///   archived, to archive them by writing their bytes instead of a server-side copy.
 ///
@@ -19,7 +20,8 @@
 public struct ReadAheadBudget: Sendable, Hashable {
     /// Files read before their turn: 0 opens each file only when it is applied.
     public var filesAhead: Int
-    /// Bytes of files downloaded ahead of their turn, in total.
+    /// Bytes of files downloaded ahead of their turn, in total, counted until each file's
+    /// reader is done with it.
     public var bytesAhead: Int
     /// Batches decoded ahead of the one the store is writing (0 or 1; more count as 1).
     public var batchesAhead: Int
@@ -28,6 +30,7 @@ public struct ReadAheadBudget: Sendable, Hashable {
     /// The largest file kept until it is archived.
     public var heldFileBytes: Int
 
+    /// A budget; negative values count as 0. The defaults are `ReadAheadBudget.default`'s.
     public init(filesAhead: Int = 2, bytesAhead: Int = 16 << 20, batchesAhead: Int = 1,
                 heldBytes: Int = 8 << 20, heldFileBytes: Int = 1 << 20) {
         self.filesAhead = max(0, filesAhead)
