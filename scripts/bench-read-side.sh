@@ -4,7 +4,8 @@
 # long history (SMALL and LARGE INC tickets at ~913 a day, CRQ a tenth of that; see
 # scripts/bench-read-side/generate.sql), and every call is timed at both sizes:
 #   live path      the map, both dashboards (today), both open-SLA views, dispatch
-#   windowed       dashboard windows, fn_trends, fn_team_closures, fn_report_snapshot
+#   windowed       dashboard windows, fn_trends, fn_team_closures, fn_report_snapshot, and
+#                  `fleettickets report --dataset inc` (release CLI, wall time, median of 3)
 #   per run        capture_history() after a run that changed RUN_TICKETS tickets
 #   upgrade        migrations 27+ applied to the populated database (built at 26), then the
 #                  first capture after them
@@ -95,6 +96,16 @@ ingest_wall() {
     echo "$(( ($(date +%s%N) - t0) / 1000000 ))"
 }
 
+# The median wall time of 3 `fleettickets report --dataset inc` runs on database $1.
+report_wall() {
+    local t0
+    for _ in 1 2 3; do
+        t0="$(date +%s%N)"
+        DATABASE_URL="$server/$1" "$cli" report --dataset inc --out "$work/report.html" >/dev/null
+        echo "$(( ($(date +%s%N) - t0) / 1000000 ))"
+    done | median
+}
+
 floor_sql="SELECT jsonb_agg(json_build_object('type', 'Feature', 'geometry', ST_AsGeoJSON(a.geom)::json,
              'properties', json_build_object('dataset', a.dataset, 'ticket_id', a.ticket_id, 'normalized_status', a.normalized_status,
                'raw_status', a.raw_status, 'bucket', a.bucket, 'is_actionable', a.is_actionable, 'cluster', a.cluster,
@@ -139,6 +150,7 @@ for size in "$SMALL" "$LARGE"; do
     say "$db: timing"
     for i in "${!labels[@]}"; do result[$i,$size]="$(med "$db" "${queries[$i]}")"; done
     result[run_capture,$size]="$(per_run_capture "$db")"
+    result[report,$size]="$(report_wall "$db")"
     result[ingest,$size]="$(ingest_wall "$db")"
     result[rows,$size]="$(q "$db" "SELECT pg_size_pretty(pg_total_relation_size('tickets.inc'))")"
 done
@@ -152,6 +164,7 @@ printf '%-40s %13s %13s   %s\n' "call" "$SMALL" "$LARGE" "growth"
 for i in "${!labels[@]}"; do row "${labels[$i]}" "${result[$i,$SMALL]}" "${result[$i,$LARGE]}"; done
 row "run: capture_history() after $RUN_TICKETS changed" "${result[run_capture,$SMALL]}" "${result[run_capture,$LARGE]}"
 row "first capture_history() (empty log, 26)" "${result[first_capture,$SMALL]}" "${result[first_capture,$LARGE]}"
+row "win: fleettickets report --dataset inc (wall)" "${result[report,$SMALL]}" "${result[report,$LARGE]}"
 row "ingest inc --apply, 45 files (wall)" "${result[ingest,$SMALL]}" "${result[ingest,$LARGE]}"
 row "  the same into an empty db; large/empty" "${result[ingest_empty]}" "${result[ingest,$LARGE]}"
 if [[ "$BASE" != 1 ]]; then
