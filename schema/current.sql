@@ -1311,11 +1311,15 @@ BEGIN
                               AND e.ticket_id = a.ticket_id
                               AND e.closed_at = a.closed_at);
     ELSE
+        -- "= ANY (array)" rather than a join to unnest(array): the planner then knows how
+        -- many tickets there are and probes the log's index for each, where it otherwise
+        -- hashed the whole log.
         SELECT coalesce(array_agg(a.ticket_id), '{}'), coalesce(array_agg(a.closed_at), '{}')
           INTO v_ids, v_closed
-          FROM unnest(v_pending) AS k(ticket_id)
-          JOIN tickets.all_tickets a ON a.dataset = v_dataset AND a.ticket_id = k.ticket_id
-         WHERE a.is_actionable IS NOT TRUE
+          FROM tickets.all_tickets a
+         WHERE a.dataset = v_dataset
+           AND a.ticket_id = ANY (v_pending)
+           AND a.is_actionable IS NOT TRUE
            AND a.closed_at IS NOT NULL
            AND NOT EXISTS (SELECT 1
                              FROM tickets.closure_events e
