@@ -23,6 +23,7 @@ public struct SettingValues: Sendable {
 
     /// Values from explicit layers (tests and embedders that read no file).
     /// - Parameters:
+    ///   - overrides: the values given in code or on the command line, which win.
     ///   - environment: the process environment (or a stand-in).
     ///   - file: the parsed `.env` file (`EnvironmentFile.parse`).
     ///   - filePath: the file's path, named in errors.

@@ -25,7 +25,10 @@ public struct SettingsOverrides: Sendable, Hashable {
     public init() {}
 
     /// Overrides `setting` with `text`; nil leaves it to the environment, `.env` and the default.
-    /// - Parameter flag: the name errors give it (default: the setting's first flag, else its variable).
+    /// - Parameters:
+    ///   - setting: the setting to override.
+    ///   - text: its value as typed, parsed by the setting's own rule; nil sets nothing.
+    ///   - flag: the name errors give it (default: the setting's first flag, else its variable).
     public mutating func set(_ setting: Setting, _ text: String?, flag: String? = nil) {
         guard let text else { return }
         values[setting.variable] = Value(text: text, label: flag ?? setting.flags.first ?? setting.variable)
