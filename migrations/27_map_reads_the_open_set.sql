@@ -11,8 +11,8 @@
 --     feature cost about twice as much, and a jsonb_build_object around the feature array
 --     copied it whole again; the cast gives the same jsonb value;
 --   - no JIT: the plan's estimate counts the "everything" branches it never runs for the live
---     map, which grows with the history and crossed the JIT threshold, so each call paid
---     100+ ms of compilation for a query that runs in tens of milliseconds.
+--     map, which grows with the history and crossed the JIT threshold, so each call paid for
+--     compiling a query that costs less to run than to compile.
 -- docs/read-schema.md ("Cost follows the work") has the figures.
 
 CREATE OR REPLACE FUNCTION reporting.fn_tickets_for_map(p_open_only boolean DEFAULT true) RETURNS jsonb

@@ -1,8 +1,8 @@
 -- 28_history_capture_follows_changes.sql
 -- tickets.capture_history(dataset, now) gives the same answers as in 20_crq_parity, at a cost
 -- that follows what changed since the last capture instead of the whole history: 20 compared
--- every closed ticket ever ingested with the closure log on every run (about a second per
--- capture at a million tickets, after every applying run).
+-- every closed ticket ever ingested with the closure log on every capture, that is after every
+-- applying run.
 --
 -- How: every statement that writes tickets.inc / tickets.crq records the tickets it wrote in
 -- tickets.history_pending (a statement-level trigger over its transition table: one INSERT
@@ -14,7 +14,7 @@
 -- to that ticket, and every write since the previous capture is pending. It relies on
 -- captures of a dataset running with increasing p_now (now() does).
 -- The day's figures (opened / closed today, the open backlog) read the day's and the open
--- tickets through indexes, as before.
+-- tickets through indexes (tickets.opened_between below for the day's openings).
 --
 -- tickets.history_state.full_pass_due makes the next capture of a dataset do 20's full
 -- comparison once: set here for both datasets, since tickets written before this migration
