@@ -42,8 +42,9 @@ say "Simulating a change stream that ends now into $generated"
 
 # The simulated days are applied in order, as the export would have delivered them: each day's
 # files move into the export folder, ingest applies them, and the history is captured at that
-# day's last export instant (the ingest's own capture runs at the real now(); the capture at the
-# past instant then writes that day's backlog row, so the backlog chart gets one point per day).
+# day's last export instant with `history capture --at` (the ingest's own capture runs at the
+# real now(); the capture at the past instant then writes that day's backlog row, so the backlog
+# chart gets one point per day).
 for ds in inc crq; do mkdir -p "$stream/automations/$ds/changes"; done
 days=$(ls "$generated/automations/inc/changes" | cut -c1-10 | sort -u)
 first=1
@@ -58,9 +59,8 @@ for day in $days; do
         fi
         "$bin" ingest "$ds" --dir "$stream" --apply | sed -n '1,2p'
         stamp=${last%.csv}
-        at="${stamp:0:10} ${stamp:11:2}:${stamp:14:2}:${stamp:17:2}+03"
-        psql "$DATABASE_URL" -Atc "SELECT tickets.capture_history('$ds', '$at'::timestamptz) ->> 'snapshot_date'" \
-            | sed "s/^/  $ds history captured at $at for /"
+        at="${stamp:0:10}T${stamp:11:2}:${stamp:14:2}"
+        "$bin" history capture "$ds" --at "$at" | sed "s/^/  $ds history captured at $at EAT: /"
     done
     first=0
 done

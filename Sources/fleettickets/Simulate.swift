@@ -39,7 +39,7 @@ struct Simulate: ParsableCommand {
         guard tickets > 0 else { throw ValidationError("--tickets must be at least 1.") }
         guard days >= 0 else { throw ValidationError("--days cannot be negative.") }
         if let until {
-            do { _ = try StreamEnd.parse(until) } catch let error as StreamEndError { throw ValidationError("--until: \(error.message)") }
+            do { _ = try MomentArgument.parse(until, flag: "--until") } catch let error as MomentArgumentError { throw ValidationError(error.message) }
         }
         do {
             for name in dataset { _ = try Dataset.parse(name) }
@@ -49,7 +49,7 @@ struct Simulate: ParsableCommand {
     }
 
     func run() throws {
-        let settings = try until.map { StreamSimulator.Settings(tickets: tickets, days: days, seed: seed, until: try StreamEnd.parse($0)) }
+        let settings = try until.map { StreamSimulator.Settings(tickets: tickets, days: days, seed: seed, until: try MomentArgument.parse($0, flag: "--until")) }
             ?? StreamSimulator.Settings(tickets: tickets, days: days, seed: seed)
         let simulator = StreamSimulator(settings)
         let root = URL(fileURLWithPath: out, isDirectory: true)

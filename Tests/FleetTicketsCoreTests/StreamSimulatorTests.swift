@@ -45,7 +45,7 @@ import Testing
 
     @Test func aStreamUntilAMomentEndsAtTheSlotAtOrBeforeIt() throws {
         // 2026-12-06 17:55 EAT: the last slot is 17:40; two days back from that slot's day.
-        let until = try StreamEnd.parse("2026-12-06T17:55")
+        let until = try MomentArgument.parse("2026-12-06T17:55", flag: "--until")
         let files = StreamSimulator(.init(tickets: 60, days: 2, seed: 3, until: until)).files(for: .inc)
         #expect(files.first?.key == "automations/inc/changes/2026-12-05T06-00-00.csv")
         #expect(files.first?.kind == .baseline)
@@ -55,7 +55,7 @@ import Testing
     }
 
     @Test func beforeTheFirstExportTheStreamEndsAtThePreviousEvening() throws {
-        let until = try StreamEnd.parse("2026-12-06 05:10")
+        let until = try MomentArgument.parse("2026-12-06 05:10", flag: "--until")
         let files = StreamSimulator(.init(tickets: 20, days: 1, seed: 3, until: until)).files(for: .crq)
         #expect(files.first?.key.hasSuffix("2026-12-05T06-00-00.csv") == true)
         #expect(files.last?.key.hasSuffix("2026-12-05T20-40-00.csv") == true)
@@ -64,7 +64,7 @@ import Testing
     }
 
     @Test func theSameSeedAndEndWriteTheSameBytes() throws {
-        let until = try StreamEnd.parse("2026-12-06T12:05")
+        let until = try MomentArgument.parse("2026-12-06T12:05", flag: "--until")
         let a = StreamSimulator(.init(tickets: 40, days: 2, seed: 5, until: until))
         let b = StreamSimulator(.init(tickets: 40, days: 2, seed: 5, until: until.addingTimeInterval(600)))  // same slot
         let c = StreamSimulator(.init(tickets: 40, days: 2, seed: 5, until: until.addingTimeInterval(86_400)))
@@ -74,7 +74,7 @@ import Testing
     }
 
     @Test func noTicketChangesAfterTheEnd() throws {
-        let until = try StreamEnd.parse("2026-12-06T09:00")
+        let until = try MomentArgument.parse("2026-12-06T09:00", flag: "--until")
         let simulator = StreamSimulator(.init(tickets: 200, days: 1, seed: 8, until: until))
         let files = simulator.files(for: .inc)
         #expect(files.count == 10)
@@ -88,12 +88,12 @@ import Testing
 
     @Test func anEndThatIsNoMomentSaysWhatToPass() {
         let now = Date(timeIntervalSince1970: 1_800_000_000)
-        #expect((try? StreamEnd.parse("now", clock: WallClock { now })) == now)
-        #expect(throws: StreamEndError.self) { try StreamEnd.parse("2026-13-01T10:00") }
+        #expect((try? MomentArgument.parse("now", flag: "--until", clock: WallClock { now })) == now)
+        #expect(throws: MomentArgumentError.self) { try MomentArgument.parse("2026-13-01T10:00", flag: "--until") }
         do {
-            _ = try StreamEnd.parse("yesterday")
-        } catch let error as StreamEndError {
-            #expect(error.message.contains("YYYY-MM-DDTHH:MM"))
+            _ = try MomentArgument.parse("yesterday", flag: "--until")
+        } catch let error as MomentArgumentError {
+            #expect(error.message.contains("YYYY-MM-DDTHH:MM") && error.message.hasPrefix("--until 'yesterday'"))
         } catch {
             Issue.record("unexpected \(error)")
         }
