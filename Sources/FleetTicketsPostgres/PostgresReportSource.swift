@@ -44,10 +44,16 @@ public final class PostgresReportSource: ReportSource {
 
     /// Reads the snapshot, then the trends and team tables of each of its datasets over the
     /// snapshot's range (the defaults resolved by the database, so "today" is the server's EAT day).
+    /// When that range holds none of the newest data, ``ReportRangeChoice`` decides: a default
+    /// range is read again ending at the newest data, a given one stays; either way with a notice.
     /// - Throws: `PostgresError`: code `.unexpectedAnswer` when the snapshot's answer does not
     ///   decode, another code when the database cannot be read.
     public func reportInput(_ request: ReportRequest) async throws -> ReportInput {
-        let snapshot = try await self.snapshot(request)
+        let first = try await self.snapshot(request)
+        let choice = ReportRangeChoice.choose(request: request, resolvedFrom: first.from, resolvedTo: first.to,
+                                              newest: ReportRangeChoice.newestDay(of: first.datasets))
+        let snapshot = choice.from == first.from && choice.to == first.to
+            ? first : try await self.snapshot(ReportRequest(datasets: request.datasets, from: choice.from, to: choice.to))
         let grain = ReportRange.grain(from: snapshot.from, to: snapshot.to)
         let names = snapshot.datasets.map(\.dataset)
         // Trends and teams of every dataset at once; reassembled in display order.
@@ -69,7 +75,7 @@ public final class PostgresReportSource: ReportSource {
         return ReportInput(
             range: ReportRange(from: snapshot.from, to: snapshot.to, grain: grain), generatedAt: snapshot.generatedAt,
             headlines: snapshot.datasets, trends: names.compactMap { trends[$0] }, teams: names.compactMap { teams[$0] },
-            map: ReportMap(marks: snapshot.marks, clusters: snapshot.clusters))
+            map: ReportMap(marks: snapshot.marks, clusters: snapshot.clusters), notice: choice.notice)
     }
 
     /// What `reporting.fn_report_snapshot` returns.

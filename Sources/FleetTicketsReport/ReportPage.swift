@@ -23,7 +23,9 @@ public enum ReportPage {
         out += "<style>\(ReportStyle.css)</style></head><body><main>"
         out += "<header><h1>Field tickets report</h1>"
         out += "<p class=\"lede\">\(HTMLText.escape(names.isEmpty ? "No dataset" : names)) · <strong>\(HTMLText.escape(rangeText))</strong> (EAT calendar days, \(input.range.grain == .week ? "weekly" : "daily") trends)</p>"
-        out += "<p class=\"muted\">Generated \(ReportFormat.eatDateTime(input.generatedAt)). “Now” figures and the map are as of that moment; the rest cover the range.</p></header>"
+        out += "<p class=\"muted\">Generated \(ReportFormat.eatDateTime(input.generatedAt)). “Now” figures and the map are as of that moment; the rest cover the range.</p>"
+        if let notice = input.notice { out += "<p class=\"notice\" id=\"range-notice\">\(HTMLText.escape(notice.sentence))</p>" }
+        out += "</header>"
 
         out += "<section id=\"headline\"><h2>At a glance</h2>"
         out += input.headlines.isEmpty ? "<p class=\"empty\">No dataset to report on.</p>"
@@ -60,7 +62,8 @@ public enum ReportPage {
             "\(h.dataset.uppercased()) \(ReportFormat.count(h.openNow)) open (\(ReportFormat.count(h.breachedNow)) breached), "
                 + "\(ReportFormat.count(h.closedInRange)) closed"
         }
-        return "Report for \(ReportFormat.day(input.range.from)) – \(ReportFormat.day(input.range.to)) (EAT): "
+        return (input.notice.map { $0.sentence + " " } ?? "")
+            + "Report for \(ReportFormat.day(input.range.from)) – \(ReportFormat.day(input.range.to)) (EAT): "
             + figures.joined(separator: "; ") + "; \(ReportFormat.count(input.map.marks.count)) open tickets on the map."
     }
 

@@ -11,6 +11,7 @@ enum ReportStyle {
     h3{font-size:16px;margin:0 0 8px}
     p{margin:4px 0}
     .lede{font-size:17px}
+    .notice{padding:8px 12px;background:#fff6db;border-left:4px solid #d9a400;border-radius:4px}
     .muted,.caption,.note{color:var(--muted)}
     .caption{margin:-4px 0 12px;max-width:900px}
     .note{margin-top:8px;font-size:14px}

@@ -16,7 +16,7 @@ struct FleetTickets: AsyncParsableCommand {
         stopped the drain).
         """,
         version: "fleettickets \(BuildInfo.summary)",
-        subcommands: [Migrate.self, Ingest.self, Run.self, Geocode.self, Status.self, Simulate.self, Dispatch.self, Report.self, Trends.self]
+        subcommands: [Migrate.self, Ingest.self, Run.self, Geocode.self, Status.self, Simulate.self, Dispatch.self, Report.self, Trends.self, History.self]
     )
 
     /// Parses and runs, mapping outcomes to the exit statuses of `ExitStatus` (usage errors are 2,

@@ -10,8 +10,10 @@ struct Simulate: ParsableCommand {
         Writes OUT/automations/<inc|crq>/changes/<EAT-stamp>.csv: a full-state baseline, \
         20-minute deltas 06:00–20:40 EAT, a full-state re-emission each following morning, \
         ticket lifecycles, alarm rows and the export's sentinel row, plus OUT/gazetteer.csv with \
-        the coordinates of its clusters and places. The same seed writes the same bytes. \
-        --days 0 writes the baseline alone, holding every ticket.
+        the coordinates of its clusters and places. The same seed (and --until) writes the same bytes. \
+        --days 0 writes the baseline alone, holding every ticket. Without --until the stream \
+        starts 2026-06-15 06:00 EAT; with it, the stream ends at the last export slot at or \
+        before --until and --days counts back from that slot's day.
         """
     )
 
@@ -24,6 +26,9 @@ struct Simulate: ParsableCommand {
     @Option(help: "Days of deltas after the baseline (0 = baseline only).")
     var days = 2
 
+    @Option(help: "End the stream here: now, or an EAT time YYYY-MM-DDTHH:MM (the last export slot at or before it).")
+    var until: String?
+
     @Option(help: "Random seed.")
     var seed: UInt64 = 1
 
@@ -33,6 +38,9 @@ struct Simulate: ParsableCommand {
     func validate() throws {
         guard tickets > 0 else { throw ValidationError("--tickets must be at least 1.") }
         guard days >= 0 else { throw ValidationError("--days cannot be negative.") }
+        if let until {
+            do { _ = try MomentArgument.parse(until, flag: "--until") } catch let error as MomentArgumentError { throw ValidationError(error.message) }
+        }
         do {
             for name in dataset { _ = try Dataset.parse(name) }
         } catch {
@@ -41,7 +49,9 @@ struct Simulate: ParsableCommand {
     }
 
     func run() throws {
-        let simulator = StreamSimulator(.init(tickets: tickets, days: days, seed: seed))
+        let settings = try until.map { StreamSimulator.Settings(tickets: tickets, days: days, seed: seed, until: try MomentArgument.parse($0, flag: "--until")) }
+            ?? StreamSimulator.Settings(tickets: tickets, days: days, seed: seed)
+        let simulator = StreamSimulator(settings)
         let root = URL(fileURLWithPath: out, isDirectory: true)
         let written = try simulator.write(to: root, datasets: dataset.compactMap(Dataset.named))
         // The places the stream uses, for `geocode --provider gazetteer` (same as data/gazetteer-kenya.csv).

@@ -94,10 +94,36 @@ struct ReportSnapshotTests {
         let world = try await knownWorld()
         let source = PostgresReportSource(url: world.url)  // one pool for the snapshot and the analytics
         defer { source.close() }
+        // A file exported now, so the newest data is today's and the default range stands.
+        let slot = EATMoment(ExportSchedule.upstream.latestSlot(atOrBefore: Date()))
+        let key = Fixtures.key(.crq, day: slot.day, hour: slot.hour, minute: slot.minute, month: slot.month, year: slot.year)
+        world.bucket.put(key, text: Fixtures.csv([row("Q4", created: EATText.hoursAgo(1))]))
+        let report = await IngestEngine(source: world.bucket, store: world.store, logger: Integration.logger).run(.crq, options: .init(apply: true))
+        #expect(report.failure == nil && report.files.map(\.key) == [key])
         let input = try await source.reportInput(ReportRequest(datasets: .crq))
         #expect(input.headlines.map(\.dataset) == ["crq"])
-        #expect(Set(input.map.marks.map(\.ticketID)) == ["Q1", "Q2"])
+        #expect(Set(input.map.marks.map(\.ticketID)) == ["Q1", "Q2", "Q4"])
         #expect(input.range.from == EATText.day(29) && input.range.to == EATText.day(0), "30 EAT days up to today")
+        #expect(input.notice == nil)
+    }
+
+    /// The fixture's files are exported 2026-06-15: a default range moves to that day, a given
+    /// range stays and says where the data is.
+    @Test func theDefaultRangeFindsDataThatStoppedArriving() async throws {
+        let world = try await knownWorld()
+        let source = PostgresReportSource(url: world.url)
+        defer { source.close() }
+        let today = EATDay.today()
+        try #require(today.adding(days: -29) > EATDay("2026-06-15")!, "the fixture's export day is older than the default range")
+        let moved = try await source.reportInput(ReportRequest(datasets: .all))
+        #expect(moved.range.from == "2026-05-17" && moved.range.to == "2026-06-15")
+        #expect(moved.notice == .movedToNewestData(days: 30, newest: "2026-06-15"))
+        #expect(ReportPage.html(for: moved).contains("showing the 30 days to 2026-06-15, the newest data"))
+        #expect(Set(moved.map.marks.map(\.ticketID)) == ["O1", "O2", "O3", "O4", "Q1", "Q2"], "open now, whatever the range")
+
+        let given = try await source.reportInput(ReportRequest(datasets: .inc, from: EATText.day(6), to: EATText.day(0)))
+        #expect(given.range.from == EATText.day(6) && given.range.to == EATText.day(0), "a given range is honoured")
+        #expect(given.notice == .noDataInRange(newest: "2026-06-15"))
     }
 
     @Test func badArgumentsRaiseClearErrors() throws {

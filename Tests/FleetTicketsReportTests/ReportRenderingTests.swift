@@ -147,4 +147,15 @@ import Testing
         let single = MapProjection(points: [(-1.2, 36.8)])
         #expect(single.pixelsPerKilometre > 100 && single.pixelsPerKilometre < 1000)
     }
+
+    @Test func aRangeNoticeIsShownOnThePageAndInTheSummary() {
+        #expect(!has("range-notice"), "no notice when the range holds the data")
+        var input = ReportFixtures.full
+        input.notice = .movedToNewestData(days: 30, newest: "2026-06-17")
+        let page = ReportPage.html(for: input)
+        #expect(page.contains("<p class=\"notice\" id=\"range-notice\">No data in the last 30 days; showing the 30 days to 2026-06-17, the newest data.</p>"))
+        #expect(ReportPage.summary(for: input).hasPrefix("No data in the last 30 days"))
+        input.notice = .noDataInRange(newest: "2026-06-17")
+        #expect(ReportPage.html(for: input).contains("the newest data is from 2026-06-17"))
+    }
 }

@@ -17,12 +17,15 @@ public struct ReportInput: Sendable, Hashable {
     public var teams: [TeamClosureReport]
     /// Open tickets with a position, and the cluster labels drawn over them.
     public var map: ReportMap
+    /// Set when the range holds none of the newest data (see ``ReportRangeChoice``).
+    public var notice: ReportRangeNotice?
 
     /// A report's values, as a loader or a test assembles them.
     public init(
         range: ReportRange, generatedAt: Date, headlines: [HeadlineFigures], trends: [TrendReport],
-        teams: [TeamClosureReport], map: ReportMap
+        teams: [TeamClosureReport], map: ReportMap, notice: ReportRangeNotice? = nil
     ) {
+        self.notice = notice
         self.range = range
         self.generatedAt = generatedAt
         self.headlines = headlines

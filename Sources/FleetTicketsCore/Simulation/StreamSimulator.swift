@@ -20,12 +20,30 @@ public struct StreamSimulator: Sendable {
         public var seed: UInt64
         /// The baseline's export time (06:00 EAT on its day).
         public var start: Date
+        /// The stream's last export: slots after it are not written (the last day may be
+        /// partial). Nil: every slot of every day.
+        public var end: Date?
 
+        /// A stream of `days` whole days of deltas from `start` (the baseline's export).
         public init(tickets: Int = 400, days: Int = 2, seed: UInt64 = 1, start: Date = EAT.date(year: 2026, month: 6, day: 15, hour: 6)) {
             self.tickets = max(1, tickets)
             self.days = max(0, days)
             self.seed = seed
             self.start = start
+        }
+
+        /// A stream that ends at `until`: its last file is the export slot of `schedule` at or
+        /// before `until`, its first (the baseline) the first slot of the day `days - 1` days
+        /// before that slot's day (`days` 0: the baseline alone, at that slot). The same
+        /// settings and `until` give the same bytes, so a demo of "now" is reproducible.
+        public init(tickets: Int = 400, days: Int = 2, seed: UInt64 = 1, until: Date, schedule: ExportSchedule = .upstream) {
+            let last = schedule.latestSlot(atOrBefore: until)
+            let days = max(0, days)
+            let start = days == 0
+                ? last
+                : EATDay(containing: last).adding(days: -(days - 1)).midnight.addingTimeInterval(TimeInterval(schedule.firstMinute * 60))
+            self.init(tickets: tickets, days: days, seed: seed, start: start)
+            self.end = last
         }
     }
 
@@ -50,11 +68,13 @@ public struct StreamSimulator: Sendable {
         self.settings = settings
     }
 
-    /// Slot times (seconds since 1970): per day, 06:00 + 20 min × 0…44.
+    /// Slot times (seconds since 1970): per day, 06:00 + 20 min × 0…44, none after the end.
     var slots: [TimeInterval] {
         let start = settings.start.timeIntervalSince1970
         guard settings.days > 0 else { return [start] }
-        return (0..<settings.days).flatMap { d in (0..<45).map { start + Double(d * 86_400 + $0 * 1200) } }
+        let all = (0..<settings.days).flatMap { d in (0..<45).map { start + Double(d * 86_400 + $0 * 1200) } }
+        guard let end = settings.end?.timeIntervalSince1970 else { return all }
+        return all.filter { $0 <= end }
     }
 
     /// When tickets are created: over the three days before the baseline (its backlog) and
@@ -62,7 +82,8 @@ public struct StreamSimulator: Sendable {
     /// Arithmetic, not `slots.last`: every ticket asks for it, millions of times in a benchmark.
     private var window: ClosedRange<TimeInterval> {
         let start = settings.start.timeIntervalSince1970
-        let last = settings.days == 0 ? start : start + Double((settings.days - 1) * 86_400 + 44 * 1200)
+        let whole = settings.days == 0 ? start : start + Double((settings.days - 1) * 86_400 + 44 * 1200)
+        let last = settings.end.map { max(start, min(whole, $0.timeIntervalSince1970)) } ?? whole
         return (start - 3 * 86_400)...last
     }
 
