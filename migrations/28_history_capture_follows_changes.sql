@@ -4,14 +4,13 @@
 -- every closed ticket ever ingested with the closure log on every capture, that is after every
 -- applying run.
 --
--- How: every statement that writes tickets.inc / tickets.crq records the tickets it wrote in
--- tickets.history_pending (a statement-level trigger over its transition table: one INSERT
--- per statement, whoever the writer is: the ingest, ad-hoc SQL, a takeover). A capture claims
+-- How: the ingest records the tickets it writes in tickets.history_pending (any other writer
+-- turns the next capture into a full pass; see "Who queues" below). A capture claims
 -- the pending tickets of its dataset (deletes and reads them in one statement: a writer that
 -- commits meanwhile leaves its rows for the next capture) and looks for new closures and
 -- reopenings among them only. That is the same answer as 20's full comparison because a
 -- ticket's closure can only be new, and a logged closure can only be reopened, after a write
--- to that ticket, and every write since the previous capture is pending. It relies on
+-- to that ticket, and every write since the previous capture is pending or made a full pass due. It relies on
 -- captures of a dataset running with increasing p_now (now() does).
 -- The day's figures (opened / closed today, the open backlog) read the day's and the open
 -- tickets through indexes (tickets.opened_between below for the day's openings).
@@ -37,29 +36,33 @@ COMMENT ON TABLE tickets.history_state IS
 INSERT INTO tickets.history_state (dataset, full_pass_due) VALUES ('inc', true), ('crq', true)
 ON CONFLICT (dataset) DO UPDATE SET full_pass_due = true;
 
--- Tickets that matter to history: closed ones (a closure to log) and open ones (a reopening).
-CREATE FUNCTION tickets.queue_for_history() RETURNS trigger
+-- Who queues. The ingest queues the tickets it writes itself, in its merge statements (one
+-- INSERT … SELECT over what they return, no per-row call), and says so for its transaction:
+-- fleettickets.history_queued_by_writer = on (set_config, local). Any other writer (ad-hoc SQL, a takeover, the
+-- Python tool during a switch-over) is not asked to queue: a statement of theirs marks the
+-- dataset's next capture as a full pass, which compares every ticket as 20 did. A
+-- statement-level trigger with no transition table does that, so no writer pays per row:
+-- a transition table would copy every written row (raw included) for every statement, which
+-- cost the ingest an eighth of its time on a large file.
+CREATE FUNCTION tickets.note_write_for_history() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO tickets.history_pending (dataset, ticket_id)
-    SELECT DISTINCT TG_ARGV[0], w.ticket_id
-      FROM written w
-     WHERE w.is_actionable OR w.closed_at IS NOT NULL
-    ON CONFLICT DO NOTHING;
+    IF current_setting('fleettickets.history_queued_by_writer', true) IS DISTINCT FROM 'on' THEN
+        UPDATE tickets.history_state SET full_pass_due = true
+         WHERE dataset = TG_ARGV[0] AND NOT full_pass_due;
+    END IF;
     RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION tickets.queue_for_history() IS
-    'statement trigger: queue the written tickets (transition table "written") in history_pending for dataset TG_ARGV[0]';
+COMMENT ON FUNCTION tickets.note_write_for_history() IS
+    'statement trigger: a write by a session that does not queue its tickets makes the next capture_history of dataset TG_ARGV[0] a full pass';
 
-CREATE TRIGGER inc_queue_for_history_insert AFTER INSERT ON tickets.inc
-    REFERENCING NEW TABLE AS written FOR EACH STATEMENT EXECUTE FUNCTION tickets.queue_for_history('inc');
-CREATE TRIGGER inc_queue_for_history_update AFTER UPDATE ON tickets.inc
-    REFERENCING NEW TABLE AS written FOR EACH STATEMENT EXECUTE FUNCTION tickets.queue_for_history('inc');
-CREATE TRIGGER crq_queue_for_history_insert AFTER INSERT ON tickets.crq
-    REFERENCING NEW TABLE AS written FOR EACH STATEMENT EXECUTE FUNCTION tickets.queue_for_history('crq');
-CREATE TRIGGER crq_queue_for_history_update AFTER UPDATE ON tickets.crq
-    REFERENCING NEW TABLE AS written FOR EACH STATEMENT EXECUTE FUNCTION tickets.queue_for_history('crq');
+-- UPDATE OF: only a statement that sets what history reads (raw, or the columns it derives
+-- from it) counts; re-placing geometries (tickets.resolve_ticket_geoms) does not.
+CREATE TRIGGER inc_note_write_for_history AFTER INSERT OR UPDATE OF raw, is_actionable, closed_at ON tickets.inc
+    FOR EACH STATEMENT EXECUTE FUNCTION tickets.note_write_for_history('inc');
+CREATE TRIGGER crq_note_write_for_history AFTER INSERT OR UPDATE OF raw, is_actionable, closed_at ON tickets.crq
+    FOR EACH STATEMENT EXECUTE FUNCTION tickets.note_write_for_history('crq');
 
 -- The day's "opened" count reads created_at_service through its index, and first_seen_at
 -- for the tickets without one through this (small) index.

@@ -1884,6 +1884,28 @@ END;
 COMMENT ON FUNCTION tickets.hours_to_minutes(p_text text) IS 'decimal hours text -> rounded integer minutes; bad -> NULL';
 
 --
+-- Name: note_write_for_history(); Type: FUNCTION; Schema: tickets; Owner: -
+--
+
+CREATE FUNCTION tickets.note_write_for_history() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF current_setting('fleettickets.history_queued_by_writer', true) IS DISTINCT FROM 'on' THEN
+        UPDATE tickets.history_state SET full_pass_due = true
+         WHERE dataset = TG_ARGV[0] AND NOT full_pass_due;
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+--
+-- Name: FUNCTION note_write_for_history(); Type: COMMENT; Schema: tickets; Owner: -
+--
+
+COMMENT ON FUNCTION tickets.note_write_for_history() IS 'statement trigger: a write by a session that does not queue its tickets makes the next capture_history of dataset TG_ARGV[0] a full pass';
+
+--
 -- Name: nz(text); Type: FUNCTION; Schema: tickets; Owner: -
 --
 
@@ -1972,29 +1994,6 @@ CREATE FUNCTION tickets.point_lng(p_geom public.geometry) RETURNS double precisi
     BEGIN ATOMIC
  SELECT public.st_x(p_geom) AS st_x;
 END;
-
---
--- Name: queue_for_history(); Type: FUNCTION; Schema: tickets; Owner: -
---
-
-CREATE FUNCTION tickets.queue_for_history() RETURNS trigger
-    LANGUAGE plpgsql
-    AS $$
-BEGIN
-    INSERT INTO tickets.history_pending (dataset, ticket_id)
-    SELECT DISTINCT TG_ARGV[0], w.ticket_id
-      FROM written w
-     WHERE w.is_actionable OR w.closed_at IS NOT NULL
-    ON CONFLICT DO NOTHING;
-    RETURN NULL;
-END
-$$;
-
---
--- Name: FUNCTION queue_for_history(); Type: COMMENT; Schema: tickets; Owner: -
---
-
-COMMENT ON FUNCTION tickets.queue_for_history() IS 'statement trigger: queue the written tickets (transition table "written") in history_pending for dataset TG_ARGV[0]';
 
 --
 -- Name: geo_clusters; Type: TABLE; Schema: tickets; Owner: -
@@ -3091,16 +3090,10 @@ CREATE INDEX ingest_runs_dataset_failed_idx ON tickets.ingest_runs USING btree (
 CREATE INDEX ingest_runs_dataset_started_idx ON tickets.ingest_runs USING btree (dataset, started_at DESC);
 
 --
--- Name: crq crq_queue_for_history_insert; Type: TRIGGER; Schema: tickets; Owner: -
+-- Name: crq crq_note_write_for_history; Type: TRIGGER; Schema: tickets; Owner: -
 --
 
-CREATE TRIGGER crq_queue_for_history_insert AFTER INSERT ON tickets.crq REFERENCING NEW TABLE AS written FOR EACH STATEMENT EXECUTE FUNCTION tickets.queue_for_history('crq');
-
---
--- Name: crq crq_queue_for_history_update; Type: TRIGGER; Schema: tickets; Owner: -
---
-
-CREATE TRIGGER crq_queue_for_history_update AFTER UPDATE ON tickets.crq REFERENCING NEW TABLE AS written FOR EACH STATEMENT EXECUTE FUNCTION tickets.queue_for_history('crq');
+CREATE TRIGGER crq_note_write_for_history AFTER INSERT OR UPDATE OF raw, is_actionable, closed_at ON tickets.crq FOR EACH STATEMENT EXECUTE FUNCTION tickets.note_write_for_history('crq');
 
 --
 -- Name: crq crq_resolve_geom; Type: TRIGGER; Schema: tickets; Owner: -
@@ -3133,16 +3126,10 @@ CREATE TRIGGER geo_clusters_sync_point BEFORE INSERT OR UPDATE ON tickets.geo_cl
 CREATE TRIGGER geo_locations_sync_point BEFORE INSERT OR UPDATE ON tickets.geo_locations FOR EACH ROW EXECUTE FUNCTION tickets.gazetteer_sync_point();
 
 --
--- Name: inc inc_queue_for_history_insert; Type: TRIGGER; Schema: tickets; Owner: -
+-- Name: inc inc_note_write_for_history; Type: TRIGGER; Schema: tickets; Owner: -
 --
 
-CREATE TRIGGER inc_queue_for_history_insert AFTER INSERT ON tickets.inc REFERENCING NEW TABLE AS written FOR EACH STATEMENT EXECUTE FUNCTION tickets.queue_for_history('inc');
-
---
--- Name: inc inc_queue_for_history_update; Type: TRIGGER; Schema: tickets; Owner: -
---
-
-CREATE TRIGGER inc_queue_for_history_update AFTER UPDATE ON tickets.inc REFERENCING NEW TABLE AS written FOR EACH STATEMENT EXECUTE FUNCTION tickets.queue_for_history('inc');
+CREATE TRIGGER inc_note_write_for_history AFTER INSERT OR UPDATE OF raw, is_actionable, closed_at ON tickets.inc FOR EACH STATEMENT EXECUTE FUNCTION tickets.note_write_for_history('inc');
 
 --
 -- Name: inc inc_resolve_geom; Type: TRIGGER; Schema: tickets; Owner: -

@@ -163,8 +163,9 @@ extension PostgresTicketStore {
         statements.append(small ? ApplyStatements.smallFilePlans : .init("ANALYZE ft_stage (ticket_id)"))
         // The version guard's values: this file's key and stamp, and whether it may rewrite newer rows.
         let version: [String?] = [file.key, file.versionStamp, file.rewritesNewer ? "true" : "false"]
-        let writes = ApplyStatements.writes(into: table)
-        statements += [writes.update.binding(version, prepared: small), writes.insert.binding(version, prepared: small),
+        let writes = ApplyStatements.writes(into: table, dataset: dataset.name)
+        statements += [ApplyStatements.queuesOwnHistory.binding([], prepared: small),
+                       writes.update.binding(version, prepared: small), writes.insert.binding(version, prepared: small),
                        ApplyStatements.watermark.binding([dataset.name])]
         return try refusingData(of: file, db: db) {
             let results = try db.pipeline(statements, purpose: "write the staged rows of \(file.key) into \(dataset.table)")

@@ -59,16 +59,37 @@ enum ApplyStatements {
     /// UPDATE answers how many rows it rewrote and how many the version guard refused; the
     /// INSERT how many rows were staged, inserted, and updated by its conflict path. Values:
     /// $1 = the file's key, $2 = its version stamp, $3 = a reseed. Built once per table.
-    static func writes(into table: String) -> (update: Statement, insert: Statement) {
+    static func writes(into table: String, dataset: String) -> (update: Statement, insert: Statement) {
         built.withLock { built in
             if let writes = built[table] { return writes }
-            let writes = (Statement(update(table), prepared: true), Statement(insert(table), prepared: true))
+            let queue = historyQueue(dataset)
+            let writes = (Statement(update(table, queue: queue), prepared: true), Statement(insert(table, queue: queue), prepared: true))
             built[table] = writes
             return writes
         }
     }
 
     private static let built = Mutex<[String: (update: Statement, insert: Statement)]>([:])
+
+    /// Says, for the apply's transaction, that its writes queue their own tickets for the history
+    /// capture (migration 28): the tables' statement triggers then leave the next capture alone
+    /// instead of making it a full pass. Local: it ends with the file's transaction.
+    static let queuesOwnHistory = Statement("SELECT set_config('fleettickets.history_queued_by_writer', 'on', true)", prepared: true)
+
+    /// The CTE that queues the written tickets history reads (open ones, for a reopening, and
+    /// closed ones, for a closure) in `tickets.history_pending`, from a `written` CTE returning
+    /// `ticket_id, is_actionable, closed_at`. Every write the ingest makes to a ticket goes
+    /// through one of these two statements, so every ticket it wrote is queued.
+    private static func historyQueue(_ dataset: String) -> String {
+        let name = dataset.replacingOccurrences(of: "'", with: "''")
+        return """
+            queued AS (
+                INSERT INTO tickets.history_pending (dataset, ticket_id)
+                SELECT DISTINCT '\(name)', w.ticket_id FROM written w WHERE w.is_actionable OR w.closed_at IS NOT NULL
+                ON CONFLICT DO NOTHING
+            )
+            """
+    }
 
     // Existing tickets whose raw changed are updated, then the new ones inserted; an identical
     // raw is not rewritten. Not one INSERT … ON CONFLICT DO UPDATE: that computes every column
@@ -93,7 +114,7 @@ enum ApplyStatements {
     // down to the scan of the whole table and its regular expression ran for every stored
     // ticket. The UPDATE repeats both tests on the row it locks, which is the one it rewrites
     // if another transaction changed it meanwhile.
-    private static func update(_ table: String) -> String {
+    private static func update(_ table: String, queue: String) -> String {
         let staged = StagedRowEncoder.columns.filter { $0 != "raw" }.map { "s.\($0)" }.joined(separator: ", ")
         return """
             WITH differing AS MATERIALIZED (
@@ -108,8 +129,8 @@ enum ApplyStatements {
                 WHERE t.ticket_id = s.ticket_id
                   AND CASE WHEN t.raw IS DISTINCT FROM s.j
                            THEN $3::boolean OR NOT tickets.change_key_is_newer(t.change_key, $2) ELSE false END
-                RETURNING 1
-            )
+                RETURNING t.ticket_id, t.is_actionable, t.closed_at
+            ), \(queue)
             SELECT (SELECT count(*) FROM written), (SELECT count(*) FROM differing WHERE guarded AND stored IS DISTINCT FROM j)
             """
     }
@@ -117,7 +138,7 @@ enum ApplyStatements {
     // A ticket another writer inserted between the two statements meets the ON CONFLICT path;
     // only the ingest writes change_key, under the dataset's lock, so the guard there never
     // meets a newer row and the stale count needs no second look.
-    private static func insert(_ table: String) -> String {
+    private static func insert(_ table: String, queue: String) -> String {
         """
         WITH written AS (
             INSERT INTO \(table) AS t (ticket_id, raw, ingested_at, change_key, \(typedList("")), \(PlacedColumns.names))
@@ -130,8 +151,8 @@ enum ApplyStatements {
                 change_key = excluded.change_key, \(typedFrom("excluded")), \(PlacedColumns.fromExcluded)
             WHERE t.raw IS DISTINCT FROM excluded.raw
               AND ($3::boolean OR NOT tickets.change_key_is_newer(t.change_key, $2))
-            RETURNING (xmax = 0) AS inserted
-        )
+            RETURNING (xmax = 0) AS inserted, t.ticket_id, t.is_actionable, t.closed_at
+        ), \(queue)
         SELECT (SELECT count(*) FROM ft_stage), count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted)
         FROM written
         """
