@@ -62,8 +62,8 @@ enum ApplyStatements {
     static func writes(into table: String, dataset: String) -> (update: Statement, insert: Statement) {
         built.withLock { built in
             if let writes = built[table] { return writes }
-            let queue = historyQueue(dataset)
-            let writes = (Statement(update(table, queue: queue), prepared: true), Statement(insert(table, queue: queue), prepared: true))
+            let writes = (Statement(update(table, queue: historyQueue(dataset, where: changedHistoryState)), prepared: true),
+                          Statement(insert(table, queue: historyQueue(dataset, where: insertedHistoryState)), prepared: true))
             built[table] = writes
             return writes
         }
@@ -76,20 +76,31 @@ enum ApplyStatements {
     /// instead of making it a full pass. Local: it ends with the file's transaction.
     static let queuesOwnHistory = Statement("SELECT set_config('fleettickets.history_queued_by_writer', 'on', true)", prepared: true)
 
-    /// The CTE that queues the written tickets history reads (open ones, for a reopening, and
-    /// closed ones, for a closure) in `tickets.history_pending`, from a `written` CTE returning
-    /// `ticket_id, is_actionable, closed_at`. Every write the ingest makes to a ticket goes
-    /// through one of these two statements, so every ticket it wrote is queued.
-    private static func historyQueue(_ dataset: String) -> String {
+    /// The CTE that queues, in `tickets.history_pending`, the written tickets in which the
+    /// capture could find something new, from a `written` CTE: a closure to log needs a ticket
+    /// that is closed now, a reopening one that is open now, and either needs a write that
+    /// changed `is_actionable` or `closed_at` (a write leaving both as they were leaves the
+    /// ticket's closure as the last capture saw it). A new ticket can only bring a closure.
+    /// Every write the ingest makes to a ticket goes through the two statements below.
+    private static func historyQueue(_ dataset: String, where condition: String) -> String {
         let name = dataset.replacingOccurrences(of: "'", with: "''")
         return """
             queued AS (
                 INSERT INTO tickets.history_pending (dataset, ticket_id)
-                SELECT DISTINCT '\(name)', w.ticket_id FROM written w WHERE w.is_actionable OR w.closed_at IS NOT NULL
+                SELECT DISTINCT '\(name)', w.ticket_id FROM written w WHERE \(condition)
                 ON CONFLICT DO NOTHING
             )
             """
     }
+
+    private static let changedHistoryState = """
+        (w.is_actionable OR w.closed_at IS NOT NULL) \
+        AND (w.is_actionable IS DISTINCT FROM w.was_actionable OR w.closed_at IS DISTINCT FROM w.was_closed_at)
+        """
+
+    /// Rows inserted, and rows another writer inserted meanwhile (the conflict path, whose
+    /// earlier state this statement does not see).
+    private static let insertedHistoryState = "w.closed_at IS NOT NULL OR (NOT w.inserted AND w.is_actionable)"
 
     // Existing tickets whose raw changed are updated, then the new ones inserted; an identical
     // raw is not rewritten. Not one INSERT … ON CONFLICT DO UPDATE: that computes every column
@@ -119,6 +130,7 @@ enum ApplyStatements {
         return """
             WITH differing AS MATERIALIZED (
                 SELECT \(staged), s.raw::jsonb AS j, t.raw AS stored,
+                       t.is_actionable AS was_actionable, t.closed_at AS was_closed_at,
                        NOT $3::boolean AND tickets.change_key_is_newer(t.change_key, $2) AS guarded
                 FROM ft_stage s JOIN \(table) t ON t.ticket_id = s.ticket_id
                 WHERE t.raw::text <> s.raw
@@ -129,7 +141,7 @@ enum ApplyStatements {
                 WHERE t.ticket_id = s.ticket_id
                   AND CASE WHEN t.raw IS DISTINCT FROM s.j
                            THEN $3::boolean OR NOT tickets.change_key_is_newer(t.change_key, $2) ELSE false END
-                RETURNING t.ticket_id, t.is_actionable, t.closed_at
+                RETURNING t.ticket_id, t.is_actionable, t.closed_at, s.was_actionable, s.was_closed_at
             ), \(queue)
             SELECT (SELECT count(*) FROM written), (SELECT count(*) FROM differing WHERE guarded AND stored IS DISTINCT FROM j)
             """
