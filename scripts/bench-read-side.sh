@@ -73,13 +73,19 @@ build() {
 }
 
 # A run that changed $RUN_TICKETS tickets: that many closed INC tickets closed again a second
-# later (so each yields a new closure), written as the ingest writes them, in its own transaction.
+# later (so each yields a new closure), written as the ingest writes them, in its own
+# transaction: typed columns written, and the tickets queued for the capture by the writer.
 touch_run() {
     q "$1" "SET fleettickets.typed_columns = 'written';
-            UPDATE tickets.inc i SET closed_at = i.closed_at + interval '1 second', ingested_at = now(),
-                   raw = i.raw || jsonb_build_object('closed_at', to_char((i.closed_at + interval '1 second') AT TIME ZONE 'Africa/Nairobi', 'YYYY-MM-DD HH24:MI:SS'))
-             WHERE i.ticket_id IN (SELECT ticket_id FROM tickets.inc WHERE NOT is_actionable
-                                    ORDER BY ticket_id DESC OFFSET 10000 + (random() * 50000)::int LIMIT $RUN_TICKETS)" >/dev/null
+            SELECT set_config('fleettickets.history_queued_by_writer', 'on', true);
+            WITH written AS (
+                UPDATE tickets.inc i SET closed_at = i.closed_at + interval '1 second', ingested_at = now(),
+                       raw = i.raw || jsonb_build_object('closed_at', to_char((i.closed_at + interval '1 second') AT TIME ZONE 'Africa/Nairobi', 'YYYY-MM-DD HH24:MI:SS'))
+                 WHERE i.ticket_id IN (SELECT ticket_id FROM tickets.inc WHERE NOT is_actionable
+                                        ORDER BY ticket_id DESC OFFSET 10000 + (random() * 50000)::int LIMIT $RUN_TICKETS)
+                RETURNING i.ticket_id)
+            INSERT INTO tickets.history_pending (dataset, ticket_id) SELECT 'inc', ticket_id FROM written
+            ON CONFLICT DO NOTHING" >/dev/null
 }
 per_run_capture() {
     local db="$1"
