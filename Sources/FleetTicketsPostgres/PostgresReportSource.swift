@@ -44,8 +44,9 @@ public final class PostgresReportSource: ReportSource {
 
     /// Reads the snapshot, then the trends and team tables of each of its datasets over the
     /// snapshot's range (the defaults resolved by the database, so "today" is the server's EAT day).
-    /// When that range holds none of the newest data, ``ReportRangeChoice`` decides: a default
-    /// range is read again ending at the newest data, a given one stays; either way with a notice.
+    /// When that range holds none of the newest data, `ReportRangeChoice` (FleetTicketsCore)
+    /// decides: a default range is read again ending at the newest data, a given one stays;
+    /// either way with a notice.
     /// - Throws: `PostgresError`: code `.unexpectedAnswer` when the snapshot's answer does not
     ///   decode, another code when the database cannot be read.
     public func reportInput(_ request: ReportRequest) async throws -> ReportInput {
