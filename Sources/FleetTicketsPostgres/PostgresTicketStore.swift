@@ -120,15 +120,7 @@ public final class PostgresTicketStore: TicketStore, Sendable {
     }
 
     public func appliedKeys(of dataset: Dataset, among keys: [String]) async throws -> Set<String> {
-        guard !keys.isEmpty else { return [] }
-        let list = try jsonArray(keys)
-        return try await onConnection { db in
-            let result = try db.execute("""
-                SELECT key FROM tickets.ingest_ledger
-                WHERE dataset = $1 AND key IN (SELECT jsonb_array_elements_text($2::jsonb))
-                """, [dataset.name, list], purpose: "look up \(dataset) files in the ledger")
-            return Set((0..<result.rowCount).compactMap { result[$0, 0] })
-        }
+        Set(try await appliedFingerprints(of: dataset, among: keys).keys)
     }
 
     public func appliedFingerprints(of dataset: Dataset, among keys: [String]) async throws -> [String: FileFingerprint] {

@@ -71,7 +71,7 @@ public final class InMemoryTicketStore: TicketStore {
     }
 
     public func appliedKeys(of dataset: Dataset, among keys: [String]) async throws -> Set<String> {
-        state.withLock { s in Set(keys.filter { s.ledger[dataset.name]?[$0] != nil }) }
+        Set(try await appliedFingerprints(of: dataset, among: keys).keys)
     }
 
     public func appliedFingerprints(of dataset: Dataset, among keys: [String]) async throws -> [String: FileFingerprint] {
