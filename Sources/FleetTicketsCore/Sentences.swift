@@ -26,4 +26,12 @@ package enum Sentences {
             .map { part in part.last.map { ".?!".contains($0) } == true ? part : part + "." }
             .joined(separator: " ")
     }
+
+    /// An error's description as a clause inside a sentence: no trailing full stop, so the
+    /// sentence around it never ends in "..".
+    package static func clause(_ error: any Error) -> String {
+        var text = "\(error)"
+        while let last = text.last, last == "." || last == " " { text.removeLast() }
+        return text
+    }
 }

@@ -30,7 +30,7 @@ extension IngestEngine {
         } catch {
             report.failure = report.failure ?? IngestFailure(
                 kind: .dependency, key: nil, line: nil,
-                message: "The \(dataset) files were applied, but recording their post-apply hooks as due failed; rerun once the database is reachable and the hooks run then. Cause: \(Self.clause(error)).",
+                message: "The \(dataset) files were applied, but recording their post-apply hooks as due failed; rerun once the database is reachable and the hooks run then. Cause: \(Sentences.clause(error)).",
                 cause: IngestFailure.Cause(error))
             logger.debug("recording pending hooks failed", metadata: ["dataset": "\(dataset)", "error": "\(String(reflecting: error))"])
             return
@@ -45,7 +45,7 @@ extension IngestEngine {
                 try? await store.setPendingHooks(Array(due[i...]), of: dataset)
                 report.failure = report.failure ?? IngestFailure(
                     kind: .dependency, key: nil, line: nil,
-                    message: "The \(dataset) post-apply hook \(hook.rawValue) failed; it is remembered, and the next applying run retries it even with no new file. Cause: \(Self.clause(error)).",
+                    message: "The \(dataset) post-apply hook \(hook.rawValue) failed; it is remembered, and the next applying run retries it even with no new file. Cause: \(Sentences.clause(error)).",
                     cause: IngestFailure.Cause(error))
                 return
             }
@@ -55,13 +55,5 @@ extension IngestEngine {
         } catch {
             logger.warning("could not clear the pending post-apply hooks; the next run runs them again", metadata: ["dataset": "\(dataset)", "error": "\(error)"])
         }
-    }
-
-    /// An error's description as a clause inside a sentence: no trailing period, so the
-    /// sentence around it never ends in "..".
-    static func clause(_ error: any Error) -> String {
-        var text = "\(error)"
-        while let last = text.last, last == "." || last == " " { text.removeLast() }
-        return text
     }
 }

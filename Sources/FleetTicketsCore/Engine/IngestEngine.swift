@@ -65,7 +65,7 @@ public struct IngestEngine: Sendable {
         } catch {
             logger.debug("run failed to start", metadata: ["dataset": "\(dataset)", "error": "\(String(reflecting: error))"])
             report.failure = IngestFailure(kind: .dependency, key: nil, line: nil,
-                                           message: "Could not start the \(dataset) run; check that the database is reachable and migrated (fleettickets migrate), then rerun. Cause: \(Self.clause(error)).",
+                                           message: "Could not start the \(dataset) run; check that the database is reachable and migrated (fleettickets migrate), then rerun. Cause: \(Sentences.clause(error)).",
                                            cause: IngestFailure.Cause(error))
         }
         report.seconds = started.duration(to: .now).seconds
@@ -85,7 +85,7 @@ public struct IngestEngine: Sendable {
             // The database, not the source: say so, or the operator checks the wrong thing.
             logger.debug("reading the watermark failed", metadata: ["dataset": "\(dataset)", "error": "\(String(reflecting: error))"])
             report.failure = IngestFailure(kind: .dependency, key: nil, line: nil,
-                                           message: "Could not read the \(dataset) watermark from the database; nothing was applied. Check that the database is reachable and migrated (fleettickets migrate), then rerun. Cause: \(Self.clause(error)).",
+                                           message: "Could not read the \(dataset) watermark from the database; nothing was applied. Check that the database is reachable and migrated (fleettickets migrate), then rerun. Cause: \(Sentences.clause(error)).",
                                            cause: IngestFailure.Cause(error))
             throw DrainStopped(report: report)
         }
@@ -94,7 +94,7 @@ public struct IngestEngine: Sendable {
         } catch {
             logger.debug("listing failed", metadata: ["dataset": "\(dataset)", "error": "\(String(reflecting: error))"])
             report.failure = IngestFailure(kind: .dependency, key: nil, line: nil,
-                                           message: "Could not list the \(dataset) change files in \(source.location); nothing was applied. Check the source settings and that it is reachable, then rerun. Cause: \(Self.clause(error)).",
+                                           message: "Could not list the \(dataset) change files in \(source.location); nothing was applied. Check the source settings and that it is reachable, then rerun. Cause: \(Sentences.clause(error)).",
                                            cause: IngestFailure.Cause(error))
             throw DrainStopped(report: report)
         }
@@ -237,7 +237,7 @@ public struct IngestEngine: Sendable {
         }
         logger.debug("file failed", metadata: ["key": "\(key)", "error": "\(String(reflecting: error))"])
         return IngestFailure(kind: .dependency, key: key, line: nil,
-                             message: "Applying the \(dataset) file \(key) failed; \(kept.prefix(1).lowercased() + kept.dropFirst()) applied. Rerun once the cause is fixed. Cause: \(Self.clause(error)).",
+                             message: "Applying the \(dataset) file \(key) failed; \(kept.prefix(1).lowercased() + kept.dropFirst()) applied. Rerun once the cause is fixed. Cause: \(Sentences.clause(error)).",
                              cause: IngestFailure.Cause(error))
     }
 
