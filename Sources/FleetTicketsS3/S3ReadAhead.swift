@@ -81,7 +81,7 @@ actor S3ReadAhead<File: Sendable> {
 
     private func drop(_ key: String) {
         fetches.removeValue(forKey: key)?.cancel()
-        if let bytes = reserved.removeValue(forKey: key) { reservedTotal -= bytes }
+        release(key)
     }
 
     private func reserve(_ key: String, _ bytes: Int) -> Bool {
@@ -94,7 +94,7 @@ actor S3ReadAhead<File: Sendable> {
 
     /// A fetch that ended without a file gives its reservation back at once.
     private func finished(_ key: String, held: Bool) {
-        if !held, fetches[key] != nil, let bytes = reserved.removeValue(forKey: key) { reservedTotal -= bytes }
+        if !held, fetches[key] != nil { release(key) }
     }
 
     private func fill() {
