@@ -19,9 +19,6 @@ public struct FileFingerprint: Sendable, Codable, Hashable, CustomStringConverti
         self.init(etag: object.etag, bytes: object.size)
     }
 
-    /// Nothing recorded (an old ledger row): such a file is trusted, never called re-uploaded.
-    public var isUnknown: Bool { etag == nil && bytes == nil }
-
     /// Whether `other` names other bytes. Only what both sides know is compared: a size that
     /// differs, or two ETags that differ. An unknown side never differs (old rows are trusted),
     /// and a source without ETags compares sizes alone.
