@@ -19,11 +19,8 @@ public enum SourceColumns {
         "source_s3_bucket", "source_s3_key", "source_snapshot_id",
     ]
 
-    /// Timestamp columns (EAT text in the feed).
-    public static let timestamps: [String] = [
-        "created_at_service", "scheduled_at", "closed_at", "first_seen_at",
-        "last_seen_at", "source_created_at", "source_updated_at",
-    ]
+    /// Timestamp columns (EAT text in the feed): the declared typed columns of that kind.
+    public static let timestamps: [String] = TicketColumns.fromFields.filter { $0.kind == .timestamp }.compactMap(\.field)
 
     /// The boolean spellings the feed may use; nil for empty or anything else.
     public static func boolean(_ text: String) -> Bool? {

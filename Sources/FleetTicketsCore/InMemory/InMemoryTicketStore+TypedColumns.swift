@@ -25,14 +25,11 @@ extension InMemoryTicketStore.State {
 }
 
 extension TicketColumns {
-    /// The declared column named `name`, for a store that reads one of them.
-    static func named(_ name: String) -> TicketColumn {
-        guard let column = all.first(where: { $0.name == name }) else { preconditionFailure("no typed column \(name)") }
-        return column
-    }
+    /// The declared `is_actionable` column, looked up once (it is read per ticket).
+    private static let isActionableColumn = all.first { $0.name == "is_actionable" }!
 
     /// Whether the ticket is open (`is_actionable`).
     static func isActionable(_ raw: RawRecord) -> Bool {
-        named("is_actionable").value(in: raw) == .boolean(true)
+        isActionableColumn.value(in: raw) == .boolean(true)
     }
 }

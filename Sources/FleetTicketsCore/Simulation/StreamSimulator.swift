@@ -36,7 +36,9 @@ public struct StreamSimulator: Sendable {
         /// before `until`, its first (the baseline) the first slot of the day `days - 1` days
         /// before that slot's day (`days` 0: the baseline alone, at that slot). The same
         /// settings and `until` give the same bytes, so a demo of "now" is reproducible.
-        public init(tickets: Int = 400, days: Int = 2, seed: UInt64 = 1, until: Date, schedule: ExportSchedule = .upstream) {
+        public init(tickets: Int = 400, days: Int = 2, seed: UInt64 = 1, until: Date) {
+            // The upstream schedule: the slots below are its 06:00 + 20 min × 45.
+            let schedule = ExportSchedule.upstream
             let last = schedule.latestSlot(atOrBefore: until)
             let days = max(0, days)
             let start = days == 0

@@ -11,8 +11,6 @@ import Foundation
 public enum EAT {
     /// Seconds east of UTC.
     public static let offset = 3 * 3600
-    /// The IANA zone with this clock, for code that must hand one to Foundation or a database.
-    public static let timeZoneIdentifier = "Africa/Nairobi"
 
     /// The moment of an EAT wall-clock time. Fields out of range roll over (day 0 is the last
     /// day of the month before, hour 24 the next midnight): date arithmetic, not validation.
