@@ -45,7 +45,7 @@ enum ErrorAdvice {
     static func advice(for error: any Error) -> String? {
         switch error {
         case let error as PostgresError: databaseAdvice(error)
-        case let error as S3Error: error.hint.map { $0 + "." } ?? bucketAdvice(error.code)
+        case let error as S3Error: error.hint ?? bucketAdvice(error.code)
         case let error as GeocoderError: geocoderAdvice(error)
         case is CSVDecodingError: "Fix or remove the file, then rerun."
         case is RejectedData: "Fix the file upstream, or move it out of changes/ so the drain can go on, then rerun."
@@ -55,10 +55,7 @@ enum ErrorAdvice {
 
     /// The error's description as a sentence, followed by its advice.
     static func explained(_ error: any Error) -> String {
-        var text = "\(error)"
-        guard let advice = advice(for: error) else { return text }
-        if let last = text.last, !".?!".contains(last) { text += "." }
-        return text + " " + advice
+        advice(for: error).map { Sentences.join("\(error)", $0) } ?? "\(error)"
     }
 
     private static func databaseAdvice(_ error: PostgresError) -> String {

@@ -19,7 +19,7 @@ public struct FleetTicketsSettings: Sendable, CustomStringConvertible {
     /// The raw layer every setting is read from (the adapters read theirs here).
     public var values: SettingValues
     /// The database (`DATABASE_URL`); nil when not configured (see ``requireDatabaseURL()``).
-    public var databaseURL: String?
+    public var databaseURL: String? { values[.databaseURL]?.text }
     /// The datasets drained by the worker and shown and checked by `status`.
     public var datasets: [Dataset]
     /// Time between worker ticks.
@@ -27,9 +27,9 @@ public struct FleetTicketsSettings: Sendable, CustomStringConvertible {
     /// `status --check`'s limit for waiting files and the newest applied export.
     public var statusMaxAge: TimeInterval
     /// The geocoding provider's name, lowercased; nil: none chosen.
-    public var geocoderProvider: String?
+    public var geocoderProvider: String? { values[.geocoderProvider]?.text.lowercased() }
     /// The gazetteer file for the `gazetteer` provider.
-    public var gazetteerFile: String?
+    public var gazetteerFile: String? { values[.geocoderGazetteer]?.text }
     /// Budget, radius and country codes for geocoding.
     public var geocode: GeocodeSettings
 
@@ -37,9 +37,6 @@ public struct FleetTicketsSettings: Sendable, CustomStringConvertible {
     /// - Throws: `SettingsError` for the first value that cannot be used.
     public init(values: SettingValues) throws(SettingsError) {
         self.values = values
-        databaseURL = values[.databaseURL]?.text
-        geocoderProvider = values[.geocoderProvider]?.text.lowercased()
-        gazetteerFile = values[.geocoderGazetteer]?.text
         datasets = try Self.parse(values, .datasets) { text throws(DatasetNameError) in try Dataset.parseList(text) }
         workerInterval = try Self.parse(values, .workerInterval) { text throws(SettingsProblem) in
             guard let seconds = HealthCheck.parseDuration(text), .seconds(seconds) >= SettingDefaults.minimumWorkerInterval else {

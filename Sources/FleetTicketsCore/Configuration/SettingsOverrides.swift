@@ -36,11 +36,4 @@ public struct SettingsOverrides: Sendable, Hashable {
 
     /// The override of `setting`, if any.
     public subscript(_ setting: Setting) -> Value? { values[setting.variable] }
-
-    /// These overrides with `other`'s on top.
-    public func merging(_ other: SettingsOverrides) -> SettingsOverrides {
-        var merged = self
-        merged.values.merge(other.values) { _, theirs in theirs }
-        return merged
-    }
 }

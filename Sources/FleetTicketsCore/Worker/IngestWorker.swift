@@ -111,7 +111,7 @@ public struct IngestWorker<SleepClock: Clock<Duration>>: Sendable {
             services = try await state.openServices(connect)
             await state.recorder.use(services.runs)
         } catch {
-            let message = "The worker could not open the database to drain \(dataset): \(error). It retries with backoff; check DATABASE_URL and that the server is up."
+            let message = "The worker could not open the database to drain \(dataset): \(Sentences.clause(error)). It retries with backoff; check DATABASE_URL and that the server is up."
             logger.error("could not open the database; retrying with backoff", metadata: ["dataset": "\(dataset)", "error": "\(error)"])
             var report = IngestReport(dataset: dataset.name, mode: .apply, source: source.location, reseed: false, startedAt: clock.now)
             report.failure = IngestFailure(kind: .dependency, key: nil, line: nil, message: message, cause: IngestFailure.Cause(error))
