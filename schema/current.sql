@@ -1264,9 +1264,9 @@ CREATE FUNCTION tickets.capture_history(p_dataset text, p_now timestamp with tim
 DECLARE
     v_dataset   text := tickets.checked_dataset('tickets.capture_history', p_dataset);
     v_now       timestamptz := coalesce(p_now, now());
-    v_today     date := tickets.eat_date(coalesce(p_now, now()));
-    v_day_start timestamptz := tickets.eat_day_start(tickets.eat_date(coalesce(p_now, now())));
-    v_day_end   timestamptz := tickets.eat_day_start(tickets.eat_date(coalesce(p_now, now())) + 1);
+    v_today     date := tickets.eat_date(v_now);
+    v_day_start timestamptz := tickets.eat_day_start(v_today);
+    v_day_end   timestamptz := tickets.eat_day_start(v_today + 1);
     v_full      boolean;
     v_pending   text[];
     v_new       integer;
@@ -1892,8 +1892,10 @@ CREATE FUNCTION tickets.note_write_for_history() RETURNS trigger
     AS $$
 BEGIN
     IF current_setting('fleettickets.history_queued_by_writer', true) IS DISTINCT FROM 'on' THEN
-        UPDATE tickets.history_state SET full_pass_due = true
-         WHERE dataset = TG_ARGV[0] AND NOT full_pass_due;
+        -- Always an UPDATE, also when the flag is already set: the writer then holds the row
+        -- until it commits, so a full pass running meanwhile waits for it and leaves the flag
+        -- set for the next one instead of clearing it before this write is visible.
+        UPDATE tickets.history_state SET full_pass_due = true WHERE dataset = TG_ARGV[0];
     END IF;
     RETURN NULL;
 END
