@@ -11,9 +11,9 @@
 # if this script started it), creates a scratch database, runs `fleettickets migrate` on it,
 # dumps and normalises the schema, and drops the database.
 #
-# Normalised: pg_dump's version comments, its per-run \restrict key, SET lines, set_config
-# calls and ownership are dropped (they depend on the server, the run and the user, not on the
-# migrations), and runs of blank lines are folded into one. pg_dump already orders objects
+# Normalised: pg_dump's version comments, its per-run \restrict key, SET lines and set_config
+# calls are dropped, and --no-owner leaves ownership out (they depend on the server, the run
+# and the user, not on the migrations); runs of blank lines are folded into one. pg_dump already orders objects
 # deterministically (by kind, then name, respecting dependencies).
 #
 # Environment: FLEETTICKETS_PG_PORT (the local server's port, as for scripts/test.sh);
@@ -58,7 +58,7 @@ psql "$admin_url" -qc "CREATE DATABASE $scratch_db" >&2
 DATABASE_URL="$scratch_url" "$bin" migrate >&2 || die "fleettickets migrate failed on a fresh database"
 
 # The server's own pg_dump (the same major version as the server), else the one on PATH.
-pg_dump=/usr/lib/postgresql/15/bin/pg_dump
+pg_dump="/usr/lib/postgresql/$(( $(psql "$admin_url" -Atc 'SHOW server_version_num') / 10000 ))/bin/pg_dump"
 [ -x "$pg_dump" ] || pg_dump=pg_dump
 raw=$(mktemp) fresh=$(mktemp)
 "$pg_dump" --schema-only --no-owner "$scratch_url" >"$raw"
@@ -71,7 +71,6 @@ raw=$(mktemp) fresh=$(mktemp)
         -e '/^-- Dumped by pg_dump version/d' \
         -e '/^SET /d' \
         -e '/^SELECT pg_catalog.set_config(/d' \
-        -e '/^ALTER .* OWNER TO /d' \
         -e '/^\\\(un\)\{0,1\}restrict /d' \
         "$raw" | cat -s
 } >"$fresh"

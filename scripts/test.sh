@@ -66,8 +66,9 @@ swift test "$@"
 # scripts/reliability-crash.sh, scripts/malformed-corpus.sh. Then the DocC build of every
 # library module with warnings as errors, and schema/current.sql against the migrations.
 if [ $# -eq 0 ]; then
-    FLEETTICKETS_BIN=.build/debug/fleettickets scripts/reliability-crash.sh --short
-    FLEETTICKETS_BIN="$(swift build --show-bin-path)/fleettickets" scripts/malformed-corpus.sh --short
+    bin="$(swift build --show-bin-path)/fleettickets"
+    FLEETTICKETS_BIN="$bin" scripts/reliability-crash.sh --short
+    FLEETTICKETS_BIN="$bin" scripts/malformed-corpus.sh --short
     scripts/docs.sh
-    FLEETTICKETS_BIN="$(swift build --show-bin-path)/fleettickets" scripts/schema-dump.sh --check
+    FLEETTICKETS_BIN="$bin" scripts/schema-dump.sh --check
 fi
