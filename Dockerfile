@@ -31,8 +31,11 @@ COPY . .
 #   docker build --build-arg FLEETTICKETS_COMMIT=$(git rev-parse --short=12 HEAD) -t fleettickets .
 ARG FLEETTICKETS_COMMIT=unknown
 # The Swift runtime and Foundation linked in statically, so the run stage needs no toolchain libraries.
+# The toolchain's static backtracer goes along: a statically linked binary cannot find it by
+# itself, and without it a crash prints no backtrace (SWIFT_BACKTRACE below points at it).
 RUN swift build -c release --product fleettickets --static-swift-stdlib \
- && install -D "$(swift build -c release --show-bin-path)/fleettickets" /out/fleettickets
+ && install -D "$(swift build -c release --show-bin-path)/fleettickets" /out/fleettickets \
+ && install -D "$(dirname "$(readlink -f "$(command -v swift)")")/../libexec/swift/linux/swift-backtrace-static" /out/swift-backtrace-static
 
 # Run stage: Debian 12 slim plus exactly the shared libraries the release binary loads
 # (`ldd`: libpq5, libcurl4, libxml2 for FoundationXML's bucket-listing parser; libcrypto, for
@@ -46,11 +49,15 @@ RUN export DEBIAN_FRONTEND=noninteractive \
  && groupadd --system --gid 10001 fleettickets \
  && useradd --system --uid 10001 --gid 10001 --home-dir /app --no-create-home --shell /usr/sbin/nologin fleettickets
 COPY --from=build /out/fleettickets /usr/local/bin/fleettickets
+COPY --from=build /out/swift-backtrace-static /usr/local/libexec/swift-backtrace-static
 COPY data/gazetteer-kenya.csv /app/gazetteer-kenya.csv
 COPY run_ingest.sh /app/run_ingest.sh
 # A library the binary needs but the stage lacks fails the build here, not the first run.
 RUN fleettickets --help >/dev/null
 ENV TZ=Africa/Nairobi
+# A crash prints a symbolicated backtrace of the crashing thread to stderr (the container's log),
+# without waiting for a debugger (interactive=no) and with user paths sanitized.
+ENV SWIFT_BACKTRACE=enable=yes,sanitize=yes,interactive=no,swift-backtrace=/usr/local/libexec/swift-backtrace-static
 ENV GEOCODER_GAZETTEER=/app/gazetteer-kenya.csv
 # By number, so that Kubernetes' runAsNonRoot can verify it.
 USER 10001:10001

@@ -103,6 +103,19 @@ step "build the release binary in it with the Dockerfile's command"
 ( cd "$CONTEXT" && bash -c "$DF_BUILD_COMMAND" ) >"$CACHE/build.log" 2>&1 \
     || { tail -n 30 "$CACHE/build.log" >&2; die "the release build failed (log $CACHE/build.log)"; }
 BINARY="$(cd "$CONTEXT" && swift build -c release --show-bin-path)/fleettickets"
+# The host file standing for a build stage product (a COPY --from=build source): the release
+# binary built just now, or the toolchain file the build stage installs, from the same Swift
+# release (the host's toolchain is the one the build stage uses).
+build_product() {
+    local path
+    case "$(basename "$1")" in
+        fleettickets) path="$2" ;;
+        swift-backtrace-static) path="$(dirname "$(readlink -f "$(command -v swift)")")/../libexec/swift/linux/swift-backtrace-static" ;;
+        *) die "COPY --from=build $1: this proof does not know that build product; extend build_product in scripts/prove-image.sh" ;;
+    esac
+    [[ -f "$path" ]] || die "COPY --from=build $1: no $path on this machine"
+    echo "$path"
+}
 [[ -x "$BINARY" ]] || die "no binary at $BINARY"
 say "$BINARY ($(du -h "$BINARY" | cut -f1))"
 pass "$(du -h "$BINARY" | cut -f1) binary"

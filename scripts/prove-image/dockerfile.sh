@@ -12,6 +12,7 @@
 #   DF_STEPS[]         the rest of the run stage, in order, as "KIND<TAB>ARGUMENTS"
 #                      (COPY, RUN, ENV, USER, WORKDIR, HEALTHCHECK, CMD)
 #   DF_BINARY_DEST     where the run stage puts the build stage's binary (COPY --from=build)
+#   DF_BUILD_COPIES[]  every COPY --from=build of the run stage as "SOURCE<TAB>DEST"
 #   DF_PACKAGES        the words after `apt-get install` in the layer (options dropped)
 
 # The Dockerfile as one instruction per line: comments dropped, continuations joined.
@@ -70,7 +71,7 @@ df_parse() {
         || die "the run stage's base is $DF_BASE_IMAGE; this proof knows only debian:<release>[-slim]"
     DF_SUITE="${BASH_REMATCH[1]}"
 
-    DF_LAYER_RUNS=() DF_STEPS=() DF_BINARY_DEST=""
+    DF_LAYER_RUNS=() DF_STEPS=() DF_BINARY_DEST="" DF_BUILD_COPIES=()
     local copied=0 kind rest
     for (( i = last_from + 1; i < ${#lines[@]}; i++ )); do
         line="${lines[$i]}"
@@ -81,13 +82,17 @@ df_parse() {
                 if (( copied )); then DF_STEPS+=("RUN"$'\t'"$rest"); else DF_LAYER_RUNS+=("$rest"); fi ;;
             COPY)
                 copied=1; DF_STEPS+=("COPY"$'\t'"$rest")
-                [[ "$rest" == --from=* ]] && DF_BINARY_DEST="${rest##* }" ;;
+                if [[ "$rest" == --from=* ]]; then
+                    local sources; sources="$(df_copy_sources "$rest")"
+                    DF_BUILD_COPIES+=("$sources"$'\t'"${rest##* }")
+                    [[ "$(basename "$sources")" == fleettickets ]] && DF_BINARY_DEST="${rest##* }"
+                fi ;;
             ENV|USER|WORKDIR|HEALTHCHECK|CMD) DF_STEPS+=("$kind"$'\t'"$rest") ;;
             LABEL|EXPOSE|ARG|STOPSIGNAL) ;;
             *) die "the run stage uses $kind, which this proof cannot replay; extend scripts/prove-image/dockerfile.sh" ;;
         esac
     done
-    [[ -n "$DF_BINARY_DEST" ]] || die "the run stage copies nothing from the build stage (COPY --from=build)"
+    [[ -n "$DF_BINARY_DEST" ]] || die "the run stage does not copy the fleettickets binary from the build stage (COPY --from=build)"
     (( ${#DF_LAYER_RUNS[@]} )) || die "the run stage installs nothing (no RUN before its first COPY)"
 
     # The packages: the words after `apt-get install` up to the next `&&`, options dropped.

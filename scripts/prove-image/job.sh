@@ -124,4 +124,19 @@ else
     not_run "the HEALTHCHECK (${IMAGE_HEALTHCHECK[*]})" \
         "this binary's status has no --check; the Dockerfile names it for a build that has one"
 fi
+if printf '%s\n' "${DF_STEPS[@]}" | grep -q '^ENV.*SWIFT_BACKTRACE='; then
+    step "in the image: a crash prints a symbolicated backtrace (the worker sent SIGSEGV)"
+    crash_log="$CACHE/crash.log"
+    image /bin/sh -c 'fleettickets run --every 1h & pid=$!; sleep 3; kill -SEGV $pid; wait $pid; echo "exit status $?"' \
+        >"$crash_log" 2>&1 || true
+    grep -q 'Program crashed' "$crash_log" || { cat "$crash_log" >&2; die "no backtrace on a crash (log $crash_log)"; }
+    # A symbolicated frame: "N [ra] 0x… symbol + offset in fleettickets".
+    frame="$(grep -E '^ *[0-9]+ .*0x[0-9a-f]+ [^ ].* \+ [0-9]+ in fleettickets' "$crash_log" | head -n 1)"
+    [[ -n "$frame" ]] || { cat "$crash_log" >&2; die "the backtrace names no function of the binary (log $crash_log)"; }
+    grep -q 'exit status 139' "$crash_log" || { cat "$crash_log" >&2; die "the crash did not end the process with SIGSEGV (log $crash_log)"; }
+    say "frame: $(sed 's/^ *//' <<<"$frame")"
+    pass "$(grep -c ' in ' "$crash_log") frames; exit 139"
+else
+    not_run "the crash backtrace" "the Dockerfile sets no SWIFT_BACKTRACE"
+fi
 NOTES+=("runner $RUNNER; the base is Debian $DF_SUITE from debootstrap, not the registry's $DF_BASE_IMAGE, and the binary was built on this host, not in the swift image (docs/operations.md)")

@@ -144,7 +144,7 @@ rootfs_image() {
     IMAGE_ENV=(PATH="$DOCKER_PATH" HOME="$home" HOSTNAME=prove-image "${IMAGE_ENV[@]}")
 }
 
-# COPY [--from=build] SOURCE DEST: the build stage's only product is the release binary.
+# COPY [--from=build] SOURCE DEST: a build stage product (build_product) or a context file.
 image_copy() {
     local binary="$1" from="" source dest
     shift
@@ -152,9 +152,8 @@ image_copy() {
     [[ $# -eq 2 && "$1" != -* ]] || die "COPY $*: this proof replays only COPY [--from=build] SOURCE DEST"
     source="$1" dest="$2"
     if [[ -n "$from" ]]; then
-        [[ "$from" == build && "$(basename "$source")" == fleettickets ]] \
-            || die "COPY --from=$from $source: the build stage yields only the fleettickets binary"
-        source="$binary"
+        [[ "$from" == build ]] || die "COPY --from=$from $source: this proof knows only the build stage"
+        source="$(build_product "$source" "$binary")" || exit 1
     else
         source="$CONTEXT/$source"
         [[ -f "$source" ]] || die "COPY ${source#"$CONTEXT/"}: not in the build context (committed? in .dockerignore?)"
