@@ -127,15 +127,17 @@ fi
 if printf '%s\n' "${DF_STEPS[@]}" | grep -q '^ENV.*SWIFT_BACKTRACE='; then
     step "in the image: a crash prints a symbolicated backtrace (the worker sent SIGSEGV)"
     crash_log="$CACHE/crash.log"
-    image /bin/sh -c 'fleettickets run --every 1h & pid=$!; sleep 3; kill -SEGV $pid; wait $pid; echo "exit status $?"' \
-        >"$crash_log" 2>&1 || true
+    # A signal sent from outside is not a fault that recurs: after the backtrace the handler
+    # returns and the process goes on, so the step ends it once the backtrace is written.
+    image /bin/sh -c 'fleettickets run --every 1h 2>/tmp/crash & pid=$!; sleep 3; kill -SEGV $pid
+        for i in $(seq 120); do grep -q "^Backtrace took" /tmp/crash && break; sleep 1; done
+        kill -KILL $pid; cat /tmp/crash' >"$crash_log" 2>&1 || true
     grep -q 'Program crashed' "$crash_log" || { cat "$crash_log" >&2; die "no backtrace on a crash (log $crash_log)"; }
     # A symbolicated frame: "N [ra] 0x… symbol + offset in fleettickets".
     frame="$(grep -E '^ *[0-9]+ .*0x[0-9a-f]+ [^ ].* \+ [0-9]+ in fleettickets' "$crash_log" | head -n 1)"
     [[ -n "$frame" ]] || { cat "$crash_log" >&2; die "the backtrace names no function of the binary (log $crash_log)"; }
-    grep -q 'exit status 139' "$crash_log" || { cat "$crash_log" >&2; die "the crash did not end the process with SIGSEGV (log $crash_log)"; }
     say "frame: $(sed 's/^ *//' <<<"$frame")"
-    pass "$(grep -c ' in ' "$crash_log") frames; exit 139"
+    pass "$(grep -c ' in fleettickets$' "$crash_log") frames in the binary, named; $(grep '^Backtrace took' "$crash_log")"
 else
     not_run "the crash backtrace" "the Dockerfile sets no SWIFT_BACKTRACE"
 fi
