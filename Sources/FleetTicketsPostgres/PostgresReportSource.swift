@@ -106,7 +106,8 @@ public final class PostgresReportSource: ReportSource {
     }
 
     /// Timestamps come as ISO 8601 with or without fractional seconds (`tickets.json_ts`).
-    private static let decoder: JSONDecoder = {
+    /// Also reads the quality figures (`DatasetQualityQuery`).
+    static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .custom { decoder in
             let text = try decoder.singleValueContainer().decode(String.self)
