@@ -24,7 +24,7 @@ import Testing
             #expect(quality[key] != nil, "quality.\(key)")
         }
         #expect(quality["content_lag_seconds"] as? Double == 1800)
-        #expect(quality["dropped"] as? [String: Int] == ["alarm": 1, "missing_ticket_id": 1, "superseded": 1])
+        #expect(quality["dropped"] as? [String: Int] == ["alarm": 1, "missing_ticket_id": 1, "sentinel": 1, "superseded": 1])
     }
 
     @Test func anEmptyStoreHasNoDayAndNothingToJudge() async throws {
