@@ -120,7 +120,7 @@ let package = Package(
         .testTarget(
             name: "FleetTicketsCLITests",
             dependencies: [
-                "fleettickets", "FleetTicketsCore", "FleetTicketsTesting", "FleetTicketsPostgres", "FleetTicketsS3",
+                "fleettickets", "FleetTicketsCore", "FleetTicketsTesting", "FleetTicketsPostgres", "FleetTicketsS3", "FleetTicketsReport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

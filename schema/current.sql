@@ -2972,6 +2972,12 @@ CREATE UNIQUE INDEX closure_events_dataset_ticket_closed_key ON tickets.closure_
 CREATE INDEX crq_assigned_team_idx ON tickets.crq USING btree (assigned_team);
 
 --
+-- Name: crq_change_key_idx; Type: INDEX; Schema: tickets; Owner: -
+--
+
+CREATE INDEX crq_change_key_idx ON tickets.crq USING btree (change_key);
+
+--
 -- Name: crq_closed_at_idx; Type: INDEX; Schema: tickets; Owner: -
 --
 
@@ -3026,6 +3032,12 @@ CREATE INDEX crq_normalized_status_idx ON tickets.crq USING btree (normalized_st
 CREATE INDEX inc_assigned_team_idx ON tickets.inc USING btree (assigned_team);
 
 --
+-- Name: inc_change_key_idx; Type: INDEX; Schema: tickets; Owner: -
+--
+
+CREATE INDEX inc_change_key_idx ON tickets.inc USING btree (change_key);
+
+--
 -- Name: inc_closed_at_idx; Type: INDEX; Schema: tickets; Owner: -
 --
 
@@ -3078,6 +3090,12 @@ CREATE INDEX inc_normalized_status_idx ON tickets.inc USING btree (normalized_st
 --
 
 CREATE INDEX ingest_ledger_dataset_applied_at_idx ON tickets.ingest_ledger USING btree (dataset, applied_at DESC);
+
+--
+-- Name: ingest_ledger_dataset_exported_at_idx; Type: INDEX; Schema: tickets; Owner: -
+--
+
+CREATE INDEX ingest_ledger_dataset_exported_at_idx ON tickets.ingest_ledger USING btree (dataset, exported_at);
 
 --
 -- Name: ingest_runs_dataset_failed_idx; Type: INDEX; Schema: tickets; Owner: -

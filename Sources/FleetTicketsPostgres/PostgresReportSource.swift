@@ -4,7 +4,8 @@ import Logging
 
 /// The report's values from PostgreSQL: headline figures, map marks and cluster labels from
 /// `reporting.fn_report_snapshot`, trend series and team tables from an `AnalyticsReader`
-/// (`PostgresAnalyticsReader`: `reporting.fn_trends`, `reporting.fn_team_closures`).
+/// (`PostgresAnalyticsReader`: `reporting.fn_trends`, `reporting.fn_team_closures`), and the
+/// quality figures `status` shows (`DatasetQualityQuery`).
 ///
 /// Safe to call from many tasks at once: each call borrows a connection of a small pool and
 /// runs its query off Swift's cooperative threads; the per-dataset analytics run concurrently.
@@ -73,10 +74,15 @@ public final class PostgresReportSource: ReportSource {
                 if let team { teams[name] = team }
             }
         }
+        var quality: [String: DatasetQuality] = [:]
+        for dataset in Dataset.all where names.contains(dataset.name) {
+            quality[dataset.name] = try await pool.withConnection { db in try DatasetQualityQuery.read(dataset, on: db) }
+                .measured(at: snapshot.generatedAt)
+        }
         return ReportInput(
             range: ReportRange(from: snapshot.from, to: snapshot.to, grain: grain), generatedAt: snapshot.generatedAt,
             headlines: snapshot.datasets, trends: names.compactMap { trends[$0] }, teams: names.compactMap { teams[$0] },
-            map: ReportMap(marks: snapshot.marks, clusters: snapshot.clusters), notice: choice.notice)
+            map: ReportMap(marks: snapshot.marks, clusters: snapshot.clusters), notice: choice.notice, quality: quality)
     }
 
     /// What `reporting.fn_report_snapshot` returns.
@@ -106,7 +112,8 @@ public final class PostgresReportSource: ReportSource {
     }
 
     /// Timestamps come as ISO 8601 with or without fractional seconds (`tickets.json_ts`).
-    private static let decoder: JSONDecoder = {
+    /// Also reads the quality figures (`DatasetQualityQuery`).
+    static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .custom { decoder in
             let text = try decoder.singleValueContainer().decode(String.self)

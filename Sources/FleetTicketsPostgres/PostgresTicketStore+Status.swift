@@ -2,6 +2,7 @@ import FleetTicketsCore
 import Foundation
 
 extension PostgresTicketStore: TicketStoreStatus {
+    /// What the store knows of the dataset, with its quality figures (`DatasetQualityQuery`).
     public func status(of dataset: Dataset) async throws -> DatasetStatus {
         let table = try Self.quotedTable(dataset.table)
         let r = try await onConnection { db in try db.execute("""
@@ -32,6 +33,7 @@ extension PostgresTicketStore: TicketStoreStatus {
         s.open = Int(r[0, 6] ?? "0") ?? 0
         s.closed = Int(r[0, 7] ?? "0") ?? 0
         s.geoSources = (try? JSONDecoder().decode([String: Int].self, from: Data((r[0, 8] ?? "{}").utf8))) ?? [:]
+        s.quality = try await onConnection { db in try DatasetQualityQuery.read(dataset, on: db) }
         return s
     }
 

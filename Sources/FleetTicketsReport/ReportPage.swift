@@ -48,6 +48,13 @@ public enum ReportPage {
             : "<div class=\"team-grid\">" + input.teams.map { TeamTable(report: $0).html() }.joined() + "</div>"
         out += "</section>"
 
+        if !input.quality.isEmpty {
+            out += "<section id=\"quality\"><h2>Data quality</h2>"
+            out += "<p class=\"caption\">What the load looks like: the rows the change files of the last EAT day wrote (the day of the newest export applied), what those files dropped, and the open tickets the map cannot place. The same figures as <code>fleettickets status</code>; docs/operations.md says what to do about each.</p>"
+            out += QualityTable(quality: input.quality, order: datasets).html()
+            out += "</section>"
+        }
+
         out += "<footer><p>Opened: the SLA clock (service creation time, else first seen) started in the range. "
         out += "MTTR: hours from that clock to the closing time. Within SLA: closed no later than the dataset’s target "
         out += "(tickets.sla_targets). Freshness: export time of the newest file applied. Written by <code>fleettickets report</code>; "

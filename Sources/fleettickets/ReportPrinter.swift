@@ -80,6 +80,7 @@ enum ReportPrinter {
             let geo = s.geoSources.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             let coverage = s.geocodeCoverage.map { String(format: "%.0f%% placed: ", $0 * 100) } ?? ""
             lines.append("  geocoded      \(coverage)\(geo.isEmpty ? "-" : geo)")
+            lines += qualityLines(s)
             lines += runLines(s)
         }
         return lines.joined(separator: "\n")

@@ -139,3 +139,52 @@ struct CLIWithDatabaseTests {
         #expect(!r.stdout.contains("{\"level\""), "logs never reach standard output")
     }
 }
+
+/// `status` shows the quality figures, `--json` carries them, and the thresholds (flags or
+/// environment) make `status --check` fail with a sentence naming the figure.
+@Suite(.enabled(if: Services.databaseEnabled, "needs PostGIS: run scripts/test.sh"), .serialized)
+struct CLIQualityTests {
+    /// A database holding `QualityScenario`'s dataset, and an empty folder to list.
+    func loaded() async throws -> (url: String, dir: String) {
+        let url = try await Services.freshDatabase()
+        let store = try PostgresTicketStore(url: url, logger: Services.logger)
+        defer { store.close() }
+        try await QualityScenario(store: store).load()
+        return (url, try CLI.scratchFolder().path)
+    }
+
+    @Test func statusShowsTheFiguresAndTheJSONCarriesThem() async throws {
+        let (url, dir) = try await loaded()
+        let text = try await CLI.run(["status", "--dir", dir, "--datasets", "inc", "--database-url", url])
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout.contains("  quality       last EAT day 2026-06-15: 5 rows written (10 read), 1 without a cluster, 2 with a cluster the gazetteer does not know, 2 unparsed timestamps (first_seen_at 1, scheduled_at 1); dropped 1 alarm, 1 missing_ticket_id, 1 sentinel, 1 superseded"), "\(text.stdout)")
+        #expect(text.stdout.contains("3 of 5 open tickets without a position"), "\(text.stdout)")
+        let json = try await CLI.run(["status", "--json", "--dir", dir, "--datasets", "inc", "--database-url", url])
+        let datasets = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        let quality = try #require(datasets.first?["quality"] as? [String: Any])
+        #expect(quality["rows"] as? Int == 5 && quality["rows_without_cluster"] as? Int == 1 && quality["rows_with_unknown_cluster"] as? Int == 2)
+        #expect(quality["unparsed_timestamps"] as? Int == 2 && quality["open_without_position"] as? Int == 3 && quality["day"] as? String == "2026-06-15")
+        #expect(quality["dropped"] as? [String: Int] == ["alarm": 1, "missing_ticket_id": 1, "sentinel": 1, "superseded": 1])
+        let lag = try #require(quality["content_lag_seconds"] as? Double)
+        let expected = Date().timeIntervalSince(EAT.date(year: 2026, month: 6, day: 15, hour: 10))
+        #expect(abs(lag - expected) < 120, "now minus the newest last_seen_at: \(lag) vs \(expected)")
+    }
+
+    @Test func thresholdsFailTheCheckWithASentenceAndPassWhenMet() async throws {
+        let (url, dir) = try await loaded()
+        // The data is from June 2026: a generous --max-age keeps "stale" out of the way.
+        let base = ["status", "--check", "--dir", dir, "--datasets", "inc", "--max-age", "100000d", "--database-url", url]
+        let met = try await CLI.run(base + ["--max-without-cluster", "1", "--max-dropped", "missing_ticket_id=1"],
+                                    env: ["FLEETTICKETS_MAX_UNKNOWN_CLUSTER": "40%"])
+        #expect(met.status == 0 && met.stdout.isEmpty, "thresholds met: healthy: \(met.stdout) \(met.stderr)")
+        let failed = try await CLI.run(base + ["--max-without-cluster", "0"],
+                                       env: ["FLEETTICKETS_MAX_DROPPED": "missing_ticket_id=0", "FLEETTICKETS_MAX_UNKNOWN_CLUSTER": "40%"])
+        #expect(failed.status == 4, "\(failed.stdout) \(failed.stderr)")
+        let lines = failed.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 2, "\(lines)")
+        #expect(lines.first?.hasPrefix("inc: QUALITY: rows_without_cluster is 1 (20.0% of the 5 rows of 2026-06-15 (EAT)), above the threshold 0. ") == true, "\(lines)")
+        #expect(lines.last?.hasPrefix("inc: QUALITY: dropped.missing_ticket_id is 1 (10.0% of the 10 rows read of 2026-06-15 (EAT)), above the threshold 0. ") == true, "\(lines)")
+        let bad = try await CLI.run(base + ["--max-open-without-position", "a few"])
+        #expect(bad.status == 2 && bad.stderr.contains("--max-open-without-position must be a count like 12 or a share like 2% (got 'a few')"), "\(bad.stderr)")
+    }
+}

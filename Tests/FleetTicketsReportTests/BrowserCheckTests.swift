@@ -1,5 +1,6 @@
 import FleetTicketsCore
 import FleetTicketsReport
+import FleetTicketsTesting
 import Foundation
 import Testing
 

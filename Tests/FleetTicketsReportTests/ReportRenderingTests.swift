@@ -159,3 +159,24 @@ import Testing
         #expect(ReportPage.html(for: input).contains("the newest data is from 2026-06-17"))
     }
 }
+
+/// The quality section: one column per dataset, each figure in its row, absent without figures.
+@Suite struct ReportQualityTests {
+    @Test func theQualityFiguresAreShownPerDataset() {
+        var input = ReportFixtures.full
+        input.quality = [
+            "inc": DatasetQuality(day: "2026-11-29", contentLagSeconds: 1800, rowsRead: 9, rows: 5, rowsWithoutCluster: 1,
+                                  rowsWithUnknownCluster: 2, unparsedTimestamps: 2, dropped: ["alarm": 1, "missing_ticket_id": 1],
+                                  open: 5, openWithoutPosition: 3),
+            "crq": DatasetQuality(day: "2026-11-29", contentLagSeconds: 600, rows: 4, open: 2),
+        ]
+        let page = ReportPage.html(for: input)
+        #expect(page.contains("<section id=\"quality\"><h2>Data quality</h2>"))
+        #expect(page.contains("<th scope=\"col\" class=\"num\">INC</th><th scope=\"col\" class=\"num\">CRQ</th>"), "datasets in display order")
+        #expect(page.contains("<tr data-figure=\"rows_without_cluster\"><th scope=\"row\">… without a cluster</th><td class=\"num\"><strong>1 (20%)</strong></td><td class=\"num\">0 (0%)</td></tr>"))
+        #expect(page.contains("<tr data-figure=\"content_lag_seconds\"><th scope=\"row\">Content lag (now − newest last seen)</th><td class=\"num\">30 min</td><td class=\"num\">10 min</td></tr>"))
+        #expect(page.contains("<td class=\"num\">1 alarm<br>1 missing ticket id</td><td class=\"num\">0</td>"))
+        #expect(page.contains("<tr data-figure=\"open_without_position\"><th scope=\"row\">Open tickets without a position</th><td class=\"num\"><strong>3 (60%)</strong></td>"))
+        #expect(!ReportPage.html(for: ReportFixtures.full).contains("id=\"quality\""), "no figures, no section")
+    }
+}

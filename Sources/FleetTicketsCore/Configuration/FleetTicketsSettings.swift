@@ -32,6 +32,8 @@ public struct FleetTicketsSettings: Sendable, CustomStringConvertible {
     public var gazetteerFile: String? { values[.geocoderGazetteer]?.text }
     /// Budget, radius and country codes for geocoding.
     public var geocode: GeocodeSettings
+    /// `status --check`'s limits on the quality figures (all unset unless configured).
+    public var quality: QualityThresholds
 
     /// Settings from explicit layers; nothing is read from disk or the process.
     /// - Throws: `SettingsError` for the first value that cannot be used.
@@ -50,6 +52,7 @@ public struct FleetTicketsSettings: Sendable, CustomStringConvertible {
             }
             return seconds
         }
+        quality = try QualityThresholds(values: values)
         geocode = GeocodeSettings()
         geocode.budget = try Self.parse(values, .geocodeBudget) { text throws(SettingsProblem) in try GeocodeSettings.parseBudget(text) }
         geocode.radiusKilometres = try Self.parse(values, .geocodeRadius) { text throws(SettingsProblem) in
@@ -85,8 +88,8 @@ public struct FleetTicketsSettings: Sendable, CustomStringConvertible {
         WorkerSettings(every: workerInterval, datasets: datasets, geocodeBudget: geocode.budget)
     }
 
-    /// `status --check`'s judgement with the configured max age.
-    public var healthCheck: HealthCheck { HealthCheck(maxAge: statusMaxAge) }
+    /// `status --check`'s judgement with the configured max age and quality thresholds.
+    public var healthCheck: HealthCheck { HealthCheck(maxAge: statusMaxAge, quality: quality) }
 
     /// Every setting with its value and origin; secrets and the database URL only as `set`.
     public var description: String {

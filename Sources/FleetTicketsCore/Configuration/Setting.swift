@@ -91,7 +91,7 @@ extension Setting {
         .databaseURL, .bucketEndpoint, .bucketAccessKey, .bucketSecretKey, .bucketRegion, .bucketName, .bucketCABundle,
         .geocoderProvider, .geocoderAPIKey, .geocoderURL, .geocoderGazetteer, .geocodeBudget, .geocoderCountryCodes,
         .geocodeRadius, .workerInterval, .datasets, .statusMaxAge,
-    ]
+    ] + quality
 
     /// `60s`, `45m`, `2h`: as the duration settings are written (seconds up to two minutes).
     static func duration(_ duration: Duration) -> String {

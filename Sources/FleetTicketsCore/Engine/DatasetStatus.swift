@@ -19,6 +19,9 @@ public struct DatasetStatus: Sendable, Codable, Hashable {
     public var closed = 0
     /// Tickets by `geo_source` (`feed`, `location`, `cluster`, `none`).
     public var geoSources: [String: Int] = [:]
+    /// Is what was loaded any good: content lag, the last EAT day's rows, open tickets without
+    /// a position (`DatasetQuality`); nil from a store that does not read it.
+    public var quality: DatasetQuality?
     /// Keys waiting in the source after the watermark; nil when the source was not listed.
     public var pending: [String]?
     /// Keys at or before the watermark never applied; nil when the source was not listed.

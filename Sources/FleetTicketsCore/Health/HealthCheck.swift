@@ -16,6 +16,8 @@ public struct HealthProblem: Sendable, Codable, Hashable, CustomStringConvertibl
         case reuploaded
         /// The source could not be listed, so behind, late and stale could not be judged.
         case unchecked
+        /// A quality figure is over the threshold an operator set (`QualityThresholds`).
+        case quality
     }
 
     /// The dataset it is about.
@@ -37,7 +39,8 @@ public struct HealthProblem: Sendable, Codable, Hashable, CustomStringConvertibl
 }
 
 /// Judges a dataset's status for alerting (`status --check`): behind, stale, stopped, late,
-/// re-uploaded, or unchecked when the source could not be listed.
+/// re-uploaded, unchecked when the source could not be listed, and quality figures over their
+/// thresholds (`HealthCheck+Quality.swift`).
 ///
 /// Pure: the status (with the source listed and the runs read) and the moment are inputs.
 /// It never claims what it could not check: without a listing, only a stop (which the run log
@@ -47,11 +50,15 @@ public struct HealthCheck: Sendable {
     public var maxAge: TimeInterval
     /// When exports are expected, so nights and the gap before the first export are quiet.
     public var schedule: ExportSchedule
+    /// The limits on the quality figures (all unset by default).
+    public var quality: QualityThresholds
 
     /// A check; the defaults are `SettingDefaults`' (those of `status --check`).
-    public init(maxAge: TimeInterval = SettingDefaults.statusMaxAge, schedule: ExportSchedule = .upstream) {
+    public init(maxAge: TimeInterval = SettingDefaults.statusMaxAge, schedule: ExportSchedule = .upstream,
+                quality: QualityThresholds = QualityThresholds()) {
         self.maxAge = maxAge
         self.schedule = schedule
+        self.quality = quality
     }
 
     /// The dataset's problems at `now`; empty when healthy.
@@ -67,7 +74,8 @@ public struct HealthCheck: Sendable {
             out.append(HealthProblem(dataset: s.dataset, kind: .unchecked, message: Sentences.join(
                 "the source could not be listed, so waiting, late and overdue files were not judged: \(s.sourceNote ?? "no source configured")",
                 "Check the source settings and that it is reachable")))
-            return out
+            // Quality comes from the store alone, so it is judged without a listing.
+            return out + qualityProblems(s, now: now)
         }
         let overdue = pending.compactMap { ChangeKey($0) }.filter { now.timeIntervalSince($0.exportedAt) > maxAge }
         if let oldest = overdue.min(by: { $0 < $1 }) {
@@ -90,11 +98,12 @@ public struct HealthCheck: Sendable {
                 "the newest export applied is from \(EAT.label($0)) (\(age(now.timeIntervalSince($0))) old); the export of \(EAT.label(expected)) should be in by now and no file is waiting. Check that the upstream export is writing to the bucket."
             } ?? "nothing was ever applied and no file is waiting. Check the bucket settings and the upstream export, or seed the dataset (see the runbook)."))
         }
+        out += qualityProblems(s, now: now)
         return out
     }
 
-    /// `45 min`, `3 h 20 min`, `2 d 4 h`.
-    static func age(_ seconds: TimeInterval) -> String {
+    /// `45 min`, `3 h 20 min`, `2 d 4 h`: an age as the problems and `status` write it.
+    public static func age(_ seconds: TimeInterval) -> String {
         let m = Int(seconds / 60)
         if m < 120 { return "\(m) min" }
         if m < 48 * 60 { return "\(m / 60) h \(m % 60) min" }

@@ -5,7 +5,7 @@ public enum HealthVerdict: String, Sendable, Codable, Hashable {
     case healthy
     /// The source could not be listed: nothing about waiting files is known.
     case unchecked
-    /// Behind, stale, late or re-uploaded files.
+    /// Behind, stale, late or re-uploaded files, or a quality figure over its threshold.
     case unhealthy
     /// A data error stopped a dataset.
     case stopped

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Assembles "are we current?" for datasets: what the store knows, the recorded runs and the
+/// Assembles "are we current?" and "is what we loaded any good?" for datasets: what the store
+/// knows (with the quality figures, their content lag measured now), the recorded runs and the
 /// lock holder, what the source still holds (pending and late files, by the drain's own
 /// rules), the problems and the verdict. `fleettickets status` prints its report; an embedding
 /// service answers a health endpoint from it.
@@ -60,6 +61,7 @@ public struct StatusReader: Sendable {
             case .listing(let source): await status.inspect(source, dataset: dataset, store: store)
             case .unavailable(let reason): status.sourceNote = reason
             }
+            status.quality = status.quality?.measured(at: now)
             let problems = check.problems(status, now: now)
             status.problems = problems
             status.verdict = HealthVerdict(problems: problems)

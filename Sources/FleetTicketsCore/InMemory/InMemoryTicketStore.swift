@@ -198,6 +198,7 @@ extension InMemoryTicketStore: TicketStoreStatus {
         s.closed = s.tickets - s.open
         let sources = state.withLock { $0.geoSources[dataset.name] ?? [:] }
         s.geoSources = sources.values.reduce(into: [:]) { $0[$1, default: 0] += 1 }
+        s.quality = quality(of: dataset)
         return s
     }
 }

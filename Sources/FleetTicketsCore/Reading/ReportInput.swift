@@ -19,13 +19,17 @@ public struct ReportInput: Sendable, Hashable {
     public var map: ReportMap
     /// Set when the range holds none of the newest data (see ``ReportRangeChoice``).
     public var notice: ReportRangeNotice?
+    /// The quality figures by dataset name, their content lag measured at `generatedAt`;
+    /// empty when the loader reads none (the page then has no quality section).
+    public var quality: [String: DatasetQuality]
 
     /// A report's values, as a loader or a test assembles them.
     public init(
         range: ReportRange, generatedAt: Date, headlines: [HeadlineFigures], trends: [TrendReport],
-        teams: [TeamClosureReport], map: ReportMap, notice: ReportRangeNotice? = nil
+        teams: [TeamClosureReport], map: ReportMap, notice: ReportRangeNotice? = nil, quality: [String: DatasetQuality] = [:]
     ) {
         self.notice = notice
+        self.quality = quality
         self.range = range
         self.generatedAt = generatedAt
         self.headlines = headlines

@@ -1,14 +1,15 @@
-import FleetTicketsTesting
 import Foundation
 
 /// Headless Chromium (Debian's `chromium` package) driven from the command line: the rendered
-/// DOM of a page and a screenshot of it.
-struct HeadlessChromium {
-    let executable: URL
+/// DOM of a page and a screenshot of it, for the suites that check the report in a browser.
+/// Each call runs its own Chromium process with its own profile, so calls may run at once.
+public struct HeadlessChromium: Sendable {
+    /// The browser's executable.
+    public let executable: URL
 
     /// `FLEETTICKETS_CHROMIUM`, else the first of `chromium`, `chromium-browser`, `google-chrome`
     /// on the PATH; nil when there is none.
-    static func find() -> HeadlessChromium? {
+    public static func find() -> HeadlessChromium? {
         let environment = ProcessInfo.processInfo.environment
         if let path = environment["FLEETTICKETS_CHROMIUM"], FileManager.default.isExecutableFile(atPath: path) {
             return HeadlessChromium(executable: URL(fileURLWithPath: path))
@@ -22,17 +23,19 @@ struct HeadlessChromium {
         return nil
     }
 
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+    /// Chromium exited with an error or wrote no screenshot.
+    public struct Failure: Error, CustomStringConvertible {
+        /// What failed.
+        public var description: String
     }
 
     /// The DOM after Chromium has parsed and laid out `page` (`--dump-dom`).
-    func renderedDOM(of page: URL) async throws -> String {
+    public func renderedDOM(of page: URL) async throws -> String {
         try await run(["--dump-dom", page.absoluteString])
     }
 
     /// Saves a PNG of the page's first `height` pixels at `width`.
-    func screenshot(of page: URL, to png: URL, width: Int = 1280, height: Int) async throws {
+    public func screenshot(of page: URL, to png: URL, width: Int = 1280, height: Int) async throws {
         try? FileManager.default.removeItem(at: png)
         _ = try await run(["--screenshot=\(png.path)", "--window-size=\(width),\(height)", "--hide-scrollbars", page.absoluteString])
         guard FileManager.default.fileExists(atPath: png.path) else {
