@@ -9,6 +9,8 @@
 -- field as jsonb_build_object does (text to string, numbers to numbers, jsonb as is, NULL to
 -- null), and jsonb orders an object's keys itself, so the value is the one 30 returned.
 -- The types are the JSON shape of the payload: a key added to the JSON is a field added here.
+-- Their fields are declared in jsonb's key order (shorter keys first, then bytewise): jsonb
+-- sorts each object's keys as it builds it, and finds them sorted in one pass.
 -- Only types and a function change: no table is touched.
 
 CREATE TYPE reporting.dashboard_open_properties AS (

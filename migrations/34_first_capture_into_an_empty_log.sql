@@ -5,7 +5,7 @@
 --     that kept no history, a new database) writes them in one INSERT … SELECT from the ticket
 --     table. 28 found them first (an array of every closed ticket), then wrote them by looking
 --     each one up again by primary key, with ON CONFLICT: at a million closures the lookups
---     and the speculative insertion were three quarters of the capture's time.
+--     and the speculative insertion were more than half of the capture's time.
 --   - Captures take turns on an advisory lock instead of the tickets.history_state row, and a
 --     full pass claims no pending tickets: a full pass over a million tickets takes seconds,
 --     and a writer that does not queue (its statement trigger updates that row) or an ingest
