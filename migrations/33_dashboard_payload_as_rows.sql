@@ -11,6 +11,8 @@
 -- The types are the JSON shape of the payload: a key added to the JSON is a field added here.
 -- Their fields are declared in jsonb's key order (shorter keys first, then bytewise): jsonb
 -- sorts each object's keys as it builds it, and finds them sorted in one pass.
+-- The open and closed sets are read in the features' order, so the aggregates' own sorts
+-- find their input sorted.
 -- Only types and a function change: no table is touched.
 
 CREATE TYPE reporting.dashboard_open_properties AS (
@@ -172,6 +174,8 @@ BEGIN
          WHERE s.dataset = v_dataset
            AND (v_cluster IS NULL OR lower(s.cluster) = lower(v_cluster))
            AND (v_status IS NULL OR lower(s.normalized_status) = lower(v_status))
+         -- the features' order: the aggregates below keep their own, and find their input sorted
+         ORDER BY s.hours_open DESC NULLS LAST, s.ticket_id
     ),
     closed_t AS (
         SELECT a.ticket_id, a.normalized_status, a.raw_status, a.cluster, a.region, a.location_name,
@@ -184,6 +188,7 @@ BEGIN
            AND a.is_actionable IS NOT TRUE
            AND (v_cluster IS NULL OR lower(a.cluster) = lower(v_cluster))
            AND (v_status IS NULL OR lower(a.normalized_status) = lower(v_status))
+         ORDER BY a.closed_at DESC, a.ticket_id
     ),
     per_cluster AS (
         SELECT u.cluster,

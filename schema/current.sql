@@ -258,6 +258,8 @@ BEGIN
          WHERE s.dataset = v_dataset
            AND (v_cluster IS NULL OR lower(s.cluster) = lower(v_cluster))
            AND (v_status IS NULL OR lower(s.normalized_status) = lower(v_status))
+         -- the features' order: the aggregates below keep their own, and find their input sorted
+         ORDER BY s.hours_open DESC NULLS LAST, s.ticket_id
     ),
     closed_t AS (
         SELECT a.ticket_id, a.normalized_status, a.raw_status, a.cluster, a.region, a.location_name,
@@ -270,6 +272,7 @@ BEGIN
            AND a.is_actionable IS NOT TRUE
            AND (v_cluster IS NULL OR lower(a.cluster) = lower(v_cluster))
            AND (v_status IS NULL OR lower(a.normalized_status) = lower(v_status))
+         ORDER BY a.closed_at DESC, a.ticket_id
     ),
     per_cluster AS (
         SELECT u.cluster,
