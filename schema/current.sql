@@ -43,6 +43,149 @@ CREATE EXTENSION IF NOT EXISTS postgis WITH SCHEMA public;
 COMMENT ON EXTENSION postgis IS 'PostGIS geometry and geography spatial types and functions';
 
 --
+-- Name: dashboard_closed_properties; Type: TYPE; Schema: reporting; Owner: -
+--
+
+CREATE TYPE reporting.dashboard_closed_properties AS (
+	owner text,
+	region text,
+	cluster text,
+	dataset text,
+	latitude double precision,
+	closed_at text,
+	longitude double precision,
+	ticket_id text,
+	geo_source text,
+	raw_status text,
+	sla_status text,
+	mttr_minutes integer,
+	assigned_team text,
+	location_name text,
+	normalized_status text,
+	created_at_service text
+);
+
+--
+-- Name: TYPE dashboard_closed_properties; Type: COMMENT; Schema: reporting; Owner: -
+--
+
+COMMENT ON TYPE reporting.dashboard_closed_properties IS 'the properties of a closed feature of reporting._dashboard (field names are the JSON keys; times are json_ts text)';
+
+--
+-- Name: dashboard_closed_feature; Type: TYPE; Schema: reporting; Owner: -
+--
+
+CREATE TYPE reporting.dashboard_closed_feature AS (
+	type text,
+	geometry jsonb,
+	properties reporting.dashboard_closed_properties
+);
+
+--
+-- Name: TYPE dashboard_closed_feature; Type: COMMENT; Schema: reporting; Owner: -
+--
+
+COMMENT ON TYPE reporting.dashboard_closed_feature IS 'a GeoJSON Feature of a ticket closed in the window of reporting._dashboard';
+
+--
+-- Name: dashboard_closed_features; Type: TYPE; Schema: reporting; Owner: -
+--
+
+CREATE TYPE reporting.dashboard_closed_features AS (
+	type text,
+	features reporting.dashboard_closed_feature[]
+);
+
+--
+-- Name: TYPE dashboard_closed_features; Type: COMMENT; Schema: reporting; Owner: -
+--
+
+COMMENT ON TYPE reporting.dashboard_closed_features IS 'the "closed" FeatureCollection of reporting._dashboard';
+
+--
+-- Name: dashboard_open_properties; Type: TYPE; Schema: reporting; Owner: -
+--
+
+CREATE TYPE reporting.dashboard_open_properties AS (
+	owner text,
+	region text,
+	cluster text,
+	dataset text,
+	latitude double precision,
+	longitude double precision,
+	sla_state text,
+	ticket_id text,
+	geo_source text,
+	hours_open numeric,
+	raw_status text,
+	assigned_team text,
+	first_seen_at text,
+	location_name text,
+	sla_hours_left numeric,
+	sla_clock_start text,
+	sla_clock_source text,
+	normalized_status text,
+	created_at_service text
+);
+
+--
+-- Name: TYPE dashboard_open_properties; Type: COMMENT; Schema: reporting; Owner: -
+--
+
+COMMENT ON TYPE reporting.dashboard_open_properties IS 'the properties of an open feature of reporting._dashboard (field names are the JSON keys; times are json_ts text)';
+
+--
+-- Name: dashboard_open_feature; Type: TYPE; Schema: reporting; Owner: -
+--
+
+CREATE TYPE reporting.dashboard_open_feature AS (
+	type text,
+	geometry jsonb,
+	properties reporting.dashboard_open_properties
+);
+
+--
+-- Name: TYPE dashboard_open_feature; Type: COMMENT; Schema: reporting; Owner: -
+--
+
+COMMENT ON TYPE reporting.dashboard_open_feature IS 'a GeoJSON Feature of an open ticket in reporting._dashboard';
+
+--
+-- Name: dashboard_open_features; Type: TYPE; Schema: reporting; Owner: -
+--
+
+CREATE TYPE reporting.dashboard_open_features AS (
+	type text,
+	features reporting.dashboard_open_feature[]
+);
+
+--
+-- Name: TYPE dashboard_open_features; Type: COMMENT; Schema: reporting; Owner: -
+--
+
+COMMENT ON TYPE reporting.dashboard_open_features IS 'the "open" FeatureCollection of reporting._dashboard';
+
+--
+-- Name: dashboard_payload; Type: TYPE; Schema: reporting; Owner: -
+--
+
+CREATE TYPE reporting.dashboard_payload AS (
+	open reporting.dashboard_open_features,
+	closed reporting.dashboard_closed_features,
+	"window" jsonb,
+	filters jsonb,
+	metrics jsonb,
+	freshness jsonb,
+	generated_at text
+);
+
+--
+-- Name: TYPE dashboard_payload; Type: COMMENT; Schema: reporting; Owner: -
+--
+
+COMMENT ON TYPE reporting.dashboard_payload IS 'the JSON of fn_inc_dashboard / fn_crq_dashboard as a row: to_jsonb of it is the answer';
+
+--
 -- Name: _dashboard(text, text, text, text, date, date); Type: FUNCTION; Schema: reporting; Owner: -
 --
 
@@ -115,6 +258,8 @@ BEGIN
          WHERE s.dataset = v_dataset
            AND (v_cluster IS NULL OR lower(s.cluster) = lower(v_cluster))
            AND (v_status IS NULL OR lower(s.normalized_status) = lower(v_status))
+         -- the features' order: the aggregates below keep their own, and find their input sorted
+         ORDER BY s.hours_open DESC NULLS LAST, s.ticket_id
     ),
     closed_t AS (
         SELECT a.ticket_id, a.normalized_status, a.raw_status, a.cluster, a.region, a.location_name,
@@ -127,6 +272,7 @@ BEGIN
            AND a.is_actionable IS NOT TRUE
            AND (v_cluster IS NULL OR lower(a.cluster) = lower(v_cluster))
            AND (v_status IS NULL OR lower(a.normalized_status) = lower(v_status))
+         ORDER BY a.closed_at DESC, a.ticket_id
     ),
     per_cluster AS (
         SELECT u.cluster,
@@ -145,72 +291,38 @@ BEGIN
                ) u
          GROUP BY u.cluster
     )
-    SELECT json_build_object(
-        'window', jsonb_build_object(
+    -- The fields in the order of the types above (jsonb key order, see the header).
+    SELECT to_jsonb(ROW(
+        ROW('FeatureCollection', coalesce((
+            SELECT array_agg(ROW('Feature', tickets.geom_json(o.geom),
+                       ROW(o.owner, o.region, o.cluster, v_dataset, o.latitude, o.longitude, o.sla_state,
+                           o.ticket_id, o.geo_source, o.hours_open, o.raw_status, o.assigned_team,
+                           tickets.json_ts(o.first_seen_at), o.location_name, o.sla_hours_left,
+                           tickets.json_ts(o.sla_clock_start), o.sla_clock_source, o.normalized_status,
+                           tickets.json_ts(o.created_at_service)
+                       )::reporting.dashboard_open_properties)::reporting.dashboard_open_feature
+                       ORDER BY o.hours_open DESC NULLS LAST, o.ticket_id)
+              FROM open_t o
+             WHERE o.geom IS NOT NULL), '{}'))::reporting.dashboard_open_features,
+        ROW('FeatureCollection', coalesce((
+            SELECT array_agg(ROW('Feature', tickets.geom_json(c.geom),
+                       ROW(c.owner, c.region, c.cluster, v_dataset, c.latitude, tickets.json_ts(c.closed_at),
+                           c.longitude, c.ticket_id, c.geo_source, c.raw_status, c.sla_status, c.mttr,
+                           c.assigned_team, c.location_name, c.normalized_status,
+                           tickets.json_ts(c.created_at_service)
+                       )::reporting.dashboard_closed_properties)::reporting.dashboard_closed_feature
+                       ORDER BY c.closed_at DESC, c.ticket_id)
+              FROM closed_t c
+             WHERE c.geom IS NOT NULL), '{}'))::reporting.dashboard_closed_features,
+        jsonb_build_object(
             'name', v_window,
             'from', v_from,           -- jsonb renders dates as ISO YYYY-MM-DD
             'to', v_to,
             'from_ts', tickets.json_ts(v_from_ts),
             'to_ts', tickets.json_ts(v_to_ts),
             'timezone', 'Africa/Nairobi'),
-        'filters', jsonb_build_object('cluster', v_cluster, 'status', v_status),
-        'generated_at', tickets.json_ts(now()),
-        'open', json_build_object(
-            'type', 'FeatureCollection',
-            'features', coalesce((
-                SELECT json_agg(json_build_object(
-                           'type', 'Feature',
-                           'geometry', tickets.geom_json(o.geom),
-                           'properties', json_build_object(
-                               'dataset', v_dataset,
-                               'ticket_id', o.ticket_id,
-                               'normalized_status', o.normalized_status,
-                               'raw_status', o.raw_status,
-                               'cluster', o.cluster,
-                               'region', o.region,
-                               'location_name', o.location_name,
-                               'assigned_team', o.assigned_team,
-                               'owner', o.owner,
-                               'created_at_service', tickets.json_ts(o.created_at_service),
-                               'first_seen_at', tickets.json_ts(o.first_seen_at),
-                               'sla_clock_start', tickets.json_ts(o.sla_clock_start),
-                               'sla_clock_source', o.sla_clock_source,
-                               'hours_open', o.hours_open,
-                               'sla_state', o.sla_state,
-                               'sla_hours_left', o.sla_hours_left,
-                               'latitude', o.latitude,
-                               'longitude', o.longitude,
-                               'geo_source', o.geo_source))
-                       ORDER BY o.hours_open DESC NULLS LAST, o.ticket_id)
-                  FROM open_t o
-                 WHERE o.geom IS NOT NULL), '[]'::json)),
-        'closed', json_build_object(
-            'type', 'FeatureCollection',
-            'features', coalesce((
-                SELECT json_agg(json_build_object(
-                           'type', 'Feature',
-                           'geometry', tickets.geom_json(c.geom),
-                           'properties', json_build_object(
-                               'dataset', v_dataset,
-                               'ticket_id', c.ticket_id,
-                               'normalized_status', c.normalized_status,
-                               'raw_status', c.raw_status,
-                               'cluster', c.cluster,
-                               'region', c.region,
-                               'location_name', c.location_name,
-                               'assigned_team', c.assigned_team,
-                               'owner', c.owner,
-                               'created_at_service', tickets.json_ts(c.created_at_service),
-                               'closed_at', tickets.json_ts(c.closed_at),
-                               'mttr_minutes', c.mttr,
-                               'sla_status', c.sla_status,
-                               'latitude', c.latitude,
-                               'longitude', c.longitude,
-                               'geo_source', c.geo_source))
-                       ORDER BY c.closed_at DESC, c.ticket_id)
-                  FROM closed_t c
-                 WHERE c.geom IS NOT NULL), '[]'::json)),
-        'metrics', (
+        jsonb_build_object('cluster', v_cluster, 'status', v_status),
+        (
             SELECT jsonb_build_object(
                        'open_total', o.total,
                        'open_breached', o.breached,
@@ -243,10 +355,12 @@ BEGIN
                            count(*) FILTER (WHERE lower(sla_status) = 'compliant') AS compliant,
                            count(*) FILTER (WHERE lower(sla_status) = 'breached') AS breached
                       FROM closed_t) c),
-        'freshness', (SELECT m.metadata || jsonb_build_object('dataset', m.dataset,
-                                                              'updated_at', tickets.json_ts(m.updated_at))
-                        FROM tickets.import_meta m
-                       WHERE m.dataset = v_dataset))::jsonb
+        (SELECT m.metadata || jsonb_build_object('dataset', m.dataset,
+                                                 'updated_at', tickets.json_ts(m.updated_at))
+           FROM tickets.import_meta m
+          WHERE m.dataset = v_dataset),
+        tickets.json_ts(now())
+        )::reporting.dashboard_payload)
       INTO result;
 
     RETURN result;
@@ -1268,6 +1382,7 @@ DECLARE
     v_day_start timestamptz := tickets.eat_day_start(v_today);
     v_day_end   timestamptz := tickets.eat_day_start(v_today + 1);
     v_full      boolean;
+    v_state     xid;
     v_pending   text[];
     v_new       integer;
     v_reopened  integer;
@@ -1275,13 +1390,23 @@ DECLARE
     v_closed    timestamptz[];
     snap        tickets.inc_daily_snapshot%ROWTYPE;
 BEGIN
-    -- Row lock: two captures of one dataset at once take turns.
-    SELECT s.full_pass_due INTO v_full FROM tickets.history_state s WHERE s.dataset = v_dataset FOR UPDATE;
+    -- Captures of a dataset take turns: a transaction-level advisory lock (the two-key form,
+    -- apart from the ingest's one-key locks), which no writer takes.
+    PERFORM pg_advisory_xact_lock(hashtext('tickets.capture_history'), hashtext(v_dataset));
+    -- Read without a row lock; the version read tells, at the end, whether a writer asked for
+    -- another full pass meanwhile.
+    SELECT s.full_pass_due, s.xmin INTO v_full, v_state FROM tickets.history_state s WHERE s.dataset = v_dataset;
     v_full := coalesce(v_full, true);
-    WITH claimed AS (
-        DELETE FROM tickets.history_pending p WHERE p.dataset = v_dataset RETURNING p.ticket_id
-    )
-    SELECT coalesce(array_agg(c.ticket_id), '{}') INTO v_pending FROM claimed c;
+    -- A full pass reads every ticket, so it claims nothing: the pending tickets stay for the next
+    -- capture, which finds them logged already, and a writer queueing one of them again never
+    -- waits for the pass (a claimed row stays locked until the capture commits).
+    v_pending := '{}';
+    IF NOT v_full THEN
+        WITH claimed AS (
+            DELETE FROM tickets.history_pending p WHERE p.dataset = v_dataset RETURNING p.ticket_id
+        )
+        SELECT coalesce(array_agg(c.ticket_id), '{}') INTO v_pending FROM claimed c;
+    END IF;
 
     -- Reopenings first: the closures logged below are observed now, so they cannot be reopened yet.
     UPDATE tickets.closure_events e
@@ -1296,46 +1421,64 @@ BEGIN
        AND e.observed_at < v_now;
     GET DIAGNOSTICS v_reopened = ROW_COUNT;
 
-    -- New closures are found first and written second (see 20: one statement reading and
-    -- writing the log could rescan its own new rows).
-    IF v_full THEN
-        SELECT coalesce(array_agg(a.ticket_id), '{}'), coalesce(array_agg(a.closed_at), '{}')
-          INTO v_ids, v_closed
+    IF v_full AND NOT EXISTS (SELECT 1 FROM tickets.closure_events e WHERE e.dataset = v_dataset) THEN
+        -- Nothing of this dataset is logged yet (a takeover, or the first capture ever): every
+        -- closed ticket is a new closure, written straight from the table in one pass. No
+        -- ON CONFLICT: no row can conflict, since the log holds none of this dataset and
+        -- captures of a dataset take turns (the history_state row lock above); speculative
+        -- insertion cost more than the insert itself at a million closures.
+        INSERT INTO tickets.closure_events
+               (dataset, ticket_id, closed_at, observed_at, normalized_status, cluster, assigned_team, owner,
+                mttr_minutes, sla_status, sla_clock_start)
+        SELECT v_dataset, a.ticket_id, a.closed_at, v_now, a.normalized_status, a.cluster, a.assigned_team, a.owner,
+               a.mttr, a.sla_status, coalesce(a.created_at_service, a.first_seen_at)
           FROM tickets.all_tickets a
          WHERE a.dataset = v_dataset
            AND a.is_actionable IS NOT TRUE
-           AND a.closed_at IS NOT NULL
-           AND NOT EXISTS (SELECT 1
-                             FROM tickets.closure_events e
-                            WHERE e.dataset = v_dataset
-                              AND e.ticket_id = a.ticket_id
-                              AND e.closed_at = a.closed_at);
+           AND a.closed_at IS NOT NULL;
+        GET DIAGNOSTICS v_new = ROW_COUNT;
     ELSE
-        -- "= ANY (array)" rather than a join to unnest(array): the planner then knows how
-        -- many tickets there are and probes the log's index for each, where it otherwise
-        -- hashed the whole log.
-        SELECT coalesce(array_agg(a.ticket_id), '{}'), coalesce(array_agg(a.closed_at), '{}')
-          INTO v_ids, v_closed
-          FROM tickets.all_tickets a
-         WHERE a.dataset = v_dataset
-           AND a.ticket_id = ANY (v_pending)
-           AND a.is_actionable IS NOT TRUE
-           AND a.closed_at IS NOT NULL
-           AND NOT EXISTS (SELECT 1
-                             FROM tickets.closure_events e
-                            WHERE e.dataset = v_dataset
-                              AND e.ticket_id = a.ticket_id
-                              AND e.closed_at = a.closed_at);
+        -- New closures are found first and written second (see 20: one statement reading and
+        -- writing the log could rescan its own new rows).
+        IF v_full THEN
+            SELECT coalesce(array_agg(a.ticket_id), '{}'), coalesce(array_agg(a.closed_at), '{}')
+              INTO v_ids, v_closed
+              FROM tickets.all_tickets a
+             WHERE a.dataset = v_dataset
+               AND a.is_actionable IS NOT TRUE
+               AND a.closed_at IS NOT NULL
+               AND NOT EXISTS (SELECT 1
+                                 FROM tickets.closure_events e
+                                WHERE e.dataset = v_dataset
+                                  AND e.ticket_id = a.ticket_id
+                                  AND e.closed_at = a.closed_at);
+        ELSE
+            -- "= ANY (array)" rather than a join to unnest(array): the planner then knows how
+            -- many tickets there are and probes the log's index for each, where it otherwise
+            -- hashed the whole log.
+            SELECT coalesce(array_agg(a.ticket_id), '{}'), coalesce(array_agg(a.closed_at), '{}')
+              INTO v_ids, v_closed
+              FROM tickets.all_tickets a
+             WHERE a.dataset = v_dataset
+               AND a.ticket_id = ANY (v_pending)
+               AND a.is_actionable IS NOT TRUE
+               AND a.closed_at IS NOT NULL
+               AND NOT EXISTS (SELECT 1
+                                 FROM tickets.closure_events e
+                                WHERE e.dataset = v_dataset
+                                  AND e.ticket_id = a.ticket_id
+                                  AND e.closed_at = a.closed_at);
+        END IF;
+        INSERT INTO tickets.closure_events
+               (dataset, ticket_id, closed_at, observed_at, normalized_status, cluster, assigned_team, owner,
+                mttr_minutes, sla_status, sla_clock_start)
+        SELECT v_dataset, a.ticket_id, a.closed_at, v_now, a.normalized_status, a.cluster, a.assigned_team, a.owner,
+               a.mttr, a.sla_status, coalesce(a.created_at_service, a.first_seen_at)
+          FROM unnest(v_ids, v_closed) AS k(ticket_id, closed_at)
+          JOIN tickets.all_tickets a ON a.dataset = v_dataset AND a.ticket_id = k.ticket_id
+        ON CONFLICT DO NOTHING;
+        GET DIAGNOSTICS v_new = ROW_COUNT;
     END IF;
-    INSERT INTO tickets.closure_events
-           (dataset, ticket_id, closed_at, observed_at, normalized_status, cluster, assigned_team, owner,
-            mttr_minutes, sla_status, sla_clock_start)
-    SELECT v_dataset, a.ticket_id, a.closed_at, v_now, a.normalized_status, a.cluster, a.assigned_team, a.owner,
-           a.mttr, a.sla_status, coalesce(a.created_at_service, a.first_seen_at)
-      FROM unnest(v_ids, v_closed) AS k(ticket_id, closed_at)
-      JOIN tickets.all_tickets a ON a.dataset = v_dataset AND a.ticket_id = k.ticket_id
-    ON CONFLICT DO NOTHING;
-    GET DIAGNOSTICS v_new = ROW_COUNT;
 
     -- A large first capture leaves the planner believing the log is nearly empty until
     -- autovacuum comes by (see 20).
@@ -1343,7 +1486,11 @@ BEGIN
         ANALYZE tickets.closure_events;
     END IF;
     IF v_full THEN
-        UPDATE tickets.history_state s SET full_pass_due = false WHERE s.dataset = v_dataset;
+        -- Cleared only if the row is the version read above: a writer that does not queue
+        -- updates it (see 28), so a write during the pass, seen by it or not, leaves the next
+        -- pass due. A writer still open holds the row; the update waits for it and then finds
+        -- a newer version (or, after a rollback, the one read).
+        UPDATE tickets.history_state s SET full_pass_due = false WHERE s.dataset = v_dataset AND s.xmin = v_state;
     END IF;
 
     DELETE FROM tickets.daily_backlog d WHERE d.dataset = v_dataset AND d.snapshot_date = v_today;

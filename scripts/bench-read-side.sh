@@ -8,13 +8,16 @@
 #                  `fleettickets report --dataset inc` (release CLI, wall time, median of 3)
 #   per run        capture_history() after a run that changed RUN_TICKETS tickets
 #   upgrade        migrations 27+ applied to the populated database (built at 26), then the
-#                  first capture after them
+#                  first capture after them; and a takeover's first capture into an empty
+#                  closure log with the current definitions (in a transaction rolled back)
 #   write side     `fleettickets ingest inc --apply` (release CLI, wall time) of one simulated
 #                  day (45 change files) into an empty database and into each populated one
 # Each figure is the median of 5 timed calls inside the server (clock_timestamp()) after one
 # warm-up call; growth = large / small. The floor is building the JSON of the open features
-# from typed columns alone. With BASE=1 every database stays at migration 26 (the figures
-# before the read-side migrations), so the script prints "before" and "after" alike.
+# from typed columns alone, as json cast to jsonb, and again as rows turned into jsonb at once
+# (scripts/bench-read-side/floor.sql; the script checks both give the same jsonb). With BASE=1
+# every database stays at migration 26 (the figures before the read-side migrations), so the
+# script prints "before" and "after" alike.
 #   scripts/bench-read-side.sh [SMALL [LARGE]]   (default 100000 1000000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -55,6 +58,8 @@ build() {
     q "$db" "CREATE FUNCTION public.bench_ms(q text) RETURNS numeric LANGUAGE plpgsql AS \$\$
              DECLARE t timestamptz := clock_timestamp();
              BEGIN EXECUTE q; RETURN round(extract(epoch FROM clock_timestamp() - t) * 1000, 1); END \$\$" >/dev/null
+    psql -X -q -v ON_ERROR_STOP=1 -d "$server/$db" -f scripts/bench-read-side/floor.sql >/dev/null
+    [[ "$(q "$db" "SELECT ($floor_sql) = public.bench_floor_rows()")" == t ]] || { say "$db: the two floors differ"; exit 1; }
     q "$db" "VACUUM ANALYZE" >/dev/null
     say "$db: first captures (empty log)"
     result[first_capture,$size]="$(ms "$db" "SELECT tickets.capture_history()")"
@@ -69,6 +74,15 @@ build() {
         result[capture_after_upgrade,$size]="$(ms "$db" "SELECT tickets.capture_history()")"
         ms "$db" "SELECT tickets.capture_crq_history()" >/dev/null
         q "$db" "VACUUM ANALYZE" >/dev/null
+        say "$db: a takeover's first capture (empty log, current definitions, rolled back)"
+        result[capture_empty_log,$size]="$(psql -X -qAt -v ON_ERROR_STOP=1 -d "$server/$db" <<'SQL'
+BEGIN;
+TRUNCATE tickets.closure_events;
+UPDATE tickets.history_state SET full_pass_due = true;
+SELECT public.bench_ms('SELECT tickets.capture_history()');
+ROLLBACK;
+SQL
+)"
     fi
 }
 
@@ -130,6 +144,7 @@ add "live: inc_open_sla (all rows)" "SELECT * FROM tickets.inc_open_sla"
 add "live: crq_open_sla (all rows)" "SELECT * FROM tickets.crq_open_sla"
 add "live: fn_dispatch_nearest(…, 10)" "SELECT reporting.fn_dispatch_nearest(-1.2, 36.8, 10)"
 add "floor: JSON of the open features" "$floor_sql"
+add "floor: the same as rows, to_jsonb once" "SELECT public.bench_floor_rows()"
 add "win: fn_inc_dashboard(last_30_days)" "SELECT reporting.fn_inc_dashboard(NULL, NULL, 'last_30_days')"
 add "win: fn_crq_dashboard(last_7_days)" "SELECT reporting.fn_crq_dashboard(NULL, NULL, 'last_7_days')"
 add "win: fn_trends inc 90 d, day" "SELECT reporting.fn_trends('inc', tickets.eat_today() - 89, tickets.eat_today(), 'day', 'none')"
@@ -176,4 +191,5 @@ row "  the same into an empty db; large/empty" "${result[ingest_empty]}" "${resu
 if [[ "$BASE" != 1 ]]; then
     row "upgrade: migrations 27+ on the populated db" "${result[upgrade,$SMALL]}" "${result[upgrade,$LARGE]}"
     row "first capture_history() after the upgrade" "${result[capture_after_upgrade,$SMALL]}" "${result[capture_after_upgrade,$LARGE]}"
+    row "first capture_history() into an empty log" "${result[capture_empty_log,$SMALL]}" "${result[capture_empty_log,$LARGE]}"
 fi

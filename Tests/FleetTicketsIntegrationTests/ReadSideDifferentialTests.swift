@@ -41,7 +41,9 @@ struct ReadSideDifferentialTests {
         _ = try MigrationRunner(url: url, logger: Integration.logger).run()
         try compareReads(sql, "after the upgrade")
 
-        // After the upgrade: the first capture (full pass), then captures over changed days.
+        // After the upgrade: a takeover's first captures (rolled back), the first capture (full
+        // pass over the log the old captures kept), then captures over changed days.
+        try compareCapturesIntoAnEmptyLog(sql, at: "ft_gen.evening(5)")
         try compareCaptures(sql, at: "ft_gen.evening(5)", "the first capture after the upgrade")
         for day in [4, 3, 2] {
             try sql.simpleQuery("SELECT ft_gen.state_at(ft_gen.evening(\(day)))", purpose: "change tickets for day -\(day)")
@@ -115,23 +117,42 @@ struct ReadSideDifferentialTests {
 
     /// Both datasets' captures at `at` (an SQL expression), old then new on the same state.
     private func compareCaptures(_ sql: PostgresConnection, at: String, _ stage: String) throws {
+        try sql.simpleQuery("BEGIN", purpose: "open the comparison")
+        try compareCapturesInTransaction(sql, at: at, stage)
+        try sql.simpleQuery("COMMIT", purpose: "keep the new captures")
+        let pending = try sql.scalar("SELECT count(*) FROM tickets.history_pending", purpose: "count pending tickets")
+        #expect(pending == "0", "\(stage): every written ticket was claimed")
+    }
+
+    /// A takeover by a tool that kept no history: the log emptied and a full pass due, then both
+    /// datasets' first captures (INC into an empty log, CRQ into one holding INC's closures);
+    /// rolled back afterwards, so the later stages see the history as it was.
+    private func compareCapturesIntoAnEmptyLog(_ sql: PostgresConnection, at: String) throws {
+        try sql.simpleQuery("BEGIN; DELETE FROM tickets.closure_events; UPDATE tickets.history_state SET full_pass_due = true",
+                            purpose: "empty the closure log")
+        try compareCapturesInTransaction(sql, at: at, "the first capture into an empty log")
+        let logged = try sql.scalar("SELECT count(DISTINCT dataset) FROM tickets.closure_events", purpose: "count logged datasets")
+        #expect(logged == "2", "the first captures logged the closures of both datasets")
+        try sql.simpleQuery("ROLLBACK", purpose: "restore the closure log")
+    }
+
+    /// Inside an open transaction: each dataset's capture, old then new on the same state (a
+    /// savepoint undoes the old one); the new one stays.
+    private func compareCapturesInTransaction(_ sql: PostgresConnection, at: String, _ stage: String) throws {
         for (ds, wrapper) in [("inc", "capture_history()"), ("crq", "capture_crq_history()")] {
             let capture = at == "NULL" ? wrapper : "capture_history('\(ds)', \(at))"
-            try sql.simpleQuery("BEGIN; SAVEPOINT before_capture", purpose: "open the comparison")
+            try sql.simpleQuery("SAVEPOINT before_capture", purpose: "mark the state before the capture")
             // The history is read by a statement of its own: one statement sees one snapshot.
             let old = try sql.scalar("SELECT ft_old.\(capture)::text", purpose: "capture with the old definition")
             let oldHistory = try sql.scalar("SELECT ft_gen.history()::text", purpose: "read the history")
             try sql.simpleQuery("ROLLBACK TO SAVEPOINT before_capture", purpose: "undo the old capture")
             let new = try sql.scalar("SELECT tickets.\(capture)::text", purpose: "capture with the new definition")
             let newHistory = try sql.scalar("SELECT ft_gen.history()::text", purpose: "read the history")
-            try sql.simpleQuery("COMMIT", purpose: "keep the new capture")
             #expect(new == old, "\(stage): \(ds) capture summary\n old: \(old ?? "")\n new: \(new ?? "")")
             let sameHistory = newHistory == oldHistory   // not in #expect: it would print both histories
             #expect(sameHistory, "\(stage): \(ds) history after the capture differs")
             #expect(newHistory?.contains("\"ticket_id\"") == true, "\(stage): the history is not empty")
         }
-        let pending = try sql.scalar("SELECT count(*) FROM tickets.history_pending", purpose: "count pending tickets")
-        #expect(pending == "0", "\(stage): every written ticket was claimed")
     }
 
     /// One INC change file through the product's ingest (its hook not run): two open tickets
