@@ -108,7 +108,7 @@ struct WorkerProcessTests {
         }
         #expect(result.status == 0, "\(result.stderr)")
         let said = messages(result)
-        let asked = try #require(said.firstIndex(of: "stop requested; finishing the file in flight"), "\(said)")
+        let asked = try #require(said.firstIndex(of: "graceful shutdown: finishing the file in flight"), "\(said)")
         #expect(said[asked...].contains("applied") && said.last == "worker stopped", "stopped after finishing the file: \(said)")
         // The file in flight was finished, committed and archived; the next one left alone.
         #expect(try count(url, "SELECT count(*) FROM tickets.ingest_ledger WHERE key = $1", [baseline.key]) == 1)
