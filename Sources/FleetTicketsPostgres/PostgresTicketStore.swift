@@ -7,7 +7,7 @@ import Logging
 /// Safe to share between many tasks: it borrows libpq connections from a
 /// `PostgresConnectionPool` (its own, or one shared with the readers), gives each call a
 /// connection of its own for its duration, and runs every blocking libpq call on the pool's
-/// dispatch queue, never on Swift's cooperative threads. Calls made inside
+/// own threads, never on Swift's cooperative threads. Calls made inside
 /// `withExclusiveAccess` (on that task and its child tasks) use the connection that holds the
 /// dataset lock, one call at a time, so the lock and the writes it guards share a session: if
 /// that session dies, the lock goes and the write fails with it.

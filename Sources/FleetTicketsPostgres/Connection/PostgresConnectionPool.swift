@@ -1,5 +1,4 @@
 import CoreMetrics
-import Dispatch
 import Logging
 import Synchronization
 
@@ -7,9 +6,9 @@ import Synchronization
 /// store and every reader of a process.
 ///
 /// A libpq connection is blocking and not thread-safe. The pool hands each connection to one
-/// caller at a time, and runs the caller's blocking work (connecting included) on a dispatch
-/// queue of its own, never on Swift's cooperative thread pool, whose few threads a slow query
-/// or an unreachable server would otherwise stall. A caller that finds every connection busy
+/// caller at a time, and runs the caller's blocking work (connecting included) on threads of
+/// its own (one per connection at most), never on Swift's cooperative thread pool, whose few
+/// threads a slow query or an unreachable server would otherwise stall. A caller that finds every connection busy
 /// waits (suspended, not blocking) for the next one released. A connection whose server went
 /// away is dropped and a new one opened on the next checkout, so a pool outlives a database
 /// restart.
@@ -53,7 +52,7 @@ public final class PostgresConnectionPool: Sendable {
     private let gauges: Gauges
     private let state: Mutex<State>
     /// Where blocking libpq calls run: off the cooperative pool, at most `maxConnections` at once.
-    private let queue = DispatchQueue(label: "fleettickets.postgres.pool", attributes: .concurrent)
+    private let threads: BlockingThreads
 
     /// A pool of at most `maxConnections` connections to `url` (a libpq URI or keyword string; its password
     /// never reaches logs or errors), opened when calls first need them: this never blocks and
@@ -74,11 +73,12 @@ public final class PostgresConnectionPool: Sendable {
         self.name = name
         self.logger = logger
         self.gauges = Gauges(pool: name, factory: metrics)
+        self.threads = BlockingThreads(limit: maxConnections, name: "fleettickets.postgres.\(name)")
         self.state = Mutex(State(endpoint: PostgresURL(url)?.endpoint ?? "the configured server"))
         gauges.record(state.withLock { $0.statistics(maxConnections: maxConnections) })
     }
 
-    /// A pool with one connection opened now, off the cooperative thread pool, so a bad URL or
+    /// A pool with one connection opened now, on the pool's own threads, so a bad URL or
     /// an unreachable server fails here (after at most `connect_timeout` seconds, 10 unless the
     /// URL sets one) while other tasks go on. The rest open as calls need them; see
     /// `init(url:maxConnections:applicationName:name:metrics:logger:)` for the parameters.
@@ -137,6 +137,7 @@ public final class PostgresConnectionPool: Sendable {
         }
         idle.forEach { $0.close() }
         waiters.forEach { $0.resume() }
+        threads.stop()
     }
 
     /// Runs `body` with a connection of its own, off the cooperative pool.
@@ -148,11 +149,7 @@ public final class PostgresConnectionPool: Sendable {
         _ body: @escaping @Sendable (PostgresConnection) throws -> T
     ) async throws -> T {
         let conn = try await checkOut(file: file, line: line)
-        let result: Result<T, any Error> = await withCheckedContinuation { continuation in
-            queue.async {
-                continuation.resume(returning: Result { try body(conn) })
-            }
-        }
+        let result = await threads.result { try body(conn) }
         checkIn(conn)
         return try result.get()
     }
@@ -165,7 +162,7 @@ public final class PostgresConnectionPool: Sendable {
         file: String = #fileID, line: Int = #line,
         _ body: (PostgresSession) async throws -> T
     ) async throws -> T {
-        let session = PostgresSession(connection: try await checkOut(file: file, line: line), queue: queue)
+        let session = PostgresSession(connection: try await checkOut(file: file, line: line), threads: threads)
         let result: Result<T, any Error>
         do { result = .success(try await body(session)) } catch { result = .failure(error) }
         await session.release()
@@ -202,9 +199,7 @@ public final class PostgresConnectionPool: Sendable {
                                     message: "the connection pool is closed", endpoint: endpoint, file: file, line: line)
             case .openNew:
                 do {
-                    return try await withCheckedThrowingContinuation { continuation in
-                        queue.async { continuation.resume(with: Result { try self.open(file: file, line: line) }) }
-                    }
+                    return try await threads.result { try self.open(file: file, line: line) }.get()
                 } catch {
                     release(slotOf: nil)
                     throw error
@@ -224,7 +219,7 @@ public final class PostgresConnectionPool: Sendable {
         }
     }
 
-    /// A new connection, named; blocking (call it on `queue` from async code).
+    /// A new connection, named; blocking (call it on `threads` from async code).
     private func open(file: String, line: Int) throws -> PostgresConnection {
         let conn = try PostgresConnection(url: url, logger: logger, file: file, line: line)
         if let applicationName { try Self.name(conn, applicationName) }

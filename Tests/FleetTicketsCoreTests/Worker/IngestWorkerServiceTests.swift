@@ -37,7 +37,7 @@ import Testing
         let source = InterruptingChangeSource(wrapping: bucket, key: large, atChunk: largeChunks / 2) {
             await holder.withLock { $0 }?.triggerGracefulShutdown()
             // The reading task is the service's: wait until the shutdown has reached it.
-            await until { Task.isShuttingDownGracefully }
+            await waitUntil { Task.isShuttingDownGracefully }
         }
         let group = group(source)
         holder.withLock { $0 = group }
@@ -59,9 +59,9 @@ import Testing
     @Test func aCancellationInTheMiddleOfALargeFileStopsAtOnceAndLeavesNothingOfIt() async throws {
         let holder = Mutex<Task<Void, any Error>?>(nil)
         let source = InterruptingChangeSource(wrapping: bucket, key: large, atChunk: largeChunks / 2) {
-            await until { holder.withLock { $0 } != nil }
+            // Cancelling the group's task reaches the worker's at once (a child task of it).
+            await waitUntil { holder.withLock { $0 } != nil }
             holder.withLock { $0 }?.cancel()
-            await until { Task.isCancelled }
         }
         let group = group(source)
         let running = Task { try await group.run() }
@@ -87,13 +87,5 @@ import Testing
         #expect(await worker.run(until: stop) == 1)
         #expect(store.tickets(of: .inc).count == Self.largeRows)
         #expect(bucket.keys.filter { $0.hasPrefix(Dataset.inc.changesPrefix) } == [next])
-    }
-}
-
-/// Polls `condition` (yielding a millisecond between tries) until it holds, for at most ten seconds.
-func until(_ condition: () -> Bool) async {
-    let deadline = ContinuousClock.now + .seconds(10)
-    while !condition() && ContinuousClock.now < deadline {
-        try? await Task.sleep(for: .milliseconds(1))
     }
 }
