@@ -10,7 +10,7 @@ import ServiceLifecycle
 ///
 /// - A graceful shutdown (the group's, or a requested `StopSignal`) is honoured between
 ///   files: the file in flight is committed and archived, the dataset lock released, and
-///   `run()` returns. While sleeping or geocoding, within one round of requests.
+///   `run()` returns. A sleep ends at once; geocoding after its current round of requests.
 /// - Cancelling the task stops at once: the file in flight is abandoned at its next batch of
 ///   rows and rolled back (nothing of it is applied or archived), the lock released, and
 ///   `run()` returns.

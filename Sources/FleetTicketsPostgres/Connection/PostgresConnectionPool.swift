@@ -130,6 +130,7 @@ public final class PostgresConnectionPool: Sendable {
     /// `PostgresError`); connections in use close when returned. Calling it twice is harmless.
     public func close() {
         let (idle, waiters) = state.withLock { state -> ([PostgresConnection], [CheckedContinuation<Void, Never>]) in
+            guard !state.closed else { return ([], []) }
             state.closed = true
             state.open -= state.idle.count
             defer { state.idle = []; state.waiters = []; gauges.record(state.statistics(maxConnections: maxConnections)) }
