@@ -18,13 +18,20 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        // The worker is a `Service` an embedding server adds to its `ServiceGroup` (docs/embedding.md).
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
+        // The connection pool's gauges; no backend is chosen by the SDK.
+        .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
         // `swift package generate-documentation` (scripts/docs.sh); a command plugin, never linked.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", exact: "1.5.0"),
     ],
     targets: [
         .target(
             name: "FleetTicketsCore",
-            dependencies: [.product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
         .systemLibrary(
             name: "CLibPQ",
@@ -38,7 +45,10 @@ let package = Package(
         ),
         .target(
             name: "FleetTicketsPostgres",
-            dependencies: ["FleetTicketsCore", "CLibPQ", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "FleetTicketsCore", "CLibPQ", .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ],
             plugins: ["EmbedMigrations"]
         ),
         .executableTarget(name: "embed-migrations"),
@@ -86,11 +96,15 @@ let package = Package(
                 "FleetTicketsReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(
             name: "FleetTicketsCoreTests",
-            dependencies: ["FleetTicketsCore", "FleetTicketsTesting"]
+            dependencies: [
+                "FleetTicketsCore", "FleetTicketsTesting",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
         .testTarget(
             name: "FleetTicketsReportTests",
@@ -106,6 +120,8 @@ let package = Package(
                 "FleetTicketsCore", "FleetTicketsTesting", "FleetTicketsPostgres", "FleetTicketsReport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
             ]
         ),
         .testTarget(

@@ -6,31 +6,40 @@ import Logging
 /// answered by the same SQL functions the dashboard calls (`reporting.fn_trends`,
 /// `reporting.fn_team_closures`), decoded into the typed values.
 ///
-/// Safe to call from many tasks at once: each call borrows a connection of a small pool and
-/// runs its query off Swift's cooperative threads.
+/// Safe to call from many tasks at once: each call borrows a connection of a pool (its own,
+/// or one shared with the store and the other readers) and runs its query off Swift's
+/// cooperative threads.
 ///
 /// ```swift
-/// let reader = PostgresAnalyticsReader(url: databaseURL)
+/// let reader = PostgresAnalyticsReader(pool: pool)  // or PostgresAnalyticsReader(url: databaseURL)
 /// let week = try await reader.trends(TrendQuery(dataset: "inc", from: "2026-06-08", to: "2026-06-14"))
 /// for point in week.points { print(point.period, point.opened, point.closed, point.backlogAtEnd ?? 0) }
 /// ```
 public final class PostgresAnalyticsReader: AnalyticsReader {
     private let pool: PostgresConnectionPool
+    /// The reader opened `pool` (`init(url:)`) and closes it; a shared one is its owner's.
+    private let ownsPool: Bool
 
     /// A reader of the database at `url` (a libpq URI; its password never reaches logs or
-    /// errors), using at most `maxConnections` connections, opened when first needed.
+    /// errors) with a pool of its own of at most `maxConnections` connections, opened when
+    /// first needed: this never blocks, a bad URL fails the first call.
     public init(
         url: String, maxConnections: Int = 2,
         logger: Logger = Logger(label: "fleettickets.analytics", factory: { _ in SwiftLogNoOpLogHandler() })
     ) {
-        pool = PostgresConnectionPool(url: url, maxConnections: maxConnections, logger: logger)
+        pool = PostgresConnectionPool(url: url, maxConnections: maxConnections, name: "analytics", logger: logger)
+        ownsPool = true
     }
 
-    /// A reader on connections someone else's pool lends (the report's, see `PostgresReportSource`).
-    package init(pool: PostgresConnectionPool) { self.pool = pool }
+    /// A reader on connections of `pool`, shared with the store and other readers; never blocks.
+    /// `close()` leaves the pool open, for its owner to close.
+    public init(pool: PostgresConnectionPool) {
+        self.pool = pool
+        ownsPool = false
+    }
 
-    /// Closes the pool's connections (also done when the reader is released).
-    public func close() { pool.close() }
+    /// Closes the reader's own pool (also done when the reader is released); a shared pool stays open.
+    public func close() { if ownsPool { pool.close() } }
 
     public func trends(_ query: TrendQuery) async throws -> TrendReport {
         try await call(

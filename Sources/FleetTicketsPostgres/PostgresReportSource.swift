@@ -7,41 +7,59 @@ import Logging
 /// (`PostgresAnalyticsReader`: `reporting.fn_trends`, `reporting.fn_team_closures`), and the
 /// quality figures `status` shows (`DatasetQualityQuery`).
 ///
-/// Safe to call from many tasks at once: each call borrows a connection of a small pool and
-/// runs its query off Swift's cooperative threads; the per-dataset analytics run concurrently.
+/// Safe to call from many tasks at once: each call borrows a connection of a pool (its own,
+/// or one shared with the store and the other readers) and runs its query off Swift's
+/// cooperative threads; the per-dataset analytics run concurrently.
 ///
 /// ```swift
-/// let source = PostgresReportSource(url: databaseURL)
+/// let source = PostgresReportSource(pool: pool)  // or PostgresReportSource(url: databaseURL)
 /// let input = try await source.reportInput(ReportRequest(datasets: .all, from: "2026-11-01", to: "2026-11-30"))
 /// try ReportPage.html(for: input).write(toFile: "report.html", atomically: true, encoding: .utf8)
 /// ```
 public final class PostgresReportSource: ReportSource {
     private let pool: PostgresConnectionPool
+    /// The source opened `pool` (URL constructors) and closes it; a shared one is its owner's.
+    private let ownsPool: Bool
     private let analytics: any AnalyticsReader
 
     /// A source reading the database at `url` (a libpq URI; its password never reaches logs or
-    /// errors) with at most `maxConnections` connections, and trends and teams from `analytics`.
+    /// errors) with a pool of its own of at most `maxConnections` connections, and trends and
+    /// teams from `analytics`. Never blocks: connections open when first needed.
     public init(
         url: String, analytics: any AnalyticsReader, maxConnections: Int = 2,
         logger: Logger = Logger(label: "fleettickets.report", factory: { _ in SwiftLogNoOpLogHandler() })
     ) {
-        pool = PostgresConnectionPool(url: url, maxConnections: maxConnections, logger: logger)
+        pool = PostgresConnectionPool(url: url, maxConnections: maxConnections, name: "report", logger: logger)
+        ownsPool = true
         self.analytics = analytics
     }
 
     /// A source reading everything, trends and teams included (`PostgresAnalyticsReader`), from
-    /// the database at `url` over one pool of at most `maxConnections` connections (four: the
-    /// snapshot, then each dataset's trends and teams at once).
-    public init(
+    /// the database at `url` over one pool of its own of at most `maxConnections` connections
+    /// (four: the snapshot, then each dataset's trends and teams at once). Never blocks.
+    public convenience init(
         url: String, maxConnections: Int = 4,
         logger: Logger = Logger(label: "fleettickets.report", factory: { _ in SwiftLogNoOpLogHandler() })
     ) {
-        pool = PostgresConnectionPool(url: url, maxConnections: maxConnections, logger: logger)
-        analytics = PostgresAnalyticsReader(pool: pool)
+        let pool = PostgresConnectionPool(url: url, maxConnections: maxConnections, name: "report", logger: logger)
+        self.init(pool: pool, owned: true, analytics: PostgresAnalyticsReader(pool: pool))
     }
 
-    /// Closes the pool's connections (also done when the source is released).
-    public func close() { pool.close() }
+    /// A source on connections of `pool`, shared with the store and other readers, with trends
+    /// and teams from `analytics` (by default a `PostgresAnalyticsReader` on the same pool).
+    /// Never blocks; `close()` leaves the pool open, for its owner to close.
+    public convenience init(pool: PostgresConnectionPool, analytics: (any AnalyticsReader)? = nil) {
+        self.init(pool: pool, owned: false, analytics: analytics ?? PostgresAnalyticsReader(pool: pool))
+    }
+
+    private init(pool: PostgresConnectionPool, owned: Bool, analytics: any AnalyticsReader) {
+        self.pool = pool
+        self.ownsPool = owned
+        self.analytics = analytics
+    }
+
+    /// Closes the source's own pool (also done when the source is released); a shared pool stays open.
+    public func close() { if ownsPool { pool.close() } }
 
     /// Reads the snapshot, then the trends and team tables of each of its datasets over the
     /// snapshot's range (the defaults resolved by the database, so "today" is the server's EAT day).

@@ -14,6 +14,7 @@ extension PostgresTicketStore {
                     throw PostgresError(code: .usage, purpose: name, message: "a transaction is already open on the store's connection",
                                         endpoint: db.endpoint)
                 }
+                try Self.prepareStaging(db)
             }
             do {
                 return try await applyInTransaction(file, rows: rows, table: table, on: session, transaction)

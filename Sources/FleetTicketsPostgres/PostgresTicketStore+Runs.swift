@@ -47,12 +47,6 @@ extension PostgresTicketStore: IngestRunLog {
                           since: r[0, 3].flatMap { try? Date($0, strategy: .iso8601) })
     }
 
-    /// Sets a connection's `application_name` (see `init(url:maxConnections:applicationName:logger:)`).
-    static func name(_ db: PostgresConnection, _ applicationName: String) throws {
-        let name = String(applicationName.utf8.prefix(63)) ?? String(applicationName.prefix(63 / 4))
-        try db.execute("SELECT set_config('application_name', $1, false)", [name], purpose: "set the application name")
-    }
-
     private func runs(where condition: String, _ params: [String?], limit: Int, purpose: String) async throws -> [IngestRun] {
         let stamp = { (column: String) in "to_char(\(column) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')" }
         let sql = """

@@ -4,13 +4,13 @@ import Logging
 
 /// The `TicketStore` seam on PostgreSQL + PostGIS: the product's real home.
 ///
-/// Safe to share between many tasks: it holds a small pool of libpq connections
-/// (`maxConnections`, opened as concurrent calls need them), gives each call a connection of
-/// its own for its duration, and runs every blocking libpq call on the pool's dispatch queue,
-/// never on Swift's cooperative threads. Calls made inside `withExclusiveAccess` (on that task
-/// and its child tasks) use the connection that holds the dataset lock, one call at a time, so
-/// the lock and the writes it guards share a session: if that session dies, the lock goes and
-/// the write fails with it.
+/// Safe to share between many tasks: it borrows libpq connections from a
+/// `PostgresConnectionPool` (its own, or one shared with the readers), gives each call a
+/// connection of its own for its duration, and runs every blocking libpq call on the pool's
+/// own threads, never on Swift's cooperative threads. Calls made inside
+/// `withExclusiveAccess` (on that task and its child tasks) use the connection that holds the
+/// dataset lock, one call at a time, so the lock and the writes it guards share a session: if
+/// that session dies, the lock goes and the write fails with it.
 ///
 /// Applying a file is one transaction: rows streamed with `COPY` into a session staging
 /// table, the last row per ticket kept, changed tickets updated and new ones inserted (an
@@ -21,52 +21,81 @@ import Logging
 /// counts are exact.
 ///
 /// ```swift
-/// let store = try PostgresTicketStore(url: databaseURL, logger: logger)
+/// let store = try await PostgresTicketStore.connect(url: databaseURL, logger: logger)
 /// let report = await IngestEngine(source: folder, store: store).run(.inc, options: .init(apply: true))
 /// ```
 public final class PostgresTicketStore: TicketStore, Sendable {
     let pool: PostgresConnectionPool
+    /// The store opened `pool` (URL constructors) and closes it; a shared one is its owner's.
+    private let ownsPool: Bool
     let logger: Logger
     /// Set on the scratch view handed to a rehearsal: every call runs on the rehearsal's
     /// session (inside its transaction); files use savepoints and never commit.
     let pinned: PostgresSession?
     /// Where the store is, `host:port/db` (never credentials).
-    public let endpoint: String
+    public var endpoint: String { pool.endpoint }
     /// True for the scratch view handed to a rehearsal.
     var rehearsing: Bool { pinned != nil }
 
     /// The sessions that `withExclusiveAccess` calls up the task tree hold, by store.
     @TaskLocal static var held: [ObjectIdentifier: PostgresSession] = [:]
 
-    /// Connects to the database at `url` (a libpq URI; its password never reaches logs or
-    /// errors). One connection opens now, so a bad URL or an unreachable server fails here;
-    /// up to `maxConnections` open as concurrent calls need them. `applicationName`, when
-    /// given, names every connection in `pg_stat_activity` (and so in `status`'s lock holder),
-    /// e.g. `fleettickets run HOST:PID`; PostgreSQL keeps its first 63 bytes.
-    public init(url: String, maxConnections: Int = 4, applicationName: String? = nil,
-                logger: Logger = Logger(label: "fleettickets.postgres", factory: { _ in SwiftLogNoOpLogHandler() })) throws {
-        let prepare: @Sendable (PostgresConnection) throws -> Void = { db in
-            try Self.prepare(db)
-            if let applicationName { try Self.name(db, applicationName) }
-        }
-        let first = try PostgresConnection(url: url, logger: logger)
-        try prepare(first)
-        self.pool = PostgresConnectionPool(url: url, maxConnections: max(1, maxConnections), logger: logger,
-                                           initial: [first], prepare: prepare)
+    /// A store on connections of `pool`, which it may share with readers and other stores
+    /// (their calls together never hold more than the pool's `maxConnections`). Never blocks;
+    /// `close()` leaves the pool open, for its owner to close.
+    public convenience init(pool: PostgresConnectionPool,
+                            logger: Logger = Logger(label: "fleettickets.postgres", factory: { _ in SwiftLogNoOpLogHandler() })) {
+        self.init(pool: pool, owned: false, logger: logger)
+    }
+
+    private init(pool: PostgresConnectionPool, owned: Bool, logger: Logger) {
+        self.pool = pool
+        self.ownsPool = owned
         self.logger = logger
         self.pinned = nil
-        self.endpoint = first.endpoint
+    }
+
+    /// Connects to the database at `url` (a libpq URI; its password never reaches logs or
+    /// errors) with a pool of its own: one connection opens now, off the cooperative thread
+    /// pool, so a bad URL or an unreachable server fails here while other tasks go on; up to
+    /// `maxConnections` open as concurrent calls need them. `applicationName`, when given,
+    /// names every connection in `pg_stat_activity` (and so in `status`'s lock holder), e.g.
+    /// `fleettickets run HOST:PID`; PostgreSQL keeps its first 63 bytes.
+    ///
+    /// - Throws: `PostgresError` with code `.connect`; its text never contains the password.
+    public static func connect(url: String, maxConnections: Int = 4, applicationName: String? = nil,
+                               logger: Logger = Logger(label: "fleettickets.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+    ) async throws -> PostgresTicketStore {
+        let pool = try await PostgresConnectionPool.connect(url: url, maxConnections: max(1, maxConnections),
+                                                            applicationName: applicationName, name: "store", logger: logger)
+        return PostgresTicketStore(pool: pool, owned: true, logger: logger)
+    }
+
+    /// Like `connect(url:maxConnections:applicationName:logger:)`, but **blocks the calling
+    /// thread** while the first connection opens (up to `connect_timeout`, 10 seconds unless the
+    /// URL sets one). For synchronous code only: from async code call `connect`, or a stalled
+    /// server stalls one of Swift's few cooperative threads with it.
+    public convenience init(url: String, maxConnections: Int = 4, applicationName: String? = nil,
+                            logger: Logger = Logger(label: "fleettickets.postgres", factory: { _ in SwiftLogNoOpLogHandler() })) throws {
+        let pool = PostgresConnectionPool(url: url, maxConnections: max(1, maxConnections), applicationName: applicationName,
+                                          name: "store", logger: logger)
+        try pool.connectBlocking()
+        self.init(pool: pool, owned: true, logger: logger)
     }
 
     private init(rehearsalOn other: PostgresTicketStore, session: PostgresSession) {
         self.pool = other.pool
+        self.ownsPool = false
         self.logger = other.logger
         self.pinned = session
-        self.endpoint = other.endpoint
     }
 
-    /// What every connection of the store needs: the session staging table.
-    @Sendable static func prepare(_ db: PostgresConnection) throws {
+    /// Creates the session staging table on the connection, once per session: a pooled
+    /// connection may have served only readers so far. Created inside a transaction (a
+    /// rehearsal's), the table goes when that transaction rolls back, so it is remembered only
+    /// when created outside one.
+    static func prepareStaging(_ db: PostgresConnection) throws {
+        guard !db.sessionObjects.contains("ft_stage") else { return }
         // raw is jsonb's own text for the object (StagedRowEncoder), parsed into jsonb only for
         // the rows written: an unchanged ticket is told by comparing texts. The typed columns
         // come computed (or, where typed is false, are computed by the database before the rows
@@ -75,16 +104,17 @@ public final class PostgresTicketStore: TicketStore, Sendable {
         // A large file's merge is planned after ANALYZE of ticket_id (PostgresTicketStore+Apply):
         // what the plan needs is the row count and that the ids are distinct (they are, after
         // the de-duplication). A sample of 3,000 rows tells that as well as the default 30,000,
-        // at a tenth of the cost on a large file. Both statements in one round trip, at every
-        // connection's start.
+        // at a tenth of the cost on a large file. Both statements in one round trip.
         try db.simpleQuery("""
             CREATE TEMP TABLE IF NOT EXISTS ft_stage (\(columns)) ON COMMIT DELETE ROWS;
             ALTER TABLE ft_stage ALTER COLUMN ticket_id SET STATISTICS 10
             """, purpose: "create the session staging table")
+        if !db.isInTransaction { db.sessionObjects.insert("ft_stage") }
     }
 
-    /// Closes the connections (also done when the store is released); calls in flight finish first.
-    public func close() { pool.close() }
+    /// Closes the store's own pool (also done when the store is released); calls in flight
+    /// finish first. A store on a shared pool (`init(pool:)`) leaves it open.
+    public func close() { if ownsPool { pool.close() } }
 
     /// The session this task already holds for the store, if any: a rehearsal's, or the one
     /// an enclosing `withExclusiveAccess` locked the dataset on.
@@ -167,7 +197,10 @@ public final class PostgresTicketStore: TicketStore, Sendable {
 
     public func rehearse<T: Sendable>(_ body: (any TicketStore) async throws -> T) async throws -> T {
         try await holdingSession { session in
-            try await step(on: session) { try $0.begin(purpose: "begin a dry run") }
+            try await step(on: session) { db in
+                try Self.prepareStaging(db)
+                try db.begin(purpose: "begin a dry run")
+            }
             do {
                 let value = try await body(PostgresTicketStore(rehearsalOn: self, session: session))
                 _ = try? await step(on: session) { try $0.rollback(purpose: "discard the dry run") }

@@ -114,6 +114,9 @@ public enum ChildProcess {
         /// SIGTERM, as a container runtime sends it (nothing once the program has exited).
         public func terminate() { signal(SIGTERM) }
 
+        /// SIGINT, as Ctrl-C sends it (nothing once the program has exited).
+        public func interrupt() { signal(SIGINT) }
+
         /// SIGKILL (nothing once the program has exited).
         public func kill() { signal(SIGKILL) }
 

@@ -51,7 +51,7 @@ struct Geocode: AsyncParsableCommand {
         let logger = global.bootstrapLogging()
         let settings = try global.settings(overrides)
         let geocoder = try GeocoderChoice.open(settings, logger: logger)
-        let store = try global.openStore(try global.requireDatabaseURL(settings), logger: logger)
+        let store = try await global.openStore(try global.requireDatabaseURL(settings), logger: logger)
         defer { store.close() }
         var engine = GeocodeEngine(store: store, geocoder: geocoder, settings: settings.geocode, logger: logger)
         let progress = ProgressReporter.onTerminal()

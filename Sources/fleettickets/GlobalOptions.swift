@@ -64,9 +64,9 @@ struct GlobalOptions: ParsableArguments {
     /// Opens the store, turning a connection failure into one plain sentence (exit 1).
     /// `role` names the connections in `pg_stat_activity` (`fleettickets ingest inc HOST:PID`),
     /// so `status` can say who holds a dataset's lock.
-    func openStore(_ url: String, logger: Logger, role: String? = nil) throws -> PostgresTicketStore {
+    func openStore(_ url: String, logger: Logger, role: String? = nil) async throws -> PostgresTicketStore {
         do {
-            return try PostgresTicketStore(url: url, applicationName: role.map(Self.applicationName), logger: logger)
+            return try await PostgresTicketStore.connect(url: url, applicationName: role.map(Self.applicationName), logger: logger)
         } catch {
             throw CommandFailure(status: ErrorAdvice.status(for: error), message: "\(explained: error)")
         }

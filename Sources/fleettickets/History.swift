@@ -44,7 +44,7 @@ struct History: AsyncParsableCommand {
             let logger = global.bootstrapLogging()
             let dataset = try Dataset.parse(self.dataset)
             let instant = try MomentArgument.parse(at, flag: "--at")
-            let store = try global.openStore(try global.requireDatabaseURL(try global.settings()), logger: logger, role: "history \(dataset)")
+            let store = try await global.openStore(try global.requireDatabaseURL(try global.settings()), logger: logger, role: "history \(dataset)")
             defer { store.close() }
             do {
                 print(try await store.captureHistory(of: dataset, at: instant))

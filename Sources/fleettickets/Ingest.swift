@@ -67,7 +67,7 @@ struct Ingest: AsyncParsableCommand {
         let settings = try global.settings()
         let dataset = try Dataset.parse(self.dataset)
         let source = try SourceChoice(dir: dir, csv: csv).open(settings: settings, logger: logger)
-        let store = try global.openStore(try global.requireDatabaseURL(settings), logger: logger, role: "ingest \(dataset)")
+        let store = try await global.openStore(try global.requireDatabaseURL(settings), logger: logger, role: "ingest \(dataset)")
         defer { store.close() }
         // A bare file name names the file in the dataset's changes/.
         let reapplyKey = reapply.map { $0.contains("/") ? $0 : dataset.changesPrefix + $0 }

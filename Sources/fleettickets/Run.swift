@@ -3,6 +3,7 @@ import FleetTicketsCore
 import FleetTicketsPostgres
 import Foundation
 import Logging
+import ServiceLifecycle
 
 /// `fleettickets run`: the long-running worker.
 struct Run: AsyncParsableCommand {
@@ -55,14 +56,16 @@ struct Run: AsyncParsableCommand {
         let geocoder = settings.geocoderProvider == nil ? nil : try GeocoderChoice.open(settings, logger: logger)
         let name = GlobalOptions.applicationName("run")
         let worker = IngestWorker(source: source, connect: {
-            let store = try PostgresTicketStore(url: url, applicationName: name, logger: logger)
+            let store = try await PostgresTicketStore.connect(url: url, applicationName: name, logger: logger)
             return WorkerServices(store: store, runs: store, gazetteer: store, close: { store.close() })
         }, geocoder: geocoder, geocodeSettings: settings.geocode, settings: settings.worker, logger: logger)
-        let stop = StopSignal()
-        let trap = SignalTrap(stop) { number in
-            logger.notice("stop requested; finishing the file in flight", metadata: ["signal": "\(number)"])
+        let group = ServiceGroup(services: [worker], gracefulShutdownSignals: [], cancellationSignals: [], logger: logger)
+        // The trap owns SIGTERM and SIGINT, so that a second one can exit at once (docs/decisions.md).
+        let trap = SignalTrap { number in
+            logger.debug("signal received: shutting down gracefully", metadata: ["signal": "\(number)"])
+            Task { await group.triggerGracefulShutdown() }
         }
-        await worker.run(until: stop)
+        try await group.run()
         withExtendedLifetime(trap) {}
     }
 }

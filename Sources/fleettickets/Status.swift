@@ -72,7 +72,7 @@ struct Status: AsyncParsableCommand {
     func run() async throws {
         let logger = global.bootstrapLogging()
         let settings = try global.settings(overrides)
-        let store = try global.openStore(try global.requireDatabaseURL(settings), logger: logger)
+        let store = try await global.openStore(try global.requireDatabaseURL(settings), logger: logger)
         defer { store.close() }
         let source: StatusReader.Source
         do {

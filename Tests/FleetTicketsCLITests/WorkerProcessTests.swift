@@ -5,8 +5,9 @@ import Foundation
 import Testing
 
 /// `fleettickets run` as a process against PostGIS and the local S3 server: a file uploaded
-/// while the worker idles is applied, archived and recorded; SIGTERM never leaves half a file;
-/// the worker outlives its database going away.
+/// while the worker idles is applied, archived and recorded; SIGTERM never leaves half a file
+/// (a second signal exits 130 and the file rolls back); the worker outlives its database
+/// going away.
 ///
 /// The tests judge order and outcome, never how fast: they share two cores with every other
 /// test in the process, so a bound on seconds only says how loaded the machine was. The waits
@@ -108,7 +109,7 @@ struct WorkerProcessTests {
         }
         #expect(result.status == 0, "\(result.stderr)")
         let said = messages(result)
-        let asked = try #require(said.firstIndex(of: "stop requested; finishing the file in flight"), "\(said)")
+        let asked = try #require(said.firstIndex(of: "graceful shutdown: finishing the file in flight"), "\(said)")
         #expect(said[asked...].contains("applied") && said.last == "worker stopped", "stopped after finishing the file: \(said)")
         // The file in flight was finished, committed and archived; the next one left alone.
         #expect(try count(url, "SELECT count(*) FROM tickets.ingest_ledger WHERE key = $1", [baseline.key]) == 1)
@@ -120,6 +121,33 @@ struct WorkerProcessTests {
         #expect(try count(url, "SELECT count(*) FROM tickets.ingest_runs WHERE outcome = 'ok' AND files_applied = 1") == 1)
         #expect(try count(url, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())") == 0,
                 "locks released (this database's: other tests run beside this one)")
+    }
+
+    @Test func aSecondSignalExitsAtOnceAndTheFileInFlightRollsBack() async throws {
+        let url = try await Services.freshDatabase()
+        let (bucket, env) = try await Services.freshBucket()
+        let simulator = StreamSimulator(.init(tickets: 25_000, days: 0, seed: 9))
+        let baseline = try #require(simulator.files(for: .inc).first)
+        try await bucket.putObject(baseline.key, bytes: simulator.bytes(baseline, for: .inc))
+        let result = try await withWorker(url, env, every: "60s") { worker in
+            try #require(try await waitFor(120) {
+                try count(url, "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'fleettickets run%' AND query LIKE '%COPY ft_stage%'") > 0
+            }, "never saw the worker applying: \(worker.stderrSoFar)")
+            worker.terminate()
+            try #require(try await waitFor(60) { worker.stderrSoFar.contains("graceful shutdown: finishing the file in flight") },
+                         "the first signal never reached the worker: \(worker.stderrSoFar)")
+            worker.interrupt()
+            return try await CLI.wait(worker, timeout: 60)
+        }
+        #expect(result.status == 130, "\(result.stderr)")
+        #expect(result.stderr.contains("second signal: exiting now"), "\(result.stderr)")
+        // The server rolls back the transaction of a connection that went away.
+        #expect(try await waitFor(60) { try count(url, "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'fleettickets run%'") == 0 })
+        #expect(try count(url, "SELECT count(*) FROM tickets.inc") == 0, "nothing of the file in flight")
+        #expect(try count(url, "SELECT count(*) FROM tickets.ingest_ledger") == 0)
+        #expect(try await bucket.listObjects(prefix: Dataset.inc.changesPrefix).map(\.key) == [baseline.key], "nothing archived")
+        #expect(try count(url, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())") == 0,
+                "the lock went with the connection")
     }
 
     @Test func theWorkerOutlivesItsDatabaseGoingAwayAndComingBack() async throws {

@@ -24,7 +24,7 @@ struct StagedRawTextTests {
     @Test func theStagedRawIsJsonbsOwnText() throws {
         let db = try PostgresConnection(url: try Integration.freshDatabase(), logger: Integration.logger)
         defer { db.close() }
-        try PostgresTicketStore.prepare(db)
+        try PostgresTicketStore.prepareStaging(db)
         try db.execute("BEGIN", purpose: "open")
         var encoder = StagedRowEncoder()
         try db.copyIn("COPY ft_stage (\(StagedRowEncoder.columns.joined(separator: ", "))) FROM STDIN", purpose: "stage") { out in

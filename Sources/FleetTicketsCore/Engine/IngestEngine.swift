@@ -18,6 +18,8 @@ public struct IngestEngine: Sendable {
     public let logger: Logger
     /// Checked between files: once requested, the run finishes the file in flight (commit and
     /// archive), runs its hooks and returns with `report.stopped` set. Nil: never stops early.
+    /// (Cancelling the task stops sooner: the file in flight fails at its next batch of rows
+    /// and is rolled back.)
     public var stop: StopSignal?
     /// Told when each file starts and finishes, for a progress display.
     public var progress: ProgressHandler?
@@ -113,7 +115,7 @@ public struct IngestEngine: Sendable {
         // reach is abandoned before the drain returns: nothing reads it after.
         var upcoming: UpcomingFile?
         for (index, file) in planned.enumerated() {
-            if stop?.isRequested == true {
+            if stop?.isRequested == true || Task.isCancelled {
                 report.stopped = true
                 logger.notice("stop requested: leaving the remaining files for the next run",
                               metadata: ["dataset": "\(dataset)", "remaining": "\(planned.count - index)"])
@@ -234,6 +236,11 @@ public struct IngestEngine: Sendable {
             return IngestFailure(kind: .data, key: key, line: refused.line,
                                  message: "The database refused the \(dataset) file \(key)\(at.isEmpty ? "" : " (\(at))"): \(refused.reason). \(kept) applied; fix the file upstream, or move it out of changes/ so the drain can go on, then rerun.",
                                  cause: IngestFailure.Cause(refused))
+        }
+        if error is CancellationError {
+            return IngestFailure(kind: .dependency, key: key, line: nil,
+                                 message: "The \(dataset) run was cancelled while applying \(key); \(kept.prefix(1).lowercased() + kept.dropFirst()) applied. The next run applies it.",
+                                 cause: IngestFailure.Cause(error))
         }
         logger.debug("file failed", metadata: ["key": "\(key)", "error": "\(String(reflecting: error))"])
         return IngestFailure(kind: .dependency, key: key, line: nil,

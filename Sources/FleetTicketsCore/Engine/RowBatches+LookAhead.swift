@@ -20,6 +20,8 @@ extension RowBatches {
         var pending = Task { try await iterator.next() }
         do {
             while let batch = try await pending.value {
+                // The decodes run in tasks of their own: the caller's cancellation is checked here.
+                try Task.checkCancellation()
                 pending = Task { try await iterator.next() }
                 try await body(batch)
             }

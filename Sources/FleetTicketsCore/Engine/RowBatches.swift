@@ -93,6 +93,8 @@ public struct RowBatches: AsyncSequence, Sendable {
         fileprivate var mode: Mode
 
         public mutating func next() async throws -> [TicketRow]? {
+            // A cancelled run abandons its file at the next batch: the store rolls it back.
+            try Task.checkCancellation()
             switch mode {
             case var .rows(rest):
                 let batch = rest.popFirst()

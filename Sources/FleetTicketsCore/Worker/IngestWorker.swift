@@ -1,12 +1,19 @@
 import Foundation
 import Logging
+import ServiceLifecycle
 
-/// The long-running worker: drains each dataset, runs its hooks and geocodes new
-/// places within a budget, then sleeps until the next tick, until asked to stop.
+/// The long-running worker: drains each dataset, runs its hooks and geocodes new places within
+/// a budget, then sleeps until the next tick, until shut down.
 ///
-/// - A tick with nothing new costs one listing per dataset and writes nothing.
-/// - A stop (SIGTERM) is honoured between files: the file in flight is committed and archived,
-///   the dataset lock released, and `run(until:)` returns.
+/// It is a swift-service-lifecycle `Service`: add it to the embedding server's `ServiceGroup`
+/// (docs/embedding.md), or call `run(until:)` with a `StopSignal` of your own.
+///
+/// - A graceful shutdown (the group's, or a requested `StopSignal`) is honoured between
+///   files: the file in flight is committed and archived, the dataset lock released, and
+///   `run()` returns. A sleep ends at once; geocoding after its current round of requests.
+/// - Cancelling the task stops at once: the file in flight is abandoned at its next batch of
+///   rows and rolled back (nothing of it is applied or archived), the lock released, and
+///   `run()` returns.
 /// - A dependency failure (database, bucket, hook) is logged and recorded, the services are
 ///   reopened, and the dataset is retried after a wait that doubles per failing tick (from
 ///   `every`, up to `maxBackoff`) and resets after a good one. The worker never gives up.
@@ -15,12 +22,16 @@ import Logging
 ///   the worker restarts.
 ///
 /// Sleeps go through `sleepClock`, so tests drive ticks, stops and backoff without waiting
-/// (`ImmediateClock`); stamps come from the `WallClock`. One `run(until:)` at a time per worker.
+/// (`ImmediateClock`); stamps come from the `WallClock`. One run at a time per worker.
 ///
 /// ```swift
-/// let worker = IngestWorker(source: bucket, connect: { WorkerServices(store: store, runs: store, gazetteer: nil) })
-/// let stop = StopSignal()
-/// await worker.run(until: stop)
+/// let pool = try await PostgresConnectionPool.connect(url: databaseURL, logger: logger)
+/// let worker = IngestWorker(source: bucket, connect: {
+///     let store = PostgresTicketStore(pool: pool)
+///     return WorkerServices(store: store, runs: store, gazetteer: store)
+/// }, logger: logger)
+/// let group = ServiceGroup(services: [worker], gracefulShutdownSignals: [.sigterm], cancellationSignals: [], logger: logger)
+/// try await group.run()
 /// ```
 public struct IngestWorker<SleepClock: Clock<Duration>>: Sendable {
     /// Where change files come from (one listing per dataset per tick when idle).
@@ -42,7 +53,7 @@ public struct IngestWorker<SleepClock: Clock<Duration>>: Sendable {
     /// Called after every tick (on the worker's task).
     public var onTick: (@Sendable (WorkerTick) -> Void)?
 
-    /// A worker; nothing runs until `run(until:)`.
+    /// A worker; nothing runs until `run()` or `run(until:)`.
     public init(source: any ChangeSource, connect: @escaping @Sendable () async throws -> WorkerServices,
                 geocoder: (any Geocoder)? = nil, geocodeSettings: GeocodeSettings = GeocodeSettings(),
                 settings: WorkerSettings = WorkerSettings(), clock: WallClock = .system, sleepClock: SleepClock,
@@ -57,9 +68,21 @@ public struct IngestWorker<SleepClock: Clock<Duration>>: Sendable {
         self.logger = logger
     }
 
-    /// Runs ticks until `stop` is requested; returns the number of ticks run.
+    /// Runs ticks until `stop` is requested, the service group (if any) shuts down gracefully,
+    /// or the task is cancelled; returns the number of ticks run. A graceful shutdown requests
+    /// `stop`, so both end the same way: after the file in flight.
     @discardableResult
     public func run(until stop: StopSignal) async -> Int {
+        await withGracefulShutdownHandler {
+            await ticks(until: stop)
+        } onGracefulShutdown: { [logger] in
+            logger.notice("graceful shutdown: finishing the file in flight")
+            stop.request()
+        }
+    }
+
+    /// The one loop behind `run()` and `run(until:)`.
+    private func ticks(until stop: StopSignal) async -> Int {
         var state = WorkerState(datasets: settings.datasets,
                                 recorder: RunRecorder(mode: .worker, pendingLimit: settings.pendingRecordLimit, logger: logger))
         defer { state.services?.close() }
@@ -68,16 +91,17 @@ public struct IngestWorker<SleepClock: Clock<Duration>>: Sendable {
             "geocode_budget": "\(geocodeBudget)",
         ])
         var ticks = 0
-        while !stop.isRequested {
+        while !stop.isRequested && !Task.isCancelled {
             let started = sleepClock.now
             ticks += 1
             var tick = WorkerTick(number: ticks, reports: [], parked: [:], geocode: [], nextIn: .zero, failures: [:])
             for dataset in settings.datasets where state.due[dataset.name, default: .zero] <= .zero {
-                if stop.isRequested { break }
+                if stop.isRequested || Task.isCancelled { break }
                 let failed = await drain(dataset, state: &state, stop: stop, tick: &tick)
                 state.failures[dataset.name] = failed ? state.failures[dataset.name, default: 0] + 1 : 0
                 state.due[dataset.name] = settings.delay(afterFailures: state.failures[dataset.name, default: 0])
             }
+            if Task.isCancelled { break }
             if !stop.isRequested && state.geocodeDue { await geocode(&state, tick: &tick, stop: stop) }
             let worked = started.duration(to: sleepClock.now)
             let nap = max(.zero, (state.due.values.min() ?? settings.every) - worked)
@@ -88,7 +112,7 @@ public struct IngestWorker<SleepClock: Clock<Duration>>: Sendable {
             guard await stop.sleep(for: nap, on: sleepClock) else { break }
             for name in state.due.keys { state.due[name]! -= worked + nap }
         }
-        logger.notice("worker stopped", metadata: ["ticks": "\(ticks)"])
+        logger.notice("worker stopped", metadata: ["ticks": "\(ticks)", "cancelled": "\(Task.isCancelled)"])
         return ticks
     }
 
@@ -125,6 +149,8 @@ public struct IngestWorker<SleepClock: Clock<Duration>>: Sendable {
         engine.recorder = state.recorder
         let report = await engine.run(dataset, options: settings.ingest)
         tick.reports.append(report)
+        // Cancelled: the file in flight failed on purpose; no retry and no backoff to plan.
+        if Task.isCancelled { return false }
         if !report.files.isEmpty { state.geocodeDue = true }
         log(report, dataset: dataset)
         guard let failure = report.failure else { return false }
@@ -164,7 +190,7 @@ public struct IngestWorker<SleepClock: Clock<Duration>>: Sendable {
         var left = geocodeBudget
         var asked = 0, hits = 0, more = false
         do {
-            while left > 0 && !stop.isRequested {
+            while left > 0 && !stop.isRequested && !Task.isCancelled {
                 var settings = geocodeSettings
                 settings.budget = min(left, max(1, self.settings.geocodeRound))
                 let round = settings.budget

@@ -2,7 +2,8 @@ import Synchronization
 
 /// A request to stop long work at the next safe point: the ingest engine checks it between
 /// files (the file in flight is finished, committed and archived), the worker between ticks and
-/// while sleeping. Set it from a signal handler's task; safe to use from many tasks at once.
+/// while sleeping. The worker requests it itself on a service group's graceful shutdown; set it
+/// from a signal handler's task when running outside a group. Safe to use from many tasks at once.
 ///
 /// ```swift
 /// let stop = StopSignal()

@@ -30,6 +30,9 @@ package final class PostgresConnection: @unchecked Sendable {
     var savepointCounter = 0
     /// Names of the statements prepared on this session (see `Statement.preparedName`).
     var prepared: Set<String> = []
+    /// Session objects a user of the connection created once for its whole life (a temporary
+    /// table), by name: a pooled connection serves many users, each sets up what it needs.
+    package var sessionObjects: Set<String> = []
     /// A COPY … FROM STDIN is open (`beginCopyIn`): only its rows, end or abort may follow.
     package internal(set) var isCopyingIn = false
 

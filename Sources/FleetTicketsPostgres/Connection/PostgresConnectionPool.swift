@@ -1,56 +1,145 @@
-import Dispatch
+import CoreMetrics
 import Logging
 import Synchronization
 
-/// A few libpq connections shared safely by many tasks.
+/// A few libpq connections shared safely by many tasks: one budget of connections for the
+/// store and every reader of a process.
 ///
 /// A libpq connection is blocking and not thread-safe. The pool hands each connection to one
-/// caller at a time, and runs the caller's blocking work on a dispatch queue of its own, never
-/// on Swift's cooperative thread pool (whose few threads a slow query would otherwise stall).
-/// A caller that finds every connection busy waits (suspended, not blocking) for the next one
-/// released. A connection whose server went away is dropped and a new one opened on the next
-/// checkout, so a pool outlives a database restart.
+/// caller at a time, and runs the caller's blocking work (connecting included) on threads of
+/// its own (one per connection at most), never on Swift's cooperative thread pool, whose few
+/// threads a slow query or an unreachable server would otherwise stall. A caller that finds every connection busy
+/// waits (suspended, not blocking) for the next one released. A connection whose server went
+/// away is dropped and a new one opened on the next checkout, so a pool outlives a database
+/// restart.
+///
+/// Share one pool between the store and the readers (`PostgresTicketStore(pool:)`,
+/// `PostgresAnalyticsReader(pool:)`, `PostgresDispatchReader(pool:)`, `PostgresReportSource(pool:)`):
+/// together they never hold more than `maxConnections` connections. `statistics` tells how many are open,
+/// in use and waited for; the same figures go to swift-metrics as gauges, labelled with the
+/// pool's `name` (dimension `pool`), whatever backend the process bootstrapped:
+///
+/// - `fleettickets_pool_connections_open`: connections open or being opened;
+/// - `fleettickets_pool_connections_in_use`: of those, the ones lent to a caller;
+/// - `fleettickets_pool_connections_waiting`: callers waiting for a connection.
 ///
 /// ```swift
-/// let pool = PostgresConnectionPool(url: databaseURL, maxConnections: 4, logger: logger)
-/// let open = try await pool.withConnection { db in
-///     try db.scalar("SELECT count(*) FROM tickets.inc WHERE is_actionable", purpose: "count open incidents")
-/// }
+/// let pool = try await PostgresConnectionPool.connect(url: databaseURL, maxConnections: 6, logger: logger)
+/// let store = PostgresTicketStore(pool: pool)
+/// let dispatch = PostgresDispatchReader(pool: pool)
+/// print(pool.statistics)  // "2 of 3 open connections in use (at most 6), 0 waiting"
 /// ```
-package final class PostgresConnectionPool: Sendable {
+public final class PostgresConnectionPool: Sendable {
     private struct State {
         var idle: [PostgresConnection] = []
         var open = 0
         var waiters: [CheckedContinuation<Void, Never>] = []
         var closed = false
+        var endpoint: String
+
+        func statistics(maxConnections: Int) -> PostgresPoolStatistics {
+            PostgresPoolStatistics(maxConnections: maxConnections, open: open, inUse: open - idle.count, waiting: waiters.count, isClosed: closed)
+        }
     }
 
+    /// The most connections the pool opens at once.
+    public let maxConnections: Int
+    /// Labels the pool's gauges (dimension `pool`) and its log lines.
+    public let name: String
     private let url: String
-    private let maxConnections: Int
+    private let applicationName: String?
     private let logger: Logger
-    private let prepare: @Sendable (PostgresConnection) throws -> Void
-    private let state = Mutex(State())
+    private let gauges: Gauges
+    private let state: Mutex<State>
     /// Where blocking libpq calls run: off the cooperative pool, at most `maxConnections` at once.
-    private let queue = DispatchQueue(label: "fleettickets.postgres.pool", attributes: .concurrent)
+    private let threads: BlockingThreads
 
-    /// A pool of at most `maxConnections` connections to `url`, opened lazily.
-    /// `prepare` runs once on each new connection (session settings, temp tables).
-    /// `initial` connections (already prepared) start the pool idle, e.g. one opened eagerly so
-    /// a bad URL fails at once.
-    package init(
-        url: String, maxConnections: Int = 4, logger: Logger, initial: [PostgresConnection] = [],
-        prepare: @escaping @Sendable (PostgresConnection) throws -> Void = { _ in }
-    ) {
+    /// A pool of at most `maxConnections` connections to `url` (a libpq URI or keyword string; its password
+    /// never reaches logs or errors), opened when calls first need them: this never blocks and
+    /// never fails, a bad URL or an unreachable server fails the first call. Use
+    /// `connect(url:maxConnections:applicationName:name:metrics:logger:)` to find out at once.
+    ///
+    /// `applicationName`, when given, names every connection in `pg_stat_activity` (and so in
+    /// `status`'s lock holder) over what the URL says, e.g. `fleettickets run HOST:PID`;
+    /// PostgreSQL keeps its first 63 bytes. `metrics` receives the pool's gauges (by default the
+    /// factory the process bootstrapped, none otherwise).
+    public init(url: String, maxConnections: Int = 4, applicationName: String? = nil, name: String = "shared",
+                metrics: any MetricsFactory = MetricsSystem.factory,
+                logger: Logger = Logger(label: "fleettickets.postgres", factory: { _ in SwiftLogNoOpLogHandler() })) {
         precondition(maxConnections > 0, "a pool needs at least one connection")
-        precondition(initial.count <= maxConnections, "more initial connections than the pool holds")
         self.url = url
         self.maxConnections = maxConnections
+        self.applicationName = applicationName
+        self.name = name
         self.logger = logger
-        self.prepare = prepare
-        state.withLock { $0.idle = initial; $0.open = initial.count }
+        self.gauges = Gauges(pool: name, factory: metrics)
+        self.threads = BlockingThreads(limit: maxConnections, name: "fleettickets.postgres.\(name)")
+        self.state = Mutex(State(endpoint: PostgresURL(url)?.endpoint ?? "the configured server"))
+        gauges.record(state.withLock { $0.statistics(maxConnections: maxConnections) })
+    }
+
+    /// A pool with one connection opened now, on the pool's own threads, so a bad URL or
+    /// an unreachable server fails here (after at most `connect_timeout` seconds, 10 unless the
+    /// URL sets one) while other tasks go on. The rest open as calls need them; see
+    /// `init(url:maxConnections:applicationName:name:metrics:logger:)` for the parameters.
+    ///
+    /// - Throws: `PostgresError` with code `.connect`; its text never contains the password.
+    public static func connect(url: String, maxConnections: Int = 4, applicationName: String? = nil, name: String = "shared",
+                               metrics: any MetricsFactory = MetricsSystem.factory,
+                               logger: Logger = Logger(label: "fleettickets.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+    ) async throws -> PostgresConnectionPool {
+        let pool = PostgresConnectionPool(url: url, maxConnections: maxConnections, applicationName: applicationName, name: name,
+                                          metrics: metrics, logger: logger)
+        do {
+            try await pool.withConnection { _ in }
+        } catch {
+            pool.close()
+            throw error
+        }
+        return pool
+    }
+
+    /// Opens one connection on the calling thread, blocking it while it connects: for
+    /// synchronous callers only (`PostgresTicketStore.init(url:maxConnections:applicationName:logger:)`).
+    package func connectBlocking(file: String = #fileID, line: Int = #line) throws {
+        switch reserve() {
+        case .reuse(let conn):
+            release(slotOf: conn)
+        case .openNew:
+            do {
+                release(slotOf: try open(file: file, line: line))
+            } catch {
+                release(slotOf: nil)
+                throw error
+            }
+        case .wait, .closed:
+            return
+        }
     }
 
     deinit { close() }
+
+    /// How many connections are open, in use and waited for, now.
+    public var statistics: PostgresPoolStatistics { state.withLock { $0.statistics(maxConnections: maxConnections) } }
+
+    /// Where the pool connects, `host:port/db` (never credentials): as the server's first
+    /// connection resolved it, or as the URL says before any.
+    public var endpoint: String { state.withLock { $0.endpoint } }
+
+    /// Closes idle connections and refuses new checkouts (calls then fail with a `.closed`
+    /// `PostgresError`); connections in use close when returned. Calling it twice is harmless.
+    public func close() {
+        let (idle, waiters) = state.withLock { state -> ([PostgresConnection], [CheckedContinuation<Void, Never>]) in
+            guard !state.closed else { return ([], []) }
+            state.closed = true
+            state.open -= state.idle.count
+            defer { state.idle = []; state.waiters = []; gauges.record(state.statistics(maxConnections: maxConnections)) }
+            return (state.idle, state.waiters)
+        }
+        idle.forEach { $0.close() }
+        waiters.forEach { $0.resume() }
+        threads.stop()
+    }
 
     /// Runs `body` with a connection of its own, off the cooperative pool.
     ///
@@ -61,11 +150,7 @@ package final class PostgresConnectionPool: Sendable {
         _ body: @escaping @Sendable (PostgresConnection) throws -> T
     ) async throws -> T {
         let conn = try await checkOut(file: file, line: line)
-        let result: Result<T, any Error> = await withCheckedContinuation { continuation in
-            queue.async {
-                continuation.resume(returning: Result { try body(conn) })
-            }
-        }
+        let result = await threads.result { try body(conn) }
         checkIn(conn)
         return try result.get()
     }
@@ -78,7 +163,7 @@ package final class PostgresConnectionPool: Sendable {
         file: String = #fileID, line: Int = #line,
         _ body: (PostgresSession) async throws -> T
     ) async throws -> T {
-        let session = PostgresSession(connection: try await checkOut(file: file, line: line), queue: queue)
+        let session = PostgresSession(connection: try await checkOut(file: file, line: line), threads: threads)
         let result: Result<T, any Error>
         do { result = .success(try await body(session)) } catch { result = .failure(error) }
         await session.release()
@@ -86,47 +171,36 @@ package final class PostgresConnectionPool: Sendable {
         return try result.get()
     }
 
-    /// Closes idle connections and refuses new checkouts; connections in use close when returned.
-    package func close() {
-        let (idle, waiters) = state.withLock { state -> ([PostgresConnection], [CheckedContinuation<Void, Never>]) in
-            state.closed = true
-            defer { state.idle = []; state.waiters = [] }
-            return (state.idle, state.waiters)
-        }
-        idle.forEach { $0.close() }
-        waiters.forEach { $0.resume() }
-    }
-
     private enum Slot { case reuse(PostgresConnection), openNew, wait, closed }
+
+    /// An idle connection, or the right to open one, or nothing yet.
+    private func reserve() -> Slot {
+        state.withLock { state -> Slot in
+            if state.closed { return .closed }
+            if let conn = state.idle.popLast() {
+                gauges.record(state.statistics(maxConnections: maxConnections))
+                return .reuse(conn)
+            }
+            if state.open < maxConnections {
+                state.open += 1
+                gauges.record(state.statistics(maxConnections: maxConnections))
+                return .openNew
+            }
+            return .wait
+        }
+    }
 
     private func checkOut(file: String, line: Int) async throws -> PostgresConnection {
         while true {
-            let slot = state.withLock { state -> Slot in
-                if state.closed { return .closed }
-                if let conn = state.idle.popLast() { return .reuse(conn) }
-                if state.open < maxConnections { state.open += 1; return .openNew }
-                return .wait
-            }
-            switch slot {
+            switch reserve() {
             case .reuse(let conn):
                 return conn
             case .closed:
                 throw PostgresError(code: .closed, purpose: "check out a pooled connection",
-                                    message: "the connection pool is closed", endpoint: PostgresURL(url)?.endpoint ?? "the configured server",
-                                    file: file, line: line)
+                                    message: "the connection pool is closed", endpoint: endpoint, file: file, line: line)
             case .openNew:
                 do {
-                    let url = self.url, logger = self.logger, prepare = self.prepare
-                    let conn: PostgresConnection = try await withCheckedThrowingContinuation { continuation in
-                        queue.async {
-                            continuation.resume(with: Result {
-                                let conn = try PostgresConnection(url: url, logger: logger, file: file, line: line)
-                                try prepare(conn)
-                                return conn
-                            })
-                        }
-                    }
-                    return conn
+                    return try await threads.result { try self.open(file: file, line: line) }.get()
                 } catch {
                     release(slotOf: nil)
                     throw error
@@ -137,6 +211,7 @@ package final class PostgresConnectionPool: Sendable {
                         // Re-check under the lock: a connection may have come back meanwhile.
                         if state.closed || !state.idle.isEmpty || state.open < maxConnections { return true }
                         state.waiters.append(continuation)
+                        gauges.record(state.statistics(maxConnections: maxConnections))
                         return false
                     }
                     if resumeNow { continuation.resume() }
@@ -145,10 +220,24 @@ package final class PostgresConnectionPool: Sendable {
         }
     }
 
+    /// A new connection, named; blocking (call it on `threads` from async code).
+    private func open(file: String, line: Int) throws -> PostgresConnection {
+        let conn = try PostgresConnection(url: url, logger: logger, file: file, line: line)
+        if let applicationName { try Self.name(conn, applicationName) }
+        state.withLock { $0.endpoint = conn.endpoint }
+        return conn
+    }
+
+    /// Sets a connection's `application_name` over what the URL says.
+    private static func name(_ db: PostgresConnection, _ applicationName: String) throws {
+        let name = String(applicationName.utf8.prefix(63)) ?? String(applicationName.prefix(63 / 4))
+        try db.execute("SELECT set_config('application_name', $1, false)", [name], purpose: "set the application name")
+    }
+
     private func checkIn(_ conn: PostgresConnection) {
         let healthy = conn.isAlive && !conn.isInTransaction
         if !healthy {
-            logger.debug("dropping a pooled connection", metadata: ["endpoint": "\(conn.endpoint)"])
+            logger.debug("dropping a pooled connection", metadata: ["endpoint": "\(conn.endpoint)", "pool": "\(name)"])
             conn.close()
         }
         release(slotOf: healthy ? conn : nil)
@@ -163,9 +252,51 @@ package final class PostgresConnectionPool: Sendable {
                 state.open -= 1
             }
             let waiter = state.waiters.isEmpty ? nil : state.waiters.removeFirst()
+            gauges.record(state.statistics(maxConnections: maxConnections))
             return (waiter, conn != nil && state.closed)
         }
         if closeIt, let conn { conn.close() }
         waiter?.resume()
+    }
+}
+
+/// What a `PostgresConnectionPool` holds at one moment.
+public struct PostgresPoolStatistics: Sendable, Hashable, CustomStringConvertible {
+    /// The most connections the pool opens at once.
+    public var maxConnections: Int
+    /// Connections open or being opened.
+    public var open: Int
+    /// Of the open connections, those lent to a caller (the rest are idle).
+    public var inUse: Int
+    /// Callers waiting for a connection because all `maxConnections` are in use.
+    public var waiting: Int
+    /// The pool was closed: no new checkouts.
+    public var isClosed: Bool
+
+    /// Open connections nobody is using.
+    public var idle: Int { open - inUse }
+
+    public var description: String {
+        "\(inUse) of \(open) open connections in use (at most \(maxConnections)), \(waiting) waiting\(isClosed ? ", closed" : "")"
+    }
+}
+
+/// The pool's gauges, recorded under the pool's lock so that they never go back in time.
+private struct Gauges: Sendable {
+    let open: Gauge
+    let inUse: Gauge
+    let waiting: Gauge
+
+    init(pool: String, factory: any MetricsFactory) {
+        let dimensions = [("pool", pool)]
+        open = Gauge(label: "fleettickets_pool_connections_open", dimensions: dimensions, factory: factory)
+        inUse = Gauge(label: "fleettickets_pool_connections_in_use", dimensions: dimensions, factory: factory)
+        waiting = Gauge(label: "fleettickets_pool_connections_waiting", dimensions: dimensions, factory: factory)
+    }
+
+    func record(_ statistics: PostgresPoolStatistics) {
+        open.record(statistics.open)
+        inUse.record(statistics.inUse)
+        waiting.record(statistics.waiting)
     }
 }

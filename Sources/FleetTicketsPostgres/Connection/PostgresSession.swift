@@ -1,10 +1,9 @@
-import Dispatch
 import Synchronization
 
 /// One pooled connection held across several steps (a transaction, a session advisory lock),
 /// possibly shared by a task and its child tasks.
 ///
-/// Every step runs on the pool's dispatch queue, never on Swift's cooperative thread pool.
+/// Every step runs on the pool's own threads, never on Swift's cooperative thread pool.
 /// Tasks sharing a session take turns through `exclusively`, so one task's transaction is
 /// never interleaved with another's statements. Once the holder gives the connection back,
 /// the session is released and `exclusively` refuses (the caller then takes a connection
@@ -13,22 +12,19 @@ import Synchronization
 package final class PostgresSession: Sendable {
     /// The connection; use it only inside `run`.
     package let connection: PostgresConnection
-    private let queue: DispatchQueue
+    private let threads: BlockingThreads
     private let gate = AsyncGate()
     private let released = Mutex(false)
 
-    init(connection: PostgresConnection, queue: DispatchQueue) {
+    init(connection: PostgresConnection, threads: BlockingThreads) {
         self.connection = connection
-        self.queue = queue
+        self.threads = threads
     }
 
-    /// Runs one blocking step with the connection on the pool's queue.
+    /// Runs one blocking step with the connection on the pool's threads.
     package func run<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws -> T {
         let conn = connection
-        let result: Result<T, any Error> = await withCheckedContinuation { continuation in
-            queue.async { continuation.resume(returning: Result { try body(conn) }) }
-        }
-        return try result.get()
+        return try await threads.result { try body(conn) }.get()
     }
 
     /// Runs `body` as the session's only user, waiting (suspended) for others to finish;
