@@ -65,7 +65,14 @@ public struct DispatchQueryError: Error, Sendable, Hashable, CustomStringConvert
     /// The argument a query is built from, so a caller can name its own spelling of it
     /// (a flag, a query parameter).
     public enum Argument: String, Sendable, Hashable {
-        case latitude, longitude, limit, radius
+        /// The position's latitude.
+        case latitude
+        /// The position's longitude.
+        case longitude
+        /// How many tickets to return.
+        case limit
+        /// The radius in kilometres.
+        case radius
         /// The position as one `LAT,LNG` text.
         case position
     }

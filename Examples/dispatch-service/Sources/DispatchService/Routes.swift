@@ -90,7 +90,9 @@ public enum Routes {
         } catch {
             logger.error("health check could not read the status", metadata: ["error": "\(error)"])
             status = .serviceUnavailable
-            text = "unchecked\nThe status could not be read from the database: \(error).\n"
+            var cause = "\(error)"
+            while cause.hasSuffix(".") { cause.removeLast() }
+            text = "unchecked\nThe status could not be read from the database: \(cause). Check DATABASE_URL and that the database is up and migrated.\n"
         }
         return Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"],
                         body: .init(byteBuffer: ByteBuffer(string: text)))
