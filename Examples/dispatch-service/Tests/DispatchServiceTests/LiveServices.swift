@@ -3,6 +3,9 @@ import FleetTicketsPostgres
 import FleetTicketsS3
 import FleetTicketsTesting
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Logging
 import Testing
 
@@ -61,17 +64,15 @@ enum LiveServices {
     #expect(LiveServices.s3Endpoint != nil, "CI must run the live suite: FLEETTICKETS_TEST_S3_ENDPOINT is not set (run scripts/test.sh)")
 }
 
-/// One HTTP request to the running service (curl: the test needs no HTTP client library).
+/// One HTTP request to the running service.
 struct HTTPAnswer {
     var status: Int
     var body: String
 
     static func get(_ url: String) async throws -> HTTPAnswer {
-        let result = try await ChildProcess.run(URL(fileURLWithPath: "/usr/bin/env"),
-                                                ["curl", "-sS", "--max-time", "10", "-w", "\n%{http_code}", url], timeout: 20)
-        guard result.status == 0, let newline = result.stdout.lastIndex(of: "\n"), let status = Int(result.stdout[result.stdout.index(after: newline)...]) else {
-            throw SetupFailed(description: "curl \(url): \(result.stderr)")
-        }
-        return HTTPAnswer(status: status, body: String(result.stdout[..<newline]))
+        var request = URLRequest(url: try #require(URL(string: url)))
+        request.timeoutInterval = 10
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return HTTPAnswer(status: (response as? HTTPURLResponse)?.statusCode ?? 0, body: String(decoding: data, as: UTF8.self))
     }
 }
