@@ -23,20 +23,16 @@ public enum Routes {
         let router = Router()
         router.middlewares.add(MetricsMiddleware())
         router.get("/dispatch/nearest") { request, _ in
-            do {
+            await answering(logger) {
                 let query = try NearestParameters.query { request.uri.queryParameters[$0[...]].map(String.init) }
                 return try JSONResponse.encoded(try await backends.dispatch.nearestOpenTickets(query))
-            } catch let bad as BadRequest {
-                return JSONResponse.error(bad.description, status: .badRequest)
             }
         }
         router.post("/dispatch/plan") { request, _ in
             var request = request
             let body = try await request.collectBody(upTo: maxBodyBytes)
-            do {
-                return try JSONResponse.encoded(try await plan(PlanRequest.decode(Data(body.readableBytesView)), backends.dispatch))
-            } catch let bad as BadRequest {
-                return JSONResponse.error(bad.description, status: .badRequest)
+            return await answering(logger) {
+                try JSONResponse.encoded(try await plan(PlanRequest.decode(Data(body.readableBytesView)), backends.dispatch))
             }
         }
         router.get("/tickets.geojson") { request, _ in
@@ -47,7 +43,9 @@ public enum Routes {
             case let other?:
                 return JSONResponse.error("Parameter 'open_only' is '\(other)': give true (the default) or false.", status: .badRequest)
             }
-            return JSONResponse.body(try await backends.map.ticketMapGeoJSON(openOnly: openOnly), contentType: "application/geo+json")
+            return await answering(logger) {
+                JSONResponse.body(try await backends.map.ticketMapGeoJSON(openOnly: openOnly), contentType: "application/geo+json")
+            }
         }
         router.get("/healthz") { _, _ in
             await health(backends, datasets: datasets, check: check, logger: logger)
@@ -57,6 +55,20 @@ public enum Routes {
                      body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
         }
         return router
+    }
+
+    /// `body`'s response; a ``BadRequest`` as 400, anything else (the database failing) as 503,
+    /// each with its sentence.
+    static func answering(_ logger: Logger, _ body: () async throws -> Response) async -> Response {
+        do {
+            return try await body()
+        } catch let bad as BadRequest {
+            return JSONResponse.error(bad.description, status: .badRequest)
+        } catch {
+            logger.error("a request failed on a dependency", metadata: ["error": "\(error)"])
+            return JSONResponse.error("The database could not answer: \(clause(error)). Retry later; /healthz tells when the service is back.",
+                                      status: .serviceUnavailable)
+        }
     }
 
     /// The plan: the tickets near the vans (``DispatchReader/openTickets(near:limitPerVehicle:withinKilometres:rank:)``),
@@ -90,9 +102,7 @@ public enum Routes {
         } catch {
             logger.error("health check could not read the status", metadata: ["error": "\(error)"])
             status = .serviceUnavailable
-            var cause = "\(error)"
-            while cause.hasSuffix(".") { cause.removeLast() }
-            text = "unchecked\nThe status could not be read from the database: \(cause). Check DATABASE_URL and that the database is up and migrated.\n"
+            text = "unchecked\nThe status could not be read from the database: \(clause(error)). Check DATABASE_URL and that the database is up and migrated.\n"
         }
         return Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"],
                         body: .init(byteBuffer: ByteBuffer(string: text)))

@@ -4,6 +4,7 @@ import FleetTicketsTesting
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import Metrics
 import Prometheus
 import Testing
@@ -159,6 +160,29 @@ import Testing
                 #expect(response.text.contains("# TYPE fleettickets_example_total counter"), "\(response.text)")
                 #expect(response.text.contains(#"fleettickets_example_total{dataset="inc"} 3"#), "\(response.text)")
             }
+        }
+    }
+}
+
+/// A database that is down: every question fails.
+struct DownDispatchReader: DispatchReader {
+    struct Down: Error, CustomStringConvertible {
+        var description: String { "connection refused at 127.0.0.1:5432/fleettickets." }
+    }
+
+    func nearestOpenTickets(_ query: NearbyQuery) async throws -> NearbyTickets { throw Down() }
+}
+
+@Test func aFailingReaderIsA503WithASentence() async throws {
+    let world = try await InMemoryWorld()
+    var backends = world.backends
+    backends.dispatch = DownDispatchReader()
+    let app = Application(router: Routes.router(backends, registry: world.registry, datasets: [.inc], check: HealthCheck(),
+                                                logger: Logger(label: "t", factory: { _ in SwiftLogNoOpLogHandler() })))
+    try await app.test(.router) { client in
+        try await client.execute(uri: "/dispatch/nearest?lat=-1.28&lng=36.8", method: .get) { response in
+            #expect(response.status == .serviceUnavailable)
+            #expect(response.errorSentence == "The database could not answer: connection refused at 127.0.0.1:5432/fleettickets. Retry later; /healthz tells when the service is back.")
         }
     }
 }
