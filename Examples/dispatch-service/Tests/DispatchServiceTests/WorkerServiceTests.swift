@@ -9,7 +9,8 @@ import Testing
 /// The worker adapter in a `ServiceGroup`: it drains while the group runs, and a graceful
 /// shutdown ends it between files with what it applied committed and archived.
 @Suite struct WorkerServiceTests {
-    @Test func aGracefulShutdownOfTheGroupStopsTheWorkerAfterItsFiles() async throws {
+    // A worker that ignored the shutdown would keep the group running: the limit fails the test instead.
+    @Test(.timeLimit(.minutes(1))) func aGracefulShutdownOfTheGroupStopsTheWorkerAfterItsFiles() async throws {
         let store = InMemoryTicketStore()
         let bucket = InMemoryChangeSource()
         let key = Fixtures.key(.inc, hour: 9)
