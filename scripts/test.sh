@@ -61,11 +61,18 @@ swift build --build-tests >&2
 # 100). Twelve keep the run as fast as unbounded on two cores, at about 25 connections.
 export SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH="${SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH:-12}"
 swift test "$@"
-# The kill-point and concurrent-writer figures and the malformed-input corpus, in their short
-# form, on a full run only (a filtered run is someone iterating on a suite). Full forms:
-# scripts/reliability-crash.sh, scripts/malformed-corpus.sh. Then the DocC build of every
-# library module with warnings as errors, and schema/current.sql against the migrations.
+# On a full run only (a filtered run is someone iterating on a suite): the dispatch-service
+# example, the kill-point and concurrent-writer figures and the malformed-input corpus in their
+# short form (full forms: scripts/reliability-crash.sh, scripts/malformed-corpus.sh), then the
+# DocC build of every library module with warnings as errors, and schema/current.sql against
+# the migrations.
 if [ $# -eq 0 ]; then
+    # The Hummingbird example is a package of its own (the library's graph stays free of NIO):
+    # its hermetic route tests and its live test (the built service against these servers).
+    example_started=$SECONDS
+    swift build --build-tests --package-path Examples/dispatch-service >&2
+    swift test --package-path Examples/dispatch-service
+    say "Examples/dispatch-service: built and tested in $((SECONDS - example_started)) s"
     bin="$(swift build --show-bin-path)/fleettickets"
     FLEETTICKETS_BIN="$bin" scripts/reliability-crash.sh --short
     FLEETTICKETS_BIN="$bin" scripts/malformed-corpus.sh --short

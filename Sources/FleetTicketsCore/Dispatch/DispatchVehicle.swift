@@ -18,19 +18,29 @@ public struct DispatchVehicle: Sendable, Hashable, Codable {
 }
 
 /// Which vehicle serves which ticket, most urgent first, and what is left over.
-public struct DispatchPlan: Sendable, Hashable {
+///
+/// Encodes (``DispatchJSON/encode(_:)``) with the read schema's snake_case keys:
+/// `{"assignments": [{"vehicle_id", "ticket", "distance_m"}], "unassigned": [{"ticket", "reason"}]}`,
+/// each `ticket` a ``DispatchCandidate`` as `reporting.fn_dispatch_nearest` writes it.
+public struct DispatchPlan: Sendable, Hashable, Encodable {
     /// One ticket given to one vehicle.
-    public struct Assignment: Sendable, Hashable {
+    public struct Assignment: Sendable, Hashable, Encodable {
         /// The vehicle's id.
         public var vehicleID: String
         /// The ticket.
         public var ticket: DispatchCandidate
         /// Spheroid distance from the vehicle to the ticket, metres.
         public var distanceMetres: Double
+
+        enum CodingKeys: String, CodingKey {
+            case ticket
+            case vehicleID = "vehicle_id"
+            case distanceMetres = "distance_m"
+        }
     }
 
     /// Why a ticket got no vehicle.
-    public enum Reason: String, Sendable, Hashable {
+    public enum Reason: String, Sendable, Hashable, Codable {
         /// No vehicle is within the planner's maximum distance.
         case outOfRange = "out_of_range"
         /// Vehicles in range exist, but their capacity went to more urgent tickets.
@@ -40,7 +50,7 @@ public struct DispatchPlan: Sendable, Hashable {
     /// Assignments in urgency order (each ticket at most once).
     public var assignments: [Assignment]
     /// A ticket no vehicle serves, and why.
-    public struct Unassigned: Sendable, Hashable {
+    public struct Unassigned: Sendable, Hashable, Encodable {
         /// The ticket.
         public var ticket: DispatchCandidate
         /// Why it got no vehicle.

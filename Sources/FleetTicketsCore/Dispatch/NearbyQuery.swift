@@ -39,18 +39,18 @@ public struct NearbyQuery: Sendable, Hashable {
     /// - Throws: ``DispatchQueryError`` naming the bad argument and the accepted range.
     public init(near position: Coordinate, limit: Int = 10, withinKilometres: Double? = nil, rank: DispatchRank = .distance) throws {
         guard position.latitude.isFinite, (-90...90).contains(position.latitude) else {
-            throw DispatchQueryError("latitude \(position.latitude) is out of range [-90, 90]",
+            throw DispatchQueryError(.latitude, "latitude \(position.latitude) is out of range [-90, 90]",
                                      hint: "give the fix as LAT,LNG in decimal degrees, latitude first (e.g. -1.2921,36.8219)")
         }
         guard position.longitude.isFinite, (-180...180).contains(position.longitude) else {
-            throw DispatchQueryError("longitude \(position.longitude) is out of range [-180, 180]",
+            throw DispatchQueryError(.longitude, "longitude \(position.longitude) is out of range [-180, 180]",
                                      hint: "give the fix as LAT,LNG in decimal degrees, latitude first (e.g. -1.2921,36.8219)")
         }
         guard (1...Self.maxLimit).contains(limit) else {
-            throw DispatchQueryError("limit \(limit) is out of range [1, \(Self.maxLimit)]", hint: "ask for between 1 and \(Self.maxLimit) tickets")
+            throw DispatchQueryError(.limit, "limit \(limit) is out of range [1, \(Self.maxLimit)]", hint: "ask for between 1 and \(Self.maxLimit) tickets")
         }
         if let km = withinKilometres, !(km > 0 && km <= Self.maxKilometres) {
-            throw DispatchQueryError("radius \(km) km is out of range (0, \(Int(Self.maxKilometres))]",
+            throw DispatchQueryError(.radius, "radius \(km) km is out of range (0, \(Int(Self.maxKilometres))]",
                                      hint: "give a positive radius in kilometres, or none")
         }
         self.position = position
@@ -62,13 +62,31 @@ public struct NearbyQuery: Sendable, Hashable {
 
 /// A dispatch question that cannot be asked: what is wrong and what to do.
 public struct DispatchQueryError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The argument a query is built from, so a caller can name its own spelling of it
+    /// (a flag, a query parameter).
+    public enum Argument: String, Sendable, Hashable {
+        /// The position's latitude.
+        case latitude
+        /// The position's longitude.
+        case longitude
+        /// How many tickets to return.
+        case limit
+        /// The radius in kilometres.
+        case radius
+        /// The position as one `LAT,LNG` text.
+        case position
+    }
+
+    /// The argument that cannot be used.
+    public var argument: Argument
     /// What is wrong with the argument.
     public var message: String
     /// What to pass instead.
     public var hint: String
 
-    /// An error saying `message`, with `hint` on what to pass instead.
-    public init(_ message: String, hint: String) {
+    /// An error about `argument` saying `message`, with `hint` on what to pass instead.
+    public init(_ argument: Argument, _ message: String, hint: String) {
+        self.argument = argument
         self.message = message
         self.hint = hint
     }
@@ -84,7 +102,7 @@ extension Coordinate {
         let parts = text.split(separator: ",", omittingEmptySubsequences: false)
             .map { $0.trimmingCharacters(in: .whitespaces) }
         guard parts.count == 2, let lat = Double(parts[0]), let lng = Double(parts[1]) else {
-            throw DispatchQueryError("'\(text)' is not a position", hint: "give it as LAT,LNG in decimal degrees, e.g. -1.2921,36.8219")
+            throw DispatchQueryError(.position, "'\(text)' is not a position", hint: "give it as LAT,LNG in decimal degrees, e.g. -1.2921,36.8219")
         }
         self.init(latitude: lat, longitude: lng)
     }
