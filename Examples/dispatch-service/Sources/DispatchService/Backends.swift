@@ -1,7 +1,7 @@
 import FleetTicketsCore
 
 /// Everything the routes and the worker read and write, through the SDK's seams only: the
-/// service runs over PostgreSQL (``Database/open(url:applicationName:logger:)``) and its tests
+/// service runs over PostgreSQL (``Database/open(url:maxConnections:applicationName:logger:)``) and its tests
 /// over the SDK's in-memory implementations, with the same routes.
 public struct Backends: Sendable {
     /// Where the worker applies change files; also the status `/healthz` judges (store and run log).

@@ -24,8 +24,8 @@ public enum DispatchServiceApp {
         }
         let source = try openSource(options, logger: logger)
         let name = "dispatch-service \(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
-        let database = try Database.open(url: url, applicationName: name, logger: logger)
-        defer { database.close() }
+        let database = try await Database.open(url: url, applicationName: name, logger: logger)
+        defer { database.pool.close() }
         let backends = Backends(store: database.store, dispatch: database.dispatch, map: database.map, source: source)
 
         // The store is shared with the routes: the worker's `close` must not close it (the
@@ -41,7 +41,7 @@ public enum DispatchServiceApp {
             }, logger: logger)
         // Shutdown runs in reverse order: the listener stops taking requests, then the worker stops.
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: WorkerService(worker)), .init(service: app)],
+            services: [.init(service: worker), .init(service: app)],
             gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger))
         try await group.run()
         logger.notice("dispatch-service stopped")

@@ -6,9 +6,9 @@ import Logging
 import ServiceLifecycle
 import Testing
 
-/// The worker adapter in a `ServiceGroup`: it drains while the group runs, and a graceful
+/// The SDK's worker in the service's `ServiceGroup`: it drains while the group runs, and a graceful
 /// shutdown ends it between files with what it applied committed and archived.
-@Suite struct WorkerServiceTests {
+@Suite struct WorkerInGroupTests {
     // A worker that ignored the shutdown would keep the group running: the limit fails the test instead.
     @Test(.timeLimit(.minutes(1))) func aGracefulShutdownOfTheGroupStopsTheWorkerAfterItsFiles() async throws {
         let store = InMemoryTicketStore()
@@ -18,7 +18,7 @@ import Testing
         let worker = IngestWorker(source: bucket, connect: { WorkerServices(store: store, runs: store, gazetteer: nil) },
                                   settings: WorkerSettings(every: .milliseconds(100), datasets: [.inc]),
                                   logger: Logger(label: "dispatch-service.tests", factory: { _ in SwiftLogNoOpLogHandler() }))
-        let group = ServiceGroup(configuration: .init(services: [.init(service: WorkerService(worker))],
+        let group = ServiceGroup(configuration: .init(services: [.init(service: worker)],
                                                       logger: Logger(label: "group", factory: { _ in SwiftLogNoOpLogHandler() })))
         let running = Task { try await group.run() }
         let deadline = ContinuousClock.now + .seconds(30)
