@@ -35,6 +35,9 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Read from a folder laid out like the bucket instead of the bucket.")
     var dir: String?
 
+    @Option(help: Setting.metricsPort.help("Serve GET /metrics (Prometheus) and GET /healthz (200 or 503) on this TCP port."))
+    var metricsPort: Int?
+
     @OptionGroup var global: GlobalOptions
 
     var overrides: SettingsOverrides {
@@ -42,6 +45,7 @@ struct Run: AsyncParsableCommand {
         overrides.set(.workerInterval, every)
         overrides.set(.datasets, datasets)
         overrides.set(.geocodeBudget, geocodeBudget.map(String.init), flag: "--geocode-budget")
+        overrides.set(.metricsPort, metricsPort.map(String.init), flag: "--metrics-port")
         return overrides
     }
 
@@ -54,6 +58,10 @@ struct Run: AsyncParsableCommand {
         let source = try SourceChoice(dir: dir, csv: []).open(settings: settings, logger: logger)
         let geocoder = settings.geocoderProvider == nil ? nil : try GeocoderChoice.open(settings, logger: logger)
         let name = GlobalOptions.applicationName("run")
+        let endpoint = settings.metricsPort.map { port in
+            MetricsEndpoint(port: port, registry: MetricsEndpoint.bootstrapPrometheus(),
+                            health: HealthAnswerer(url: url, source: .listing(source), settings: settings, logger: logger).answer)
+        }
         let worker = IngestWorker(source: source, connect: {
             let store = try PostgresTicketStore(url: url, applicationName: name, logger: logger)
             return WorkerServices(store: store, runs: store, gazetteer: store, close: { store.close() })
@@ -62,7 +70,21 @@ struct Run: AsyncParsableCommand {
         let trap = SignalTrap(stop) { number in
             logger.notice("stop requested; finishing the file in flight", metadata: ["signal": "\(number)"])
         }
-        await worker.run(until: stop)
+        // The endpoint serves while the worker runs; it failing to listen stops the worker.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            if let endpoint {
+                group.addTask {
+                    do { try await endpoint.run() } catch {
+                        stop.request()
+                        throw CommandFailure(status: .dependency, message: "\(error)")
+                    }
+                }
+                logger.notice("serving /metrics and /healthz", metadata: ["port": "\(endpoint.port)"])
+            }
+            await worker.run(until: stop)
+            group.cancelAll()
+            try await group.waitForAll()
+        }
         withExtendedLifetime(trap) {}
     }
 }

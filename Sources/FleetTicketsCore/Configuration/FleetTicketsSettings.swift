@@ -32,6 +32,8 @@ public struct FleetTicketsSettings: Sendable, CustomStringConvertible {
     public var gazetteerFile: String? { values[.geocoderGazetteer]?.text }
     /// Budget, radius and country codes for geocoding.
     public var geocode: GeocodeSettings
+    /// The TCP port `run` serves `/metrics` and `/healthz` on; nil: no endpoint.
+    public var metricsPort: Int?
 
     /// Settings from explicit layers; nothing is read from disk or the process.
     /// - Throws: `SettingsError` for the first value that cannot be used.
@@ -61,6 +63,7 @@ public struct FleetTicketsSettings: Sendable, CustomStringConvertible {
             if let problem = codes.problem { throw SettingsProblem(problem) }
             return codes.codes
         }
+        metricsPort = try Self.parsePort(values, .metricsPort)
     }
 
     /// Settings from `overrides`, the process environment and the `.env` file at `envFile`
@@ -108,6 +111,15 @@ public struct FleetTicketsSettings: Sendable, CustomStringConvertible {
         } catch {
             throw SettingsError(source: "\(value.origin)", problem: problem(error))
         }
+    }
+
+    /// An optional TCP port: unset is nil, anything but 1…65535 an error naming its origin.
+    private static func parsePort(_ values: SettingValues, _ setting: Setting) throws(SettingsError) -> Int? {
+        guard let value = values[setting] else { return nil }
+        guard let port = Int(value.text), (1...65_535).contains(port) else {
+            throw SettingsError(source: "\(value.origin)", problem: "must be a TCP port number from 1 to 65535 (got '\(value.text)')")
+        }
+        return port
     }
 
     private static func problem(_ error: some CustomStringConvertible) -> String {
