@@ -114,8 +114,9 @@ public struct FleetTicketsMetrics: Sendable {
 
     private var sink: any MetricsFactory { factory ?? MetricsSystem.factory }
 
-    private func count(_ name: String, _ labels: [(String, String)], by amount: Int) {
-        guard amount > 0 else { return }
+    /// Adds `amount`; 0 only creates the series (at 0), which `increase()` needs to see a first failure.
+    private func count(_ name: String, _ labels: [(String, String)], by amount: Int, creating: Bool = false) {
+        guard amount > 0 || creating else { return }
         Counter(label: name, dimensions: labels, factory: sink).increment(by: amount)
     }
 
@@ -147,13 +148,17 @@ public struct FleetTicketsMetrics: Sendable {
     }
 
     /// An applying run finished: its failure and failed moves, and the freshness its
-    /// watermark gives (a run that found the dataset busy read no watermark).
+    /// watermark gives (a run that found the dataset busy read no watermark). The dataset's
+    /// failure and file counters exist from its first run on, at 0 until something happens:
+    /// Prometheus' `increase()` misses the first step of a series that is born at 1.
     func finished(_ report: IngestReport, now: Date) {
         let ds = (Label.dataset, report.dataset)
-        if let failure = report.failure {
-            count(Self.failures, [ds, (Label.kind, (failure.kind == .data ? FailureKind.data : .dependency).rawValue)], by: 1)
+        let failed: FailureKind? = report.failure.map { $0.kind == .data ? .data : .dependency }
+        for kind in FailureKind.allCases {
+            let n = kind == .archive ? report.archiveFailed.count : (kind == failed ? 1 : 0)
+            count(Self.failures, [ds, (Label.kind, kind.rawValue)], by: n, creating: true)
         }
-        count(Self.failures, [ds, (Label.kind, FailureKind.archive.rawValue)], by: report.archiveFailed.count)
+        count(Self.filesApplied, [ds], by: 0, creating: true)
         if let exported = Self.exportedAt(report) { freshness(report.dataset, exportedAt: exported, now: now) }
     }
 

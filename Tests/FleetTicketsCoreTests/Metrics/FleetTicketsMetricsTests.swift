@@ -61,7 +61,8 @@ import Testing
         let exported = try #require(ChangeKey(Fixtures.key(.inc, hour: 10))).exportedAt
         #expect(try gauge(M.newestExportTimestamp, inc) == exported.timeIntervalSince1970)
         #expect(try gauge(M.freshnessLagSeconds, inc) == now.timeIntervalSince(exported))
-        #expect(recorded.counters(label: M.failures).isEmpty)
+        #expect(total(M.failures, inc) == 0)
+        #expect(recorded.counters(label: M.failures).count == M.FailureKind.allCases.count, "each kind's series exists, at 0")
     }
 
     @Test func aDataErrorCountsAFailureAndLeavesTheRestWaiting() async throws {
