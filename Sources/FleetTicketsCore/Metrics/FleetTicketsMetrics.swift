@@ -66,16 +66,30 @@ public struct FleetTicketsMetrics: Sendable {
 
     /// The label names.
     public enum Label {
+        /// The dataset's name (`inc`, `crq`).
         public static let dataset = "dataset"
+        /// `RowOutcome` or `GeocodeOutcome`.
         public static let outcome = "outcome"
+        /// `DropReason`'s raw value.
         public static let reason = "reason"
+        /// `FailureKind`.
         public static let kind = "kind"
+        /// The geocoding provider's name (`Geocoder.provider`).
         public static let provider = "provider"
     }
 
     /// The values of `rows`' `outcome` label.
     public enum RowOutcome: String, Sendable, CaseIterable {
-        case inserted, updated, unchanged, stale, dropped
+        /// A ticket the table did not have.
+        case inserted
+        /// A ticket whose row changed.
+        case updated
+        /// A ticket whose row was identical.
+        case unchanged
+        /// A row refused because a newer file already wrote the ticket.
+        case stale
+        /// A row that never reached the table (`rowsDropped` says why).
+        case dropped
     }
 
     /// The values of `failures`' `kind` label.
