@@ -20,10 +20,17 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         // The worker is a `Service` an embedding server adds to its `ServiceGroup` (docs/embedding.md).
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
-        // The connection pool's gauges; no backend is chosen by the SDK.
+        // The SDK emits through swift-metrics' API only (the pool's gauges, the engine's counters);
+        // the backend is the embedder's choice.
         .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
         // `swift package generate-documentation` (scripts/docs.sh); a command plugin, never linked.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", exact: "1.5.0"),
+        // The CLI's backend: the Prometheus registry and its text exposition (`run --metrics-port`).
+        .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
+        // swift-prometheus's own dependency, pinned here so the manifest alone fixes its version.
+        .package(url: "https://github.com/apple/swift-atomics", exact: "1.3.0"),
+        // The CLI's small HTTP listener for /metrics and /healthz (docs/decisions.md: why not Hummingbird).
+        .package(url: "https://github.com/swhitty/FlyingFox", exact: "0.27.1"),
     ],
     targets: [
         .target(
@@ -31,6 +38,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ]
         ),
         .systemLibrary(
@@ -95,6 +103,11 @@ let package = Package(
                 "FleetTicketsGeocode",
                 "FleetTicketsReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                // Linked through Prometheus anyway; named so its exact pin is a used dependency.
+                .product(name: "Atomics", package: "swift-atomics"),
+                .product(name: "FlyingFox", package: "FlyingFox"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -104,6 +117,7 @@ let package = Package(
             dependencies: [
                 "FleetTicketsCore", "FleetTicketsTesting",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
             ]
         ),
         .testTarget(

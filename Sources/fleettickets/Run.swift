@@ -36,6 +36,9 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Read from a folder laid out like the bucket instead of the bucket.")
     var dir: String?
 
+    @Option(help: Setting.metricsPort.help("Serve GET /metrics (Prometheus) and GET /healthz (200 or 503) on this TCP port."))
+    var metricsPort: Int?
+
     @OptionGroup var global: GlobalOptions
 
     var overrides: SettingsOverrides {
@@ -43,6 +46,7 @@ struct Run: AsyncParsableCommand {
         overrides.set(.workerInterval, every)
         overrides.set(.datasets, datasets)
         overrides.set(.geocodeBudget, geocodeBudget.map(String.init), flag: "--geocode-budget")
+        overrides.set(.metricsPort, metricsPort.map(String.init), flag: "--metrics-port")
         return overrides
     }
 
@@ -55,17 +59,34 @@ struct Run: AsyncParsableCommand {
         let source = try SourceChoice(dir: dir, csv: []).open(settings: settings, logger: logger)
         let geocoder = settings.geocoderProvider == nil ? nil : try GeocoderChoice.open(settings, logger: logger)
         let name = GlobalOptions.applicationName("run")
+        let endpoint = settings.metricsPort.map { port in
+            MetricsEndpoint(port: port, registry: MetricsEndpoint.bootstrapPrometheus(),
+                            health: HealthAnswerer(url: url, source: .listing(source), settings: settings, logger: logger).answer)
+        }
         let worker = IngestWorker(source: source, connect: {
             let store = try await PostgresTicketStore.connect(url: url, applicationName: name, logger: logger)
             return WorkerServices(store: store, runs: store, gazetteer: store, close: { store.close() })
         }, geocoder: geocoder, geocodeSettings: settings.geocode, settings: settings.worker, logger: logger)
-        let group = ServiceGroup(services: [worker], gracefulShutdownSignals: [], cancellationSignals: [], logger: logger)
+        // The endpoint first: a group shuts down in reverse order, so /metrics and /healthz
+        // still answer while the worker finishes its file in flight. An endpoint that cannot
+        // listen shuts the worker down gracefully and fails the command.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let endpoint {
+            services.append(.init(service: endpoint, failureTerminationBehavior: .gracefullyShutdownGroup))
+            logger.notice("serving /metrics and /healthz", metadata: ["port": "\(endpoint.port)"])
+        }
+        services.append(.init(service: worker))
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [], cancellationSignals: [], logger: logger))
         // The trap owns SIGTERM and SIGINT, so that a second one can exit at once (docs/decisions.md).
         let trap = SignalTrap { number in
             logger.debug("signal received: shutting down gracefully", metadata: ["signal": "\(number)"])
             Task { await group.triggerGracefulShutdown() }
         }
-        try await group.run()
+        do {
+            try await group.run()
+        } catch let failure as MetricsEndpoint.ListenFailure {
+            throw CommandFailure(status: .dependency, message: failure.description)
+        }
         withExtendedLifetime(trap) {}
     }
 }

@@ -34,6 +34,8 @@ public struct FleetTicketsSettings: Sendable, CustomStringConvertible {
     public var geocode: GeocodeSettings
     /// `status --check`'s limits on the quality figures (all unset unless configured).
     public var quality: QualityThresholds
+    /// The TCP port `run` serves `/metrics` and `/healthz` on; nil: no endpoint.
+    public var metricsPort: Int?
 
     /// Settings from explicit layers; nothing is read from disk or the process.
     /// - Throws: `SettingsError` for the first value that cannot be used.
@@ -64,6 +66,7 @@ public struct FleetTicketsSettings: Sendable, CustomStringConvertible {
             if let problem = codes.problem { throw SettingsProblem(problem) }
             return codes.codes
         }
+        metricsPort = try Self.parsePort(values, .metricsPort)
     }
 
     /// Settings from `overrides`, the process environment and the `.env` file at `envFile`
@@ -111,6 +114,15 @@ public struct FleetTicketsSettings: Sendable, CustomStringConvertible {
         } catch {
             throw SettingsError(source: "\(value.origin)", problem: problem(error))
         }
+    }
+
+    /// An optional TCP port: unset is nil, anything but 1…65535 an error naming its origin.
+    private static func parsePort(_ values: SettingValues, _ setting: Setting) throws(SettingsError) -> Int? {
+        guard let value = values[setting] else { return nil }
+        guard let port = Int(value.text), (1...65_535).contains(port) else {
+            throw SettingsError(source: "\(value.origin)", problem: "must be a TCP port number from 1 to 65535 (got '\(value.text)')")
+        }
+        return port
     }
 
     private static func problem(_ error: some CustomStringConvertible) -> String {

@@ -85,12 +85,15 @@ extension Setting {
     public static let statusMaxAge = Setting("FLEETTICKETS_MAX_AGE", flags: ["--max-age"],
                                              default: Self.duration(.milliseconds(Int64(SettingDefaults.statusMaxAge * 1000))),
                                              meaning: "`status --check`: how old waiting files and the newest applied export may get")
+    /// The port of the worker's metrics and health endpoint.
+    public static let metricsPort = Setting("METRICS_PORT", flags: ["--metrics-port"],
+                                            meaning: "`run`: serve GET /metrics (Prometheus) and GET /healthz on this TCP port; unset: no endpoint")
 
     /// Every setting the product reads, in the order docs/settings.md lists them.
     public static let all: [Setting] = [
         .databaseURL, .bucketEndpoint, .bucketAccessKey, .bucketSecretKey, .bucketRegion, .bucketName, .bucketCABundle,
         .geocoderProvider, .geocoderAPIKey, .geocoderURL, .geocoderGazetteer, .geocodeBudget, .geocoderCountryCodes,
-        .geocodeRadius, .workerInterval, .datasets, .statusMaxAge,
+        .geocodeRadius, .workerInterval, .datasets, .statusMaxAge, .metricsPort,
     ] + quality
 
     /// `60s`, `45m`, `2h`: as the duration settings are written (seconds up to two minutes).

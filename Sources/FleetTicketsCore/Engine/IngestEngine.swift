@@ -26,6 +26,8 @@ public struct IngestEngine: Sendable {
     /// Records each finished run (by its policy: applying runs that did work, failed or found
     /// the dataset busy). Nil: runs are not recorded.
     public var recorder: RunRecorder?
+    /// Where applying runs count files, rows, failures and freshness (docs/operations.md, "Metrics").
+    public var metrics = FleetTicketsMetrics()
 
     /// The default logger drops everything: pass the service's own to see the engine's events.
     public init(source: any ChangeSource, store: any TicketStore, clock: WallClock = .system,
@@ -71,6 +73,7 @@ public struct IngestEngine: Sendable {
                                            cause: IngestFailure.Cause(error))
         }
         report.seconds = started.duration(to: .now).seconds
+        if options.apply { metrics.finished(report, now: clock.now) }
         await recorder?.record(report, finishedAt: clock.now)
         return report
     }
@@ -107,6 +110,7 @@ public struct IngestEngine: Sendable {
         if archiving {
             for key in report.archiveRetried { await archiver.start(key) }
         }
+        if options.apply { metrics.waiting(planned.count, dataset: dataset) }
         await source.willRead(planned.map(\.object.key), within: options.readAhead)
         let bytesTotal = planned.reduce(Int64(0)) { $0 + $1.object.size }
         var bytesDone: Int64 = 0
@@ -143,6 +147,10 @@ public struct IngestEngine: Sendable {
             }
             logFile(fileReport, dataset: dataset, dryRun: !options.apply)
             report.files.append(fileReport)
+            if options.apply {
+                metrics.applied(fileReport, dataset: dataset)
+                metrics.waiting(planned.count - report.files.count, dataset: dataset)
+            }
             bytesDone += file.object.size
             var finished = event
             finished.bytesDone = bytesDone

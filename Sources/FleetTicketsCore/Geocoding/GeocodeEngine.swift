@@ -81,19 +81,23 @@ public struct GeocodeEngine: Sendable {
     let sleep: @Sendable (Duration) async throws -> Void
     /// Told before each provider question, for a progress display.
     public var progress: ProgressHandler?
+    /// Where applying runs count the provider's answers and time its requests (docs/operations.md, "Metrics").
+    public var metrics: FleetTicketsMetrics
 
     /// An engine that places names through `geocoder` and keeps every answer in `store`, within
-    /// `settings`' budget, timing with `clock` and logging to `logger`. `sleep` is how it waits
-    /// out the provider's pacing left over from an earlier run (tests pass one that records
-    /// instead of waiting).
+    /// `settings`' budget, timing with `clock`, logging to `logger` and emitting to `metrics`.
+    /// `sleep` is how it waits out the provider's pacing left over from an earlier run (tests
+    /// pass one that records instead of waiting).
     public init(store: any GazetteerStore, geocoder: any Geocoder, settings: GeocodeSettings = GeocodeSettings(),
                 clock: WallClock = .system, logger: Logger = Logger(label: "fleettickets.geocode", factory: { _ in SwiftLogNoOpLogHandler() }),
+                metrics: FleetTicketsMetrics = FleetTicketsMetrics(),
                 sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }) {
         self.store = store
         self.geocoder = geocoder
         self.settings = settings
         self.clock = clock
         self.logger = logger
+        self.metrics = metrics
         self.sleep = sleep
     }
 
@@ -115,6 +119,8 @@ public struct GeocodeEngine: Sendable {
         }
         let budget = GeocodeBudget(limit: settings.budget)
         var session = Session(engine: self, budget: budget)
+        // Whatever ends the run (a refused key, a failing store), the answers it got are counted.
+        defer { metrics.geocoded(report, refused: session.refused) }
         try await session.waitForPacing()
         for need in needs {
             guard budget.remaining > 0 else { break }
@@ -159,6 +165,8 @@ public struct GeocodeEngine: Sendable {
         })
         let budget = GeocodeBudget(limit: settings.budget)
         var session = Session(engine: self, budget: budget)
+        // Whatever ends the run (a refused key, a failing store), the answers it got are counted.
+        defer { metrics.geocoded(report, refused: session.refused) }
         try await session.waitForPacing()
         for request in plan.requests {
             guard budget.remaining > 0 else { break }

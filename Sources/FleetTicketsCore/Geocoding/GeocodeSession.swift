@@ -11,6 +11,8 @@ extension GeocodeEngine {
         var stop = false
         /// A failure to rethrow once the answers so far are saved and geometries resolved.
         var fatal: (any Error)?
+        /// The provider refused to go on (quota or credentials), as opposed to the budget ending.
+        var refused = false
 
         init(engine: GeocodeEngine, budget: GeocodeBudget) {
             self.engine = engine
@@ -35,11 +37,14 @@ extension GeocodeEngine {
             report.asked += 1
             let spentBefore = budget.spent
             defer { report.requests = budget.spent }
+            let started = ContinuousClock.now
             do {
                 let found = try await engine.geocoder.candidates(for: query, budget: budget)
+                engine.metrics.asked(provider: engine.geocoder.provider, seconds: started.duration(to: .now).seconds)
                 try await note(sentSince: spentBefore)
                 return found
             } catch {
+                engine.metrics.asked(provider: engine.geocoder.provider, seconds: started.duration(to: .now).seconds)
                 try? await note(sentSince: spentBefore)
                 try handle(error, report: &report)
                 return nil
@@ -63,6 +68,7 @@ extension GeocodeEngine {
                 report.stoppedEarly = "\(error)"
                 engine.logger.warning("geocoder quota exhausted; stopping", metadata: ["provider": "\(provider)"])
                 stop = true
+                refused = true
             case .budgetSpent:
                 report.asked -= 1
                 report.stoppedEarly = "\(error)"
@@ -71,6 +77,7 @@ extension GeocodeEngine {
             case .unauthorized:
                 report.asked -= 1
                 stop = true
+                refused = true
                 fatal = error
             default:  // unavailable, and any code added later: this place fails, the run goes on
                 report.failed += 1

@@ -52,6 +52,8 @@ public struct IngestWorker<SleepClock: Clock<Duration>>: Sendable {
     public let logger: Logger
     /// Called after every tick (on the worker's task).
     public var onTick: (@Sendable (WorkerTick) -> Void)?
+    /// Where the worker and its engines emit (docs/operations.md, "Metrics").
+    public var metrics = FleetTicketsMetrics()
 
     /// A worker; nothing runs until `run()` or `run(until:)`.
     public init(source: any ChangeSource, connect: @escaping @Sendable () async throws -> WorkerServices,
@@ -108,6 +110,8 @@ public struct IngestWorker<SleepClock: Clock<Duration>>: Sendable {
             tick.parked = state.parked
             tick.failures = state.failures
             tick.nextIn = nap
+            metrics.ticked(tick, datasets: settings.datasets, exported: state.exported, now: clock.now,
+                           geocodeBudget: geocoder.map { ($0.provider, geocodeBudget) })
             onTick?(tick)
             guard await stop.sleep(for: nap, on: sleepClock) else { break }
             for name in state.due.keys { state.due[name]! -= worked + nap }
@@ -140,6 +144,7 @@ public struct IngestWorker<SleepClock: Clock<Duration>>: Sendable {
             var report = IngestReport(dataset: dataset.name, mode: .apply, source: source.location, reseed: false, startedAt: clock.now)
             report.failure = IngestFailure(kind: .dependency, key: nil, line: nil, message: message, cause: IngestFailure.Cause(error))
             tick.reports.append(report)
+            metrics.finished(report, now: clock.now)
             await state.recorder.use(nil)
             await state.recorder.record(report, finishedAt: clock.now)
             return true
@@ -147,8 +152,10 @@ public struct IngestWorker<SleepClock: Clock<Duration>>: Sendable {
         var engine = IngestEngine(source: source, store: services.store, clock: clock, logger: logger)
         engine.stop = stop
         engine.recorder = state.recorder
+        engine.metrics = metrics
         let report = await engine.run(dataset, options: settings.ingest)
         tick.reports.append(report)
+        if let exported = FleetTicketsMetrics.exportedAt(report) { state.exported[dataset.name] = exported }
         // Cancelled: the file in flight failed on purpose; no retry and no backoff to plan.
         if Task.isCancelled { return false }
         if !report.files.isEmpty { state.geocodeDue = true }
@@ -194,10 +201,10 @@ public struct IngestWorker<SleepClock: Clock<Duration>>: Sendable {
                 var settings = geocodeSettings
                 settings.budget = min(left, max(1, self.settings.geocodeRound))
                 let round = settings.budget
-                let clusters = try await GeocodeEngine(store: gazetteer, geocoder: geocoder, settings: settings, clock: clock, logger: logger)
+                let clusters = try await GeocodeEngine(store: gazetteer, geocoder: geocoder, settings: settings, clock: clock, logger: logger, metrics: metrics)
                     .geocodeClusters(apply: true)
                 settings.budget = max(0, round - clusters.asked)
-                let locations = try await GeocodeEngine(store: gazetteer, geocoder: geocoder, settings: settings, clock: clock, logger: logger)
+                let locations = try await GeocodeEngine(store: gazetteer, geocoder: geocoder, settings: settings, clock: clock, logger: logger, metrics: metrics)
                     .geocodeLocations(apply: true)
                 tick.geocode += [clusters, locations]
                 let spent = clusters.asked + locations.asked
@@ -252,6 +259,8 @@ struct WorkerState {
     var due: [String: Duration]
     var failures: [String: Int] = [:]
     var parked: [String: ParkedDataset] = [:]
+    /// The export time of each dataset's newest applied file, as last read: its freshness.
+    var exported: [String: Date] = [:]
     /// Records the runs (the engine hands it each one), keeping those the database cannot take yet.
     let recorder: RunRecorder
     /// Geocode at the next chance: at start, after applying files, after deferred or failed requests.
