@@ -63,8 +63,7 @@ struct MetricsEndpoint: Service {
     static func bootstrapPrometheus() -> PrometheusCollectorRegistry {
         let registry = PrometheusCollectorRegistry()
         var factory = PrometheusMetricsFactory(registry: registry)
-        factory.durationHistogramBuckets[FleetTicketsMetrics.fileApplySeconds] =
-            [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600].map { .milliseconds(Int64($0 * 1000)) }
+        factory.durationHistogramBuckets[FleetTicketsMetrics.fileApplySeconds] = FleetTicketsMetrics.fileApplySecondsBuckets
         MetricsSystem.bootstrap(factory)
         return registry
     }

@@ -60,8 +60,16 @@ struct Run: AsyncParsableCommand {
         let geocoder = settings.geocoderProvider == nil ? nil : try GeocoderChoice.open(settings, logger: logger)
         let name = GlobalOptions.applicationName("run")
         let endpoint = settings.metricsPort.map { port in
-            MetricsEndpoint(port: port, registry: MetricsEndpoint.bootstrapPrometheus(),
-                            health: HealthAnswerer(url: url, source: .listing(source), settings: settings, logger: logger).answer)
+            let registry = MetricsEndpoint.bootstrapPrometheus()  // before anything emits
+            // /healthz reads on a connection of its own (opened on first use, replaced when the
+            // server drops it): a worker holding its connections through a long apply must
+            // not make the probe time out.
+            let pool = PostgresConnectionPool(url: url, maxConnections: 1, applicationName: GlobalOptions.applicationName("healthz"),
+                                              name: "healthz", logger: logger)
+            let store = PostgresTicketStore(pool: pool, logger: logger)
+            let reader = StatusReader(store: store, runs: store, source: .listing(source), check: settings.healthCheck)
+            return MetricsEndpoint(port: port, registry: registry,
+                                   health: { await HealthAnswer.read(reader, datasets: settings.datasets) })
         }
         let worker = IngestWorker(source: source, connect: {
             let store = try await PostgresTicketStore.connect(url: url, applicationName: name, logger: logger)

@@ -51,12 +51,13 @@ import Testing
         try await CLI.withRunning(["run", "--every", "1s", "--datasets", "inc", "--log-format", "json"], env: all) { worker in
             try #require(try await waitFor(120) { try count(url, "SELECT count(*) FROM tickets.ingest_ledger WHERE dataset = 'inc'") == 2 },
                          "the files never reached the ledger: \(worker.stderrSoFar)")
-            // The counters follow the commit; wait for the scrape to show both files.
+            // The counters follow each commit, the freshness the end of the run (after the
+            // archive): wait for the scrape to show both.
             var samples: [Sample] = []
             try #require(try await waitFor(60) {
                 samples = (try? await scrape(port)) ?? []
-                return samples.sum(M.filesApplied, inc) == 2
-            }, "files applied never reached 2: \(samples.filter { $0.name.hasPrefix("fleettickets_") })")
+                return samples.sum(M.filesApplied, inc) == 2 && samples.sum(M.freshnessLagSeconds, inc) > 0
+            }, "files applied never reached 2 with a freshness: \(samples.filter { $0.name.hasPrefix("fleettickets_") })")
             let ledgerFiles = try count(url, "SELECT count(*) FROM tickets.ingest_ledger WHERE dataset = 'inc'")
             let rowsRead = try count(url, "SELECT sum(rows_read) FROM tickets.ingest_ledger WHERE dataset = 'inc'")
             #expect(samples.sum(M.filesApplied, inc) == Double(ledgerFiles))

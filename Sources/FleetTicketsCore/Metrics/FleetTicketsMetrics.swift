@@ -40,6 +40,12 @@ public struct FleetTicketsMetrics: Sendable {
     public static let failures = "fleettickets_failures_total"
     /// Timer (a histogram in Prometheus): the apply of one file, read to commit, by `dataset`.
     public static let fileApplySeconds = "fleettickets_file_apply_seconds"
+    /// Histogram buckets fitted to `fileApplySeconds` (a file applies in a tenth of a second to
+    /// minutes; a backend's default buckets, often ending at 10 s, would lump the slow ones
+    /// together). A Prometheus backend takes them as
+    /// `factory.durationHistogramBuckets[FleetTicketsMetrics.fileApplySeconds]`.
+    public static let fileApplySecondsBuckets: [Duration] =
+        [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600].map { .milliseconds(Int64($0 * 1000)) }
     /// Gauge: files an applying run listed and has not applied yet, by `dataset` (0 once a run
     /// drained them all; what a stop, a failure or a parked dataset left stays counted).
     public static let filesWaiting = "fleettickets_files_waiting"
@@ -61,6 +67,12 @@ public struct FleetTicketsMetrics: Sendable {
     /// Gauge: requests of the worker's per-tick geocode budget the last tick left unspent, by
     /// `provider` (the whole budget on a tick with nothing to geocode).
     public static let geocodeBudgetLeft = "fleettickets_geocode_budget_left"
+    /// Gauge: connections a PostgreSQL pool holds open or is opening, by `pool` (the pool's name).
+    public static let poolConnectionsOpen = "fleettickets_pool_connections_open"
+    /// Gauge: of those, the ones lent to a call or a session, by `pool`.
+    public static let poolConnectionsInUse = "fleettickets_pool_connections_in_use"
+    /// Gauge: callers waiting for a connection of the pool (all are in use), by `pool`.
+    public static let poolConnectionsWaiting = "fleettickets_pool_connections_waiting"
 
     // MARK: Labels
 
@@ -76,6 +88,8 @@ public struct FleetTicketsMetrics: Sendable {
         public static let kind = "kind"
         /// The geocoding provider's name (`Geocoder.provider`).
         public static let provider = "provider"
+        /// A connection pool's name (`PostgresConnectionPool.name`).
+        public static let pool = "pool"
     }
 
     /// The values of `rows`' `outcome` label.

@@ -1,3 +1,4 @@
+import FleetTicketsCore
 import CoreMetrics
 import Logging
 import Synchronization
@@ -18,10 +19,7 @@ import Synchronization
 /// together they never hold more than `maxConnections` connections. `statistics` tells how many are open,
 /// in use and waited for; the same figures go to swift-metrics as gauges, labelled with the
 /// pool's `name` (dimension `pool`), whatever backend the process bootstrapped:
-///
-/// - `fleettickets_pool_connections_open`: connections open or being opened;
-/// - `fleettickets_pool_connections_in_use`: of those, the ones lent to a caller;
-/// - `fleettickets_pool_connections_waiting`: callers waiting for a connection.
+/// `fleettickets_pool_connections_open`, `_in_use` and `_waiting` (declared in `FleetTicketsMetrics`).
 ///
 /// ```swift
 /// let pool = try await PostgresConnectionPool.connect(url: databaseURL, maxConnections: 6, logger: logger)
@@ -288,10 +286,10 @@ private struct Gauges: Sendable {
     let waiting: Gauge
 
     init(pool: String, factory: any MetricsFactory) {
-        let dimensions = [("pool", pool)]
-        open = Gauge(label: "fleettickets_pool_connections_open", dimensions: dimensions, factory: factory)
-        inUse = Gauge(label: "fleettickets_pool_connections_in_use", dimensions: dimensions, factory: factory)
-        waiting = Gauge(label: "fleettickets_pool_connections_waiting", dimensions: dimensions, factory: factory)
+        let dimensions = [(FleetTicketsMetrics.Label.pool, pool)]
+        open = Gauge(label: FleetTicketsMetrics.poolConnectionsOpen, dimensions: dimensions, factory: factory)
+        inUse = Gauge(label: FleetTicketsMetrics.poolConnectionsInUse, dimensions: dimensions, factory: factory)
+        waiting = Gauge(label: FleetTicketsMetrics.poolConnectionsWaiting, dimensions: dimensions, factory: factory)
     }
 
     func record(_ statistics: PostgresPoolStatistics) {

@@ -12,16 +12,13 @@ public struct Backends: Sendable {
     public var map: any TicketMapReader
     /// Where change files come from (the worker drains it, `/healthz` lists it).
     public var source: any ChangeSource
-    /// Releases the connections, once the service has stopped.
-    public var close: @Sendable () -> Void
 
     /// Backends from their parts.
     public init(store: any TicketStore & TicketStoreStatus & IngestRunLog, dispatch: any DispatchReader, map: any TicketMapReader,
-                source: any ChangeSource, close: @escaping @Sendable () -> Void = {}) {
+                source: any ChangeSource) {
         self.store = store
         self.dispatch = dispatch
         self.map = map
         self.source = source
-        self.close = close
     }
 }

@@ -9,13 +9,6 @@ struct BadRequest: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// An error's text without its closing full stop, to go inside a sentence of the service's.
-func clause(_ error: any Error) -> String {
-    var text = "\(error)"
-    while text.hasSuffix(".") || text.hasSuffix(" ") { text.removeLast() }
-    return text
-}
-
 /// The service's JSON answers.
 enum JSONResponse {
     /// `data` (already JSON) with `status`.

@@ -16,7 +16,9 @@ public enum DispatchServiceApp {
     ///   database's error when it cannot be reached at start.
     public static func run(_ options: ServiceOptions, logger: Logger) async throws {
         let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.durationHistogramBuckets[FleetTicketsMetrics.fileApplySeconds] = FleetTicketsMetrics.fileApplySecondsBuckets
+        MetricsSystem.bootstrap(factory)
 
         let settings = options.settings
         guard let url = settings.databaseURL else {

@@ -48,7 +48,7 @@ public enum Routes {
             }
         }
         router.get("/healthz") { _, _ in
-            await health(backends, datasets: datasets, check: check, logger: logger)
+            await health(backends, datasets: datasets, check: check)
         }
         router.get("/metrics") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
@@ -66,7 +66,7 @@ public enum Routes {
             return JSONResponse.error(bad.description, status: .badRequest)
         } catch {
             logger.error("a request failed on a dependency", metadata: ["error": "\(error)"])
-            return JSONResponse.error("The database could not answer: \(clause(error)). Retry later; /healthz tells when the service is back.",
+            return JSONResponse.error("The database could not answer: \(Sentences.clause(error)). Retry later; /healthz tells when the service is back.",
                                       status: .serviceUnavailable)
         }
     }
@@ -89,22 +89,12 @@ public enum Routes {
         return try planner.assign(tickets, to: request.vans)
     }
 
-    /// `/healthz`: 200 and `healthy` when every dataset is; otherwise 503 with the verdict and
-    /// one line per problem (as `fleettickets status --check` prints them); 503 too when the
-    /// status cannot be read.
-    static func health(_ backends: Backends, datasets: [Dataset], check: HealthCheck, logger: Logger) async -> Response {
+    /// `/healthz`: the SDK's `HealthAnswer` (what `fleettickets status --check` decides) as it
+    /// is: 200 and `healthy`, or 503 with the verdict and one line per problem.
+    static func health(_ backends: Backends, datasets: [Dataset], check: HealthCheck) async -> Response {
         let reader = StatusReader(store: backends.store, runs: backends.store, source: .listing(backends.source), check: check)
-        let text: String, status: HTTPResponse.Status
-        do {
-            let report = try await reader.read(datasets)
-            status = report.verdict == .healthy ? .ok : .serviceUnavailable
-            text = ([report.verdict.rawValue] + report.problems.map(\.description)).joined(separator: "\n") + "\n"
-        } catch {
-            logger.error("health check could not read the status", metadata: ["error": "\(error)"])
-            status = .serviceUnavailable
-            text = "unchecked\nThe status could not be read from the database: \(clause(error)). Check DATABASE_URL and that the database is up and migrated.\n"
-        }
-        return Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"],
-                        body: .init(byteBuffer: ByteBuffer(string: text)))
+        let answer = await HealthAnswer.read(reader, datasets: datasets)
+        return Response(status: .init(code: answer.status), headers: [.contentType: "text/plain; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(string: answer.body)))
     }
 }
