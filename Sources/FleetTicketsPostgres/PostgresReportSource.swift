@@ -76,26 +76,31 @@ public final class PostgresReportSource: ReportSource {
             ? first : try await self.snapshot(ReportRequest(datasets: request.datasets, from: choice.from, to: choice.to))
         let grain = ReportRange.grain(from: snapshot.from, to: snapshot.to)
         let names = snapshot.datasets.map(\.dataset)
-        // Trends and teams of every dataset at once; reassembled in display order.
-        var trends: [String: TrendReport] = [:], teams: [String: TeamClosureReport] = [:]
-        try await withThrowingTaskGroup(of: (String, TrendReport?, TeamClosureReport?).self) { group in
+        // Trends, teams and quality of every dataset at once; reassembled in display order.
+        enum Part: Sendable { case trend(String, TrendReport), team(String, TeamClosureReport), quality(String, DatasetQuality) }
+        var trends: [String: TrendReport] = [:], teams: [String: TeamClosureReport] = [:], quality: [String: DatasetQuality] = [:]
+        try await withThrowingTaskGroup(of: Part.self) { group in
             for name in names {
                 group.addTask { [analytics] in
-                    (name, try await analytics.trends(TrendQuery(dataset: name, from: snapshot.from, to: snapshot.to, grain: grain)), nil)
+                    .trend(name, try await analytics.trends(TrendQuery(dataset: name, from: snapshot.from, to: snapshot.to, grain: grain)))
                 }
                 group.addTask { [analytics] in
-                    (name, nil, try await analytics.teamClosures(TeamClosureQuery(dataset: name, from: snapshot.from, to: snapshot.to)))
+                    .team(name, try await analytics.teamClosures(TeamClosureQuery(dataset: name, from: snapshot.from, to: snapshot.to)))
                 }
             }
-            for try await (name, trend, team) in group {
-                if let trend { trends[name] = trend }
-                if let team { teams[name] = team }
+            for dataset in Dataset.all where names.contains(dataset.name) {
+                group.addTask { [pool] in
+                    .quality(dataset.name, try await pool.withConnection { db in try DatasetQualityQuery.read(dataset, on: db) }
+                        .measured(at: snapshot.generatedAt))
+                }
             }
-        }
-        var quality: [String: DatasetQuality] = [:]
-        for dataset in Dataset.all where names.contains(dataset.name) {
-            quality[dataset.name] = try await pool.withConnection { db in try DatasetQualityQuery.read(dataset, on: db) }
-                .measured(at: snapshot.generatedAt)
+            for try await part in group {
+                switch part {
+                case let .trend(name, trend): trends[name] = trend
+                case let .team(name, team): teams[name] = team
+                case let .quality(name, figures): quality[name] = figures
+                }
+            }
         }
         return ReportInput(
             range: ReportRange(from: snapshot.from, to: snapshot.to, grain: grain), generatedAt: snapshot.generatedAt,

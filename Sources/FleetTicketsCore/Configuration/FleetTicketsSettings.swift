@@ -48,12 +48,7 @@ public struct FleetTicketsSettings: Sendable, CustomStringConvertible {
             }
             return .milliseconds(Int64((seconds * 1000).rounded()))
         }
-        statusMaxAge = try Self.parse(values, .statusMaxAge) { text throws(SettingsProblem) in
-            guard let seconds = HealthCheck.parseDuration(text), seconds > 0 else {
-                throw SettingsProblem("must be a duration like 45m, 2h or 90s (got '\(text)')")
-            }
-            return seconds
-        }
+        statusMaxAge = try Self.parse(values, .statusMaxAge, Self.parsePositiveDuration)
         quality = try QualityThresholds(values: values)
         geocode = GeocodeSettings()
         geocode.budget = try Self.parse(values, .geocodeBudget) { text throws(SettingsProblem) in try GeocodeSettings.parseBudget(text) }
@@ -66,7 +61,12 @@ public struct FleetTicketsSettings: Sendable, CustomStringConvertible {
             if let problem = codes.problem { throw SettingsProblem(problem) }
             return codes.codes
         }
-        metricsPort = try Self.parsePort(values, .metricsPort)
+        metricsPort = try Self.parseOptional(values, .metricsPort) { text throws(SettingsProblem) in
+            guard let port = Int(text), (1...65_535).contains(port) else {
+                throw SettingsProblem("must be a TCP port number from 1 to 65535 (got '\(text)')")
+            }
+            return port
+        }
     }
 
     /// Settings from `overrides`, the process environment and the `.env` file at `envFile`
@@ -108,7 +108,21 @@ public struct FleetTicketsSettings: Sendable, CustomStringConvertible {
         _ values: SettingValues, _ setting: Setting, _ parse: (String) throws(E) -> T
     ) throws(SettingsError) -> T {
         // Every parsed setting has a default, so a value is always there.
-        let value = values[setting] ?? SettingValues.Value(text: setting.defaultText ?? "", origin: .default(variable: setting.variable))
+        try parseValue(values[setting] ?? SettingValues.Value(text: setting.defaultText ?? "", origin: .default(variable: setting.variable)), parse)
+    }
+
+    /// Parses an optional setting's text; unset is nil.
+    static func parseOptional<T, E: Error & CustomStringConvertible>(
+        _ values: SettingValues, _ setting: Setting, _ parse: (String) throws(E) -> T
+    ) throws(SettingsError) -> T? {
+        guard let value = values[setting] else { return nil }
+        return try parseValue(value, parse)
+    }
+
+    /// One value parsed; a problem becomes a `SettingsError` naming where the value came from.
+    private static func parseValue<T, E: Error & CustomStringConvertible>(
+        _ value: SettingValues.Value, _ parse: (String) throws(E) -> T
+    ) throws(SettingsError) -> T {
         do {
             return try parse(value.text)
         } catch {
@@ -116,13 +130,12 @@ public struct FleetTicketsSettings: Sendable, CustomStringConvertible {
         }
     }
 
-    /// An optional TCP port: unset is nil, anything but 1…65535 an error naming its origin.
-    private static func parsePort(_ values: SettingValues, _ setting: Setting) throws(SettingsError) -> Int? {
-        guard let value = values[setting] else { return nil }
-        guard let port = Int(value.text), (1...65_535).contains(port) else {
-            throw SettingsError(source: "\(value.origin)", problem: "must be a TCP port number from 1 to 65535 (got '\(value.text)')")
+    /// A duration above zero, written as the duration settings are (`45m`, `2h`, `90s`).
+    static func parsePositiveDuration(_ text: String) throws(SettingsProblem) -> TimeInterval {
+        guard let seconds = HealthCheck.parseDuration(text), seconds > 0 else {
+            throw SettingsProblem("must be a duration like 45m, 2h or 90s (got '\(text)')")
         }
-        return port
+        return seconds
     }
 
     private static func problem(_ error: some CustomStringConvertible) -> String {

@@ -37,25 +37,12 @@ extension QualityThresholds {
     /// The thresholds the settings give; an unset one stays unset.
     /// - Throws: `SettingsError` naming where the first unusable value came from.
     init(values: SettingValues) throws(SettingsError) {
-        func read<T>(_ setting: Setting, _ parse: (String) throws(QualityThresholdError) -> T) throws(SettingsError) -> T? {
-            guard let value = values[setting] else { return nil }
-            do {
-                return try parse(value.text)
-            } catch {
-                throw SettingsError(source: "\(value.origin)", problem: error.description)
-            }
-        }
         self.init(
-            maxContentLag: try read(.qualityMaxContentLag) { text throws(QualityThresholdError) in
-                guard let seconds = HealthCheck.parseDuration(text), seconds > 0 else {
-                    throw QualityThresholdError("must be a duration like 45m, 2h or 90s (got '\(text)')")
-                }
-                return seconds
-            },
-            maxWithoutCluster: try read(.qualityMaxWithoutCluster, QualityThresholds.parseLimit),
-            maxUnknownCluster: try read(.qualityMaxUnknownCluster, QualityThresholds.parseLimit),
-            maxUnparsedTimestamps: try read(.qualityMaxUnparsedTimestamps, QualityThresholds.parseLimit),
-            maxOpenWithoutPosition: try read(.qualityMaxOpenWithoutPosition, QualityThresholds.parseLimit),
-            maxDropped: try read(.qualityMaxDropped, QualityThresholds.parseDropped) ?? [:])
+            maxContentLag: try FleetTicketsSettings.parseOptional(values, .qualityMaxContentLag, FleetTicketsSettings.parsePositiveDuration),
+            maxWithoutCluster: try FleetTicketsSettings.parseOptional(values, .qualityMaxWithoutCluster, QualityThresholds.parseLimit),
+            maxUnknownCluster: try FleetTicketsSettings.parseOptional(values, .qualityMaxUnknownCluster, QualityThresholds.parseLimit),
+            maxUnparsedTimestamps: try FleetTicketsSettings.parseOptional(values, .qualityMaxUnparsedTimestamps, QualityThresholds.parseLimit),
+            maxOpenWithoutPosition: try FleetTicketsSettings.parseOptional(values, .qualityMaxOpenWithoutPosition, QualityThresholds.parseLimit),
+            maxDropped: try FleetTicketsSettings.parseOptional(values, .qualityMaxDropped, QualityThresholds.parseDropped) ?? [:])
     }
 }
